@@ -1,0 +1,229 @@
+/*
+ * dropbear-entropy: the "-X key[=value]" options.
+ *
+ * Every malformed value gets one line that names the option and the
+ * accepted form; the caller prints it and exits non-zero.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ent_internal.h"
+
+#define FORM_STIM	"stim=collector,icmp,block (any of them, comma separated) or stim=none"
+#define FORM_GATEWAY	"gateway=A.B.C.D (a unicast IPv4 address)"
+#define FORM_BLOCKDEV	"blockdev=/dev/NAME (an absolute path, at most 127 bytes)"
+#define FORM_PACKETS	"max-packets=N (N from 1 to 10000000)"
+#define FORM_SECONDS	"max-seconds=N (N from 1 to 86400)"
+#define FORM_KEYS	"off, stim=, gateway=, blockdev=, kmsg, max-packets=, max-seconds="
+
+static int fail(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
+{
+	if (err != NULL && errlen > 0) {
+		(void)snprintf(err, errlen, fmt, a, b);
+	}
+	return -1;
+}
+
+/* Strict decimal: digits only, no sign, no spaces, within [lo, hi] */
+static int parse_ulong(const char *s, unsigned long lo, unsigned long hi,
+		unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9') {
+		return -1;
+	}
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi) {
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Strict dotted quad: four decimal parts 0-255, no leading zeros that
+ * inet_aton would read as octal, unicast only. */
+static int parse_ipv4(const char *s)
+{
+	unsigned int part[4];
+	int i, digits;
+	unsigned int v;
+
+	for (i = 0; i < 4; i++) {
+		v = 0;
+		digits = 0;
+		while (*s >= '0' && *s <= '9') {
+			if (digits > 0 && v == 0) {
+				return -1;	/* leading zero */
+			}
+			v = v * 10 + (unsigned int)(*s - '0');
+			digits++;
+			s++;
+			if (digits > 3 || v > 255) {
+				return -1;
+			}
+		}
+		if (digits == 0) {
+			return -1;
+		}
+		part[i] = v;
+		if (i < 3) {
+			if (*s != '.') {
+				return -1;
+			}
+			s++;
+		}
+	}
+	if (*s != '\0') {
+		return -1;
+	}
+	/* 0.x.x.x, multicast, reserved and broadcast are no gateway */
+	if (part[0] == 0 || part[0] >= 224) {
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_stim(const char *list, unsigned int *mask)
+{
+	const char *p = list;
+	const char *comma;
+	size_t len;
+	unsigned int m = 0;
+
+	if (strcmp(list, "none") == 0) {
+		*mask = 0;
+		return 0;
+	}
+	if (*p == '\0') {
+		return -1;
+	}
+	for (;;) {
+		comma = strchr(p, ',');
+		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if (len == 9 && strncmp(p, "collector", 9) == 0) {
+			m |= ENTROPY_STIM_COLLECTOR;
+		} else if (len == 4 && strncmp(p, "icmp", 4) == 0) {
+			m |= ENTROPY_STIM_ICMP;
+		} else if (len == 5 && strncmp(p, "block", 5) == 0) {
+			m |= ENTROPY_STIM_BLOCK;
+		} else {
+			return -1;
+		}
+		if (comma == NULL) {
+			break;
+		}
+		p = comma + 1;
+	}
+	*mask = m;
+	return 0;
+}
+
+int entropy_config_set(struct entropy_config *cfg, const char *arg,
+		char *err, size_t errlen)
+{
+	const char *eq;
+	const char *val;
+	size_t klen;
+	unsigned long n;
+	unsigned int mask;
+
+	if (err != NULL && errlen > 0) {
+		err[0] = '\0';
+	}
+	if (arg == NULL || *arg == '\0') {
+		return fail(err, errlen, "-X needs a value: %s%s", FORM_KEYS, "");
+	}
+	eq = strchr(arg, '=');
+	klen = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+	val = eq != NULL ? eq + 1 : NULL;
+
+#define KEY(name) (klen == sizeof(name) - 1 && strncmp(arg, name, klen) == 0)
+	if (KEY("off")) {
+		if (val != NULL) {
+			return fail(err, errlen, "-X off: takes no value, expected %s%s", "off", "");
+		}
+		cfg->disabled = 1;
+		return 0;
+	}
+	if (KEY("kmsg")) {
+		if (val != NULL) {
+			return fail(err, errlen, "-X kmsg: takes no value, expected %s%s", "kmsg", "");
+		}
+		cfg->log_kmsg = 1;
+		return 0;
+	}
+	if (KEY("stim")) {
+		if (val == NULL || parse_stim(val, &mask) < 0) {
+			return fail(err, errlen, "-X stim: bad value, expected %s%s", FORM_STIM, "");
+		}
+		cfg->stimulators = mask;
+		cfg->stimulators_set = 1;
+		return 0;
+	}
+	if (KEY("gateway")) {
+		if (val == NULL || strlen(val) >= ENTROPY_GATEWAY_MAX || parse_ipv4(val) < 0) {
+			return fail(err, errlen, "-X gateway: bad value, expected %s%s", FORM_GATEWAY, "");
+		}
+		memcpy(cfg->gateway, val, strlen(val) + 1);
+		return 0;
+	}
+	if (KEY("blockdev")) {
+		if (val == NULL || val[0] != '/' || val[1] == '\0'
+				|| strlen(val) >= ENTROPY_PATH_MAX) {
+			return fail(err, errlen, "-X blockdev: bad value, expected %s%s", FORM_BLOCKDEV, "");
+		}
+		memcpy(cfg->block_device, val, strlen(val) + 1);
+		return 0;
+	}
+	if (KEY("max-packets")) {
+		if (val == NULL || parse_ulong(val, 1, ENT_LIMIT_MAX_PACKETS, &n) < 0) {
+			return fail(err, errlen, "-X max-packets: bad value, expected %s%s", FORM_PACKETS, "");
+		}
+		cfg->max_packets = n;
+		return 0;
+	}
+	if (KEY("max-seconds")) {
+		if (val == NULL || parse_ulong(val, 1, ENT_LIMIT_MAX_SECONDS, &n) < 0) {
+			return fail(err, errlen, "-X max-seconds: bad value, expected %s%s", FORM_SECONDS, "");
+		}
+		cfg->max_seconds = n;
+		return 0;
+	}
+#undef KEY
+	return fail(err, errlen, "-X: unknown option \"%.40s\", expected one of %s", arg, FORM_KEYS);
+}
+
+const char *entropy_config_usage(void)
+{
+	return "-X key[=value] Kernel entropy wait (repeatable):\n"
+		"		off: wait as upstream does, no stimulation\n"
+		"		stim=collector,icmp,block|none (default all)\n"
+		"		gateway=A.B.C.D (default: IPv4 default routes)\n"
+		"		blockdev=/dev/NAME (default: device behind /)\n"
+		"		kmsg: copy progress lines to /dev/kmsg\n"
+		"		max-packets=N (ICMP bound per wait, default 65536)\n"
+		"		max-seconds=N (stimulation bound per wait, default 60)\n";
+}
+
+unsigned int ent_config_stimulators(const struct entropy_config *cfg)
+{
+	if (!cfg->stimulators_set && cfg->stimulators == 0) {
+		return ENTROPY_STIM_ALL;
+	}
+	return cfg->stimulators & ENTROPY_STIM_ALL;
+}
+
+unsigned long ent_config_max_packets(const struct entropy_config *cfg)
+{
+	return cfg->max_packets != 0 ? cfg->max_packets : ENT_DEFAULT_MAX_PACKETS;
+}
+
+unsigned long ent_config_max_seconds(const struct entropy_config *cfg)
+{
+	return cfg->max_seconds != 0 ? cfg->max_seconds : ENT_DEFAULT_MAX_SECONDS;
+}

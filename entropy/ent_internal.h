@@ -1,0 +1,251 @@
+/*
+ * dropbear-entropy: declarations shared by the files of entropy/.
+ *
+ * Nothing here is used outside entropy/ except by the tests. Every access
+ * to the kernel goes through struct ent_ops so that the unit tests can run
+ * the real logic against a simulated kernel (tests/unit/sim.c) and the
+ * namespace test can replace only the readiness probe.
+ */
+#ifndef DROPBEAR_ENT_INTERNAL_H
+#define DROPBEAR_ENT_INTERNAL_H
+
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <syslog.h>
+#include <sys/types.h>
+#include <netinet/in.h>
+
+#include "entropy.h"
+
+/* Defaults and hard limits */
+#define ENT_DEFAULT_MAX_PACKETS	65536UL	/* about four times what a 6.1 guest needed */
+#define ENT_DEFAULT_MAX_SECONDS	60UL	/* of active stimulation per wait */
+#define ENT_LIMIT_MAX_PACKETS	10000000UL
+#define ENT_LIMIT_MAX_SECONDS	86400UL
+#define ENT_GW_MAX		4	/* default gateways we ping at most */
+#define ENT_ICMP_TIMEOUT_US	200000	/* a reply later than this is lost */
+#define ENT_ICMP_DEAD_FIRST	3	/* losses before any reply: give up */
+#define ENT_ICMP_DEAD_LATER	10	/* consecutive losses after replies */
+#define ENT_PACE_WINDOW_US	200000	/* interrupt yield is measured per window */
+#define ENT_PACE_MAX_GAP_US	2000
+#define ENT_PACE_GOOD_YIELD	0.9	/* device interrupts per reply deemed fine */
+#define ENT_BLOCK_MAX_BYTES	(16UL * 1024 * 1024)
+#define ENT_BLOCK_MAX_READS	32768UL
+#define ENT_BLOCK_ALIGN		4096
+#define ENT_READY_CHECK_US	5000	/* getrandom() probe at most this often */
+#define ENT_STOP_LATENCY_US	50000	/* poll never sleeps longer while stimulating */
+#define ENT_IDLE_CHECK_US	100000	/* readiness probe when nothing runs */
+#define ENT_STALL_US		10000000	/* no credit for this long: nothing helps */
+#define ENT_LINE_MAX		512
+
+#define ENT_PATH_ENTROPY_AVAIL	"/proc/sys/kernel/random/entropy_avail"
+#define ENT_PATH_POOLSIZE	"/proc/sys/kernel/random/poolsize"
+#define ENT_PATH_ROUTE		"/proc/net/route"
+#define ENT_PATH_INTERRUPTS	"/proc/interrupts"
+
+/*
+ * The kernel, as the module sees it. Each call has the meaning of the
+ * syscall it is named after and returns -1 with errno set on failure.
+ * Descriptors returned here are always close-on-exec.
+ */
+struct ent_ops {
+	void *ctx;
+	ssize_t (*getrandom)(void *ctx, void *buf, size_t len, unsigned int flags);
+	/* Whole small file into buf, NUL-terminated; returns its length */
+	ssize_t (*read_file)(void *ctx, const char *path, char *buf, size_t len);
+	/* RNDGETENTCNT, used when /proc is not mounted */
+	int (*entcnt_ioctl)(void *ctx, int *bits);
+	int64_t (*now_us)(void *ctx);	/* CLOCK_MONOTONIC */
+	/* timeout_us < 0 waits for ever; returns as poll() (EINTR included) */
+	int (*poll)(void *ctx, struct pollfd *fds, nfds_t n, int64_t timeout_us);
+	int (*close)(void *ctx, int fd);
+	pid_t (*getpid)(void *ctx);
+
+	/* ICMP: raw = 1 for SOCK_RAW (root), 0 for the ICMP datagram socket */
+	int (*icmp_socket)(void *ctx, int raw);
+	ssize_t (*sendto)(void *ctx, int fd, const void *buf, size_t len,
+			const struct sockaddr_in *to);
+	ssize_t (*recvfrom)(void *ctx, int fd, void *buf, size_t len,
+			struct sockaddr_in *from);
+
+	/* Block device: O_RDONLY | O_DIRECT open, size and logical sector */
+	int (*open_direct)(void *ctx, const char *path);
+	int (*blk_geometry)(void *ctx, int fd, uint64_t *bytes, unsigned int *sector);
+	ssize_t (*pread)(void *ctx, int fd, void *buf, size_t len, uint64_t off);
+	/* Path of the block device that holds "/" */
+	int (*root_device)(void *ctx, char *path, size_t len);
+
+	/* Child blocked in getrandom(buf, 1, 0). *fd reports POLLHUP/POLLIN
+	 * once the child has finished. */
+	pid_t (*collector_spawn)(void *ctx, int *fd);
+	/* Ends (kill_it) and reaps the child; ECHILD counts as reaped */
+	int (*collector_reap)(void *ctx, pid_t pid, int kill_it);
+
+	/* /dev/kmsg */
+	int (*kmsg_open)(void *ctx);
+	ssize_t (*write)(void *ctx, int fd, const void *buf, size_t len);
+};
+
+/* The real kernel (ent_sys.c) */
+const struct ent_ops *ent_sys_ops(void);
+pid_t ent_sys_collector_spawn(void *ctx, int *fd);
+int ent_sys_collector_reap(void *ctx, pid_t pid, int kill_it);
+
+/* ---- probe (ent_probe.c) ---- */
+struct ent_gen {
+	int poolsize;		/* as read, 0 when unreadable */
+	int bits_needed;	/* 256 rewritten RNG, 128 old one */
+	const char *name;	/* for the log */
+};
+/* 1 ready, 0 not yet, -1 error (errno: ENOSYS, ...) */
+int ent_probe_ready(const struct ent_ops *ops);
+/* Fills gen; returns -1 (and guesses the rewritten RNG) when unknown */
+int ent_probe_generation(const struct ent_ops *ops, struct ent_gen *gen);
+/* Credited bits so far, from /proc or RNDGETENTCNT; -1 when neither works */
+int ent_probe_bits(const struct ent_ops *ops, int *bits);
+
+/* ---- progress and log (ent_progress.c) ---- */
+struct ent_progress {
+	void (*log)(int priority, const char *format, ...);
+	const struct ent_ops *ops;
+	int kmsg_fd;		/* -1 when not copying to /dev/kmsg */
+	int64_t t_start;
+	int64_t t_last_line;
+	int64_t t_rate;		/* start of the current rate window */
+	int bits_rate;		/* bits at t_rate */
+	double rate;		/* bits per second, smoothed; < 0 unknown */
+	int bits_needed;
+	int64_t interval_us;	/* between progress lines, 1 s at first */
+	int lines;		/* progress lines written */
+};
+void ent_progress_init(struct ent_progress *p, const struct entropy_config *cfg,
+		const struct ent_ops *ops, int bits_needed, int64_t now);
+void ent_progress_close(struct ent_progress *p);
+void ent_log(struct ent_progress *p, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Formats "112/256 bits, 57 bits/s, ETA 3 s"; returns snprintf's value */
+int ent_progress_format(char *buf, size_t len, int bits, int needed, double rate);
+/* Writes a progress line when at least a second has passed since the last
+ * one; returns 1 when it wrote. */
+int ent_progress_tick(struct ent_progress *p, int64_t now, int bits,
+		const char *running);
+
+/* ---- config (ent_config.c) ---- */
+unsigned int ent_config_stimulators(const struct entropy_config *cfg);
+unsigned long ent_config_max_packets(const struct entropy_config *cfg);
+unsigned long ent_config_max_seconds(const struct entropy_config *cfg);
+
+/* ---- /proc/net/route (ent_route.c) ---- */
+/* IPv4 default gateways, in route order, at most max; returns the count */
+int ent_route_gateways(const char *text, struct in_addr *gw, int max);
+
+/* ---- /proc/interrupts (ent_interrupts.c) ---- */
+struct ent_irq_count {
+	uint64_t device;	/* interrupts that feed the kernel RNG */
+	uint64_t percpu;	/* timers, IPIs, PMU: they credit nothing */
+	int rows;		/* device rows seen */
+};
+int ent_irq_parse(const char *text, struct ent_irq_count *count);
+
+/* ---- ICMP stimulator (ent_icmp.c) ---- */
+struct ent_icmp_target {
+	struct in_addr addr;
+	uint16_t seq;		/* of the request in flight */
+	int in_flight;
+	int dead;
+	int64_t sent_at;
+	int64_t next_send;	/* when not in flight */
+	unsigned int losses;	/* consecutive */
+	unsigned long replies;
+	unsigned long sent;
+};
+struct ent_pace {
+	unsigned int gap_us;	/* pause between a reply and the next request */
+	int dir;		/* +1 lengthening the gap, -1 shortening */
+	double last_rate;	/* device interrupts per second, last window */
+	double last_yield;	/* device interrupts per reply, last window */
+	int64_t t_window;
+	uint64_t irq_window;
+	unsigned long events_window;
+	int have_irq;		/* /proc/interrupts readable */
+};
+struct ent_icmp {
+	const struct ent_ops *ops;
+	struct ent_progress *log;
+	int fd;
+	int raw;
+	uint16_t id;
+	int ntargets;
+	struct ent_icmp_target t[ENT_GW_MAX];
+	unsigned long max_packets;
+	unsigned long sent;	/* over all targets */
+	unsigned long replies;
+	unsigned long invalid;	/* datagrams that failed validation */
+	int active;
+	struct ent_pace pace;
+};
+/* Opens the socket (raw first, unless force_dgram) for the given targets.
+ * Returns 0, or -1 after logging a warning (the wait goes on without). */
+int ent_icmp_open(struct ent_icmp *ic, const struct ent_ops *ops,
+		struct ent_progress *log, const struct in_addr *targets,
+		int ntargets, unsigned long max_packets, int force_dgram);
+/* Sends what is due, times out what is lost. Returns the next deadline
+ * (monotonic us) or -1 when nothing is scheduled. */
+int64_t ent_icmp_service(struct ent_icmp *ic, int64_t now);
+/* Reads and validates all pending replies */
+void ent_icmp_receive(struct ent_icmp *ic, int64_t now);
+void ent_icmp_close(struct ent_icmp *ic);
+/* One pacing decision per window from device interrupt counts */
+void ent_pace_init(struct ent_pace *pc, int64_t now, const struct ent_irq_count *irq);
+int ent_pace_update(struct ent_pace *pc, int64_t now, uint64_t irq_device,
+		unsigned long events);
+uint16_t ent_icmp_checksum(const void *data, size_t len);
+
+/* ---- block stimulator (ent_block.c) ---- */
+struct ent_block {
+	const struct ent_ops *ops;
+	int fd;
+	void *buf;
+	unsigned int sector;
+	uint64_t nsectors;
+	unsigned long reads;
+	unsigned long max_reads;
+	uint64_t bytes;
+	int active;
+	char path[ENTROPY_PATH_MAX];
+};
+int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
+		struct ent_progress *log, const char *path);
+/* One read; returns 1 done a read, 0 bound reached, -1 error (logged) */
+int ent_block_step(struct ent_block *b, struct ent_progress *log);
+uint64_t ent_block_offset(unsigned long i, uint64_t nsectors, unsigned int sector);
+void ent_block_close(struct ent_block *b);
+
+/* ---- collector waker (ent_collector.c) ---- */
+struct ent_collector {
+	const struct ent_ops *ops;
+	pid_t pid;
+	int fd;
+	int running;
+	int finished;	/* the child returned from getrandom() or died */
+};
+int ent_collector_start(struct ent_collector *c, const struct ent_ops *ops,
+		struct ent_progress *log);
+/* Called when its fd polled readable or hung up */
+void ent_collector_finished(struct ent_collector *c);
+void ent_collector_stop(struct ent_collector *c);
+
+/* ---- the wait (ent_wait.c) ---- */
+/* Options the public config cannot express, for the namespace driver */
+struct ent_wait_extra {
+	int force_dgram;
+	int64_t icmp_ready_latency_us;	/* out: readiness seen -> ICMP closed */
+	unsigned long icmp_sent;	/* out */
+	unsigned long icmp_replies;	/* out */
+	unsigned long block_reads;	/* out */
+};
+int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
+		struct ent_wait_extra *extra);
+
+#endif /* DROPBEAR_ENT_INTERNAL_H */

@@ -1,0 +1,106 @@
+/*
+ * dropbear-entropy: is the CRNG ready, how far is it, which RNG is this.
+ *
+ * Readiness is only ever decided by getrandom(GRND_NONBLOCK): it fails with
+ * EAGAIN until the kernel itself declares the CRNG seeded. The bit counts
+ * are for the progress report only and never decide anything.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ent_internal.h"
+
+#ifndef GRND_NONBLOCK
+#define GRND_NONBLOCK 0x0001
+#endif
+
+int ent_probe_ready(const struct ent_ops *ops)
+{
+	unsigned char b;
+	ssize_t r;
+
+	do {
+		r = ops->getrandom(ops->ctx, &b, 1, GRND_NONBLOCK);
+	} while (r < 0 && errno == EINTR);
+	if (r == 1) {
+		return 1;
+	}
+	if (r < 0 && errno == EAGAIN) {
+		return 0;
+	}
+	if (r >= 0) {
+		/* A short read of one byte cannot happen; treat as not ready */
+		return 0;
+	}
+	return -1;
+}
+
+/* Parses a decimal integer that fills the text up to white space. */
+static int parse_int(const char *text, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno != 0 || end == text || v < 0 || v > 1000000) {
+		return -1;
+	}
+	while (*end == ' ' || *end == '\n' || *end == '\t') {
+		end++;
+	}
+	if (*end != '\0') {
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int ent_probe_generation(const struct ent_ops *ops, struct ent_gen *gen)
+{
+	char text[32];
+	int size;
+
+	gen->poolsize = 0;
+	/* Decided from the pool size the kernel reports, never from the
+	 * version string: distributions backported the rewritten RNG. */
+	if (ops->read_file(ops->ctx, ENT_PATH_POOLSIZE, text, sizeof(text)) < 0
+			|| parse_int(text, &size) < 0) {
+		gen->bits_needed = 256;
+		gen->name = "unknown RNG (no poolsize), assuming 256 bits to ready";
+		return -1;
+	}
+	gen->poolsize = size;
+	if (size == 256) {
+		gen->bits_needed = 256;
+		gen->name = "rewritten RNG (poolsize 256, 5.18+ or backport): ready at 256 bits";
+		return 0;
+	}
+	if (size == 4096) {
+		gen->bits_needed = 128;
+		gen->name = "old RNG (poolsize 4096): ready at about 128 bits";
+		return 0;
+	}
+	gen->bits_needed = 256;
+	gen->name = "unrecognised poolsize, assuming 256 bits to ready";
+	return -1;
+}
+
+int ent_probe_bits(const struct ent_ops *ops, int *bits)
+{
+	char text[32];
+	int v;
+
+	if (ops->read_file(ops->ctx, ENT_PATH_ENTROPY_AVAIL, text, sizeof(text)) >= 0
+			&& parse_int(text, &v) == 0) {
+		*bits = v;
+		return 0;
+	}
+	/* /proc not mounted yet (early boot): the ioctl needs no privilege */
+	if (ops->entcnt_ioctl(ops->ctx, &v) == 0 && v >= 0) {
+		*bits = v;
+		return 0;
+	}
+	return -1;
+}

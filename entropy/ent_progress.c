@@ -1,0 +1,138 @@
+/*
+ * dropbear-entropy: what the operator reads while the server waits.
+ *
+ * One line at the start (cause, RNG generation, plan), at most one line a
+ * second while waiting (bits credited of bits needed, rate, ETA, what
+ * runs) and one final line. Lines go to the caller's log function and,
+ * when asked, to /dev/kmsg so that they sit beside "crng init done".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ent_internal.h"
+
+#define ENT_LINE_US 1000000
+
+void ent_progress_init(struct ent_progress *p, const struct entropy_config *cfg,
+		const struct ent_ops *ops, int bits_needed, int64_t now)
+{
+	memset(p, 0, sizeof(*p));
+	p->log = cfg->log;
+	p->ops = ops;
+	p->kmsg_fd = -1;
+	p->t_start = now;
+	p->t_last_line = now;
+	p->t_rate = now;
+	p->bits_rate = -1;
+	p->rate = -1.0;
+	p->bits_needed = bits_needed;
+	p->interval_us = ENT_LINE_US;
+	if (cfg->log_kmsg) {
+		p->kmsg_fd = ops->kmsg_open(ops->ctx);
+		if (p->kmsg_fd < 0) {
+			int saved = errno;
+
+			p->kmsg_fd = -1;
+			ent_log(p, LOG_WARNING, "entropy: cannot open /dev/kmsg: %s; logging without it",
+					strerror(saved));
+		}
+	}
+}
+
+void ent_progress_close(struct ent_progress *p)
+{
+	if (p->kmsg_fd >= 0) {
+		(void)p->ops->close(p->ops->ctx, p->kmsg_fd);
+		p->kmsg_fd = -1;
+	}
+}
+
+void ent_log(struct ent_progress *p, int priority, const char *fmt, ...)
+{
+	char line[ENT_LINE_MAX];
+	char kline[ENT_LINE_MAX + 32];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		return;
+	}
+	/* A truncated line is still worth printing */
+	if (p->log != NULL) {
+		p->log(priority, "%s", line);
+	}
+	if (p->kmsg_fd >= 0) {
+		/* "<N>" sets the level; one write() is one record */
+		n = snprintf(kline, sizeof(kline), "<%d>dropbear[%ld]: %s\n", priority & 7,
+				(long)p->ops->getpid(p->ops->ctx), line);
+		if (n > 0) {
+			size_t len = (size_t)n < sizeof(kline) ? (size_t)n : sizeof(kline) - 1;
+
+			if (p->ops->write(p->ops->ctx, p->kmsg_fd, kline, len) < 0) {
+				/* The kernel log is a copy; the main log has the line */
+				(void)p->ops->close(p->ops->ctx, p->kmsg_fd);
+				p->kmsg_fd = -1;
+			}
+		}
+	}
+}
+
+int ent_progress_format(char *buf, size_t len, int bits, int needed, double rate)
+{
+	double eta;
+
+	if (bits >= needed) {
+		return snprintf(buf, len, "%d/%d bits, ETA now", bits, needed);
+	}
+	if (rate < 0.0) {
+		return snprintf(buf, len, "%d/%d bits, rate not yet measured", bits, needed);
+	}
+	if (rate < 0.05) {
+		return snprintf(buf, len, "%d/%d bits, 0 bits/s, ETA unknown", bits, needed);
+	}
+	eta = (double)(needed - bits) / rate;
+	if (eta > 86400.0) {
+		return snprintf(buf, len, "%d/%d bits, %.1f bits/s, ETA over a day",
+				bits, needed, rate);
+	}
+	/* Rounded up: the ETA promises no earlier than the rate allows */
+	return snprintf(buf, len, "%d/%d bits, %.1f bits/s, ETA %ld s",
+			bits, needed, rate, (long)(eta + 0.999));
+}
+
+int ent_progress_tick(struct ent_progress *p, int64_t now, int bits,
+		const char *running)
+{
+	char text[128];
+	double secs, fresh;
+
+	if (p->bits_rate < 0) {
+		/* First sample starts the first rate window */
+		p->bits_rate = bits;
+		p->t_rate = now;
+	}
+	if (now - p->t_last_line < p->interval_us) {
+		return 0;
+	}
+	secs = (double)(now - p->t_rate) / 1e6;
+	if (secs > 0.0) {
+		fresh = (double)(bits - p->bits_rate) / secs;
+		if (fresh < 0.0) {
+			/* Old kernels can move bits out of the input pool */
+			fresh = 0.0;
+		}
+		/* Light smoothing: the rate jumps when a stimulator starts/stops */
+		p->rate = p->rate < 0.0 ? fresh : (p->rate + fresh) / 2.0;
+	}
+	p->bits_rate = bits;
+	p->t_rate = now;
+	(void)ent_progress_format(text, sizeof(text), bits, p->bits_needed, p->rate);
+	ent_log(p, LOG_INFO, "entropy: %s; running: %s", text, running);
+	p->t_last_line = now;
+	p->lines++;
+	return 1;
+}

@@ -1,0 +1,313 @@
+/*
+ * dropbear-entropy: the real kernel behind struct ent_ops.
+ *
+ * Every descriptor is opened close-on-exec so that programs the server
+ * starts later never inherit one; the wait closes them all before it
+ * returns anyway.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/ip_icmp.h>
+#include <linux/fs.h>
+#include <linux/random.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include "ent_internal.h"
+
+#ifndef SYS_getrandom
+#error "SYS_getrandom is missing from the libc headers"
+#endif
+
+static ssize_t sys_getrandom(void *ctx, void *buf, size_t len, unsigned int flags)
+{
+	(void)ctx;
+	/* The raw syscall: older libcs lack the wrapper, and ENOSYS from an old
+	 * kernel must reach the caller unchanged. */
+	return syscall(SYS_getrandom, buf, len, flags);
+}
+
+static ssize_t sys_read_file(void *ctx, const char *path, char *buf, size_t len)
+{
+	int fd;
+	size_t got = 0;
+	ssize_t r;
+
+	(void)ctx;
+	if (len == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return -1;
+	}
+	/* /proc files can come in several short reads; stop one byte short so
+	 * the text is always terminated. */
+	while (got < len - 1) {
+		r = read(fd, buf + got, len - 1 - got);
+		if (r < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (r == 0) {
+			break;
+		}
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	if (close(fd) < 0 && errno != EINTR) {
+		return -1;
+	}
+	return (ssize_t)got;
+}
+
+static int sys_entcnt_ioctl(void *ctx, int *bits)
+{
+	int fd, ret, saved;
+
+	(void)ctx;
+	/* /dev/urandom never blocks on open, and RNDGETENTCNT needs no
+	 * privilege. */
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return -1;
+	}
+	ret = ioctl(fd, RNDGETENTCNT, bits);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return ret < 0 ? -1 : 0;
+}
+
+static int64_t sys_now_us(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0) {
+		return 0;
+	}
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int sys_poll(void *ctx, struct pollfd *fds, nfds_t n, int64_t timeout_us)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	if (timeout_us < 0) {
+		return ppoll(fds, n, NULL, NULL);
+	}
+	/* ppoll for microsecond pacing gaps; poll() only knows milliseconds */
+	ts.tv_sec = (time_t)(timeout_us / 1000000);
+	ts.tv_nsec = (long)(timeout_us % 1000000) * 1000;
+	return ppoll(fds, n, &ts, NULL);
+}
+
+static int sys_close(void *ctx, int fd)
+{
+	(void)ctx;
+	/* Linux releases the descriptor even when close() reports EINTR, so
+	 * it is never retried. */
+	if (close(fd) < 0 && errno != EINTR) {
+		return -1;
+	}
+	return 0;
+}
+
+static pid_t sys_getpid(void *ctx)
+{
+	(void)ctx;
+	return getpid();
+}
+
+static int sys_icmp_socket(void *ctx, int raw)
+{
+	int fd;
+
+	(void)ctx;
+	fd = socket(AF_INET, (raw ? SOCK_RAW : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			IPPROTO_ICMP);
+	if (fd < 0) {
+		return -1;
+	}
+#ifdef ICMP_FILTER
+	if (raw) {
+		/* A raw socket sees every ICMP message of the host; let only echo
+		 * replies wake us. Failure costs only wake-ups: ignore it. */
+		struct icmp_filter filt;
+
+		filt.data = ~(1u << ICMP_ECHOREPLY);
+		(void)setsockopt(fd, SOL_RAW, ICMP_FILTER, &filt, sizeof(filt));
+	}
+#endif
+	return fd;
+}
+
+static ssize_t sys_sendto(void *ctx, int fd, const void *buf, size_t len,
+		const struct sockaddr_in *to)
+{
+	(void)ctx;
+	return sendto(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL,
+			(const struct sockaddr *)to, sizeof(*to));
+}
+
+static ssize_t sys_recvfrom(void *ctx, int fd, void *buf, size_t len,
+		struct sockaddr_in *from)
+{
+	socklen_t flen = sizeof(*from);
+
+	(void)ctx;
+	memset(from, 0, sizeof(*from));
+	return recvfrom(fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)from, &flen);
+}
+
+static int sys_open_direct(void *ctx, const char *path)
+{
+	(void)ctx;
+	/* O_NONBLOCK: opening a device node must not hang on a removable
+	 * medium; reads of a block device ignore it. */
+	return open(path, O_RDONLY | O_DIRECT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+}
+
+static int sys_blk_geometry(void *ctx, int fd, uint64_t *bytes, unsigned int *sector)
+{
+	struct stat st;
+	int ssz = 0;
+
+	(void)ctx;
+	if (fstat(fd, &st) < 0) {
+		return -1;
+	}
+	if (!S_ISBLK(st.st_mode)) {
+		errno = ENOTBLK;
+		return -1;
+	}
+	if (ioctl(fd, BLKGETSIZE64, bytes) < 0) {
+		return -1;
+	}
+	if (ioctl(fd, BLKSSZGET, &ssz) < 0 || ssz <= 0) {
+		ssz = 512;
+	}
+	*sector = (unsigned int)ssz;
+	return 0;
+}
+
+static ssize_t sys_pread(void *ctx, int fd, void *buf, size_t len, uint64_t off)
+{
+	ssize_t r;
+
+	(void)ctx;
+	do {
+		r = pread(fd, buf, len, (off_t)off);
+	} while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static int sys_root_device(void *ctx, char *path, size_t len)
+{
+	struct stat st;
+	char sysp[64], text[512];
+	const char *name, *end;
+	ssize_t n;
+	int w;
+
+	if (stat("/", &st) < 0) {
+		return -1;
+	}
+	if (major(st.st_dev) == 0) {
+		/* tmpfs, overlay, NFS: no block device behind / */
+		errno = ENODEV;
+		return -1;
+	}
+	w = snprintf(sysp, sizeof(sysp), "/sys/dev/block/%u:%u/uevent",
+			major(st.st_dev), minor(st.st_dev));
+	if (w < 0 || (size_t)w >= sizeof(sysp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	n = sys_read_file(ctx, sysp, text, sizeof(text));
+	if (n < 0) {
+		return -1;
+	}
+	name = strstr(text, "DEVNAME=");
+	if (name == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	name += strlen("DEVNAME=");
+	end = strchr(name, '\n');
+	if (end == NULL) {
+		end = name + strlen(name);
+	}
+	w = snprintf(path, len, "/dev/%.*s", (int)(end - name), name);
+	if (w < 0 || (size_t)w >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+static int sys_kmsg_open(void *ctx)
+{
+	(void)ctx;
+	return open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+}
+
+static ssize_t sys_write(void *ctx, int fd, const void *buf, size_t len)
+{
+	ssize_t r;
+
+	(void)ctx;
+	do {
+		r = write(fd, buf, len);
+	} while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static const struct ent_ops sys_ops = {
+	NULL,
+	sys_getrandom,
+	sys_read_file,
+	sys_entcnt_ioctl,
+	sys_now_us,
+	sys_poll,
+	sys_close,
+	sys_getpid,
+	sys_icmp_socket,
+	sys_sendto,
+	sys_recvfrom,
+	sys_open_direct,
+	sys_blk_geometry,
+	sys_pread,
+	sys_root_device,
+	ent_sys_collector_spawn,
+	ent_sys_collector_reap,
+	sys_kmsg_open,
+	sys_write,
+};
+
+const struct ent_ops *ent_sys_ops(void)
+{
+	return &sys_ops;
+}

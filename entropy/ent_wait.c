@@ -1,0 +1,452 @@
+/*
+ * dropbear-entropy: wait for the kernel CRNG and help it along.
+ *
+ * The policy: where getrandom(GRND_NONBLOCK) already works, return after
+ * that one call. Otherwise start what can raise credited entropy - the
+ * collector child, ICMP ping-pong with the gateway, O_DIRECT reads - and
+ * run them from one poll() loop that probes readiness at least every
+ * ENT_STOP_LATENCY_US while anything is stimulating, so stimulation ends
+ * within 100 ms of readiness. When nothing helps, sleep in poll() with long
+ * timeouts: the wait goes on, but costs no CPU. The only ways out are a
+ * ready CRNG (0) or the caller's stop flag / a broken kernel interface
+ * (-1, and the caller takes upstream's own blocking path). Nothing here
+ * credits entropy or produces random bytes.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "ent_internal.h"
+
+#define ENT_TEXT_MAX		65536	/* /proc/interrupts, /proc/net/route */
+#define ENT_BITS_EVERY_US	250000
+#define ENT_LINE_US_IDLE	60000000	/* progress once a minute when stuck */
+
+struct ent_wait_state {
+	const struct entropy_config *cfg;
+	const struct ent_ops *ops;
+	struct ent_progress prog;
+	struct ent_gen gen;
+	struct ent_collector col;
+	struct ent_icmp icmp;
+	struct ent_block blk;
+	int icmp_open;
+	int blk_open;
+	char *text;		/* scratch for /proc files, ENT_TEXT_MAX */
+	int bits;
+	int64_t t_bits;
+	int64_t t_gain;		/* last time the bit count rose */
+	int64_t t_end_stim;	/* stimulation time bound */
+	unsigned long events_seen;	/* replies + reads at last pace window */
+	int hint_logged;
+	int bound_logged;
+};
+
+static const char *ipv4_text(struct in_addr a, char *buf, size_t len)
+{
+	if (inet_ntop(AF_INET, &a, buf, (socklen_t)len) == NULL) {
+		return "?";
+	}
+	return buf;
+}
+
+/* Gateways from -X gateway= or from this namespace's routing table */
+static int find_gateways(struct ent_wait_state *w, struct in_addr *gw)
+{
+	const struct ent_ops *ops = w->ops;
+	int n;
+
+	if (w->cfg->gateway[0] != '\0') {
+		if (inet_pton(AF_INET, w->cfg->gateway, &gw[0]) != 1) {
+			ent_log(&w->prog, LOG_WARNING, "entropy: gateway %.64s is no IPv4 address: "
+					"ICMP stimulator off", w->cfg->gateway);
+			return 0;
+		}
+		return 1;
+	}
+	if (ops->read_file(ops->ctx, ENT_PATH_ROUTE, w->text, ENT_TEXT_MAX) < 0) {
+		ent_log(&w->prog, LOG_WARNING, "entropy: cannot read %s (%s): ICMP stimulator off",
+				ENT_PATH_ROUTE, strerror(errno));
+		return 0;
+	}
+	n = ent_route_gateways(w->text, gw, ENT_GW_MAX);
+	if (n == 0) {
+		ent_log(&w->prog, LOG_WARNING, "entropy: no IPv4 default route: ICMP stimulator off "
+				"(-X gateway=A.B.C.D names a neighbour that answers ping)");
+	}
+	return n;
+}
+
+static int read_irqs(struct ent_wait_state *w, struct ent_irq_count *irq)
+{
+	const struct ent_ops *ops = w->ops;
+
+	if (ops->read_file(ops->ctx, ENT_PATH_INTERRUPTS, w->text, ENT_TEXT_MAX) < 0) {
+		return -1;
+	}
+	return ent_irq_parse(w->text, irq);
+}
+
+static void start_stimulators(struct ent_wait_state *w, unsigned int stim,
+		struct ent_wait_extra *extra, int64_t now)
+{
+	struct in_addr gw[ENT_GW_MAX];
+	struct ent_irq_count irq;
+	int n, have_irq;
+
+	if (stim & ENTROPY_STIM_COLLECTOR) {
+		(void)ent_collector_start(&w->col, w->ops, &w->prog);
+	}
+	have_irq = read_irqs(w, &irq) == 0;
+	if (stim & ENTROPY_STIM_ICMP) {
+		n = find_gateways(w, gw);
+		if (n > 0 && ent_icmp_open(&w->icmp, w->ops, &w->prog, gw, n,
+					ent_config_max_packets(w->cfg),
+					extra != NULL && extra->force_dgram) == 0) {
+			w->icmp_open = 1;
+			ent_pace_init(&w->icmp.pace, now, have_irq ? &irq : NULL);
+		}
+	}
+	if (stim & ENTROPY_STIM_BLOCK) {
+		if (ent_block_open(&w->blk, w->ops, &w->prog, w->cfg->block_device) == 0) {
+			w->blk_open = 1;
+		}
+	}
+	if ((w->icmp_open || w->blk_open) && !have_irq) {
+		ent_log(&w->prog, LOG_INFO, "entropy: %s unreadable: pacing without interrupt counts",
+				ENT_PATH_INTERRUPTS);
+	}
+}
+
+/* "collector, icmp 10.0.2.2 (raw), block /dev/vda" */
+static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail)
+{
+	char a[INET_ADDRSTRLEN];
+	size_t used = 0;
+	int i, r;
+
+	buf[0] = '\0';
+#define ADD(...) do { \
+		r = snprintf(buf + used, len - used, __VA_ARGS__); \
+		if (r < 0 || (size_t)r >= len - used) { \
+			return; \
+		} \
+		used += (size_t)r; \
+	} while (0)
+	if (w->col.running) {
+		ADD("%scollector child %ld", used ? ", " : "", (long)w->col.pid);
+	}
+	if (w->icmp.active) {
+		ADD("%sICMP echo to", used ? ", " : "");
+		for (i = 0; i < w->icmp.ntargets; i++) {
+			if (!w->icmp.t[i].dead) {
+				ADD(" %s", ipv4_text(w->icmp.t[i].addr, a, sizeof(a)));
+			}
+		}
+		if (detail) {
+			ADD(" (%lu sent, %lu replies, gap %u us", w->icmp.sent, w->icmp.replies,
+					w->icmp.pace.gap_us);
+			if (w->icmp.pace.last_yield >= 0.0) {
+				ADD(", %.2f irq/event", w->icmp.pace.last_yield);
+			}
+			ADD(")");
+		} else {
+			ADD(" (%s socket, at most %lu packets)",
+					w->icmp.raw ? "raw" : "datagram", w->icmp.max_packets);
+		}
+	}
+	if (w->blk.active) {
+		if (detail) {
+			ADD("%sO_DIRECT reads of %s (%lu done)", used ? ", " : "", w->blk.path,
+					w->blk.reads);
+		} else {
+			ADD("%sO_DIRECT reads of %s (at most %lu)", used ? ", " : "", w->blk.path,
+					w->blk.max_reads);
+		}
+	}
+	if (used == 0) {
+		ADD("nothing; waiting for the kernel");
+	}
+#undef ADD
+}
+
+static void stop_stimulation(struct ent_wait_state *w)
+{
+	if (w->icmp_open) {
+		ent_icmp_close(&w->icmp);
+	}
+	if (w->blk_open) {
+		ent_block_close(&w->blk);
+	}
+}
+
+static void log_hint_once(struct ent_wait_state *w)
+{
+	if (w->hint_logged) {
+		return;
+	}
+	w->hint_logged = 1;
+	/* From now on a progress line a minute is plenty */
+	w->prog.interval_us = ENT_LINE_US_IDLE;
+	ent_log(&w->prog, LOG_WARNING, "entropy: nothing here raises the kernel's entropy; "
+			"waiting without load. To seed at boot give the system a source: "
+			"a virtio-rng device (qemu -device virtio-rng-pci), rng-seed in the "
+			"device tree /chosen node, a seed file restored at boot "
+			"(seedrng, systemd-random-seed) or a hwrng driver");
+}
+
+static int64_t next_timeout(struct ent_wait_state *w, int64_t now, int64_t icmp_due)
+{
+	int64_t t;
+
+	if (w->blk.active) {
+		return 0;	/* back-to-back reads, the poll only collects replies */
+	}
+	t = w->prog.t_last_line + w->prog.interval_us - now;
+	if (w->icmp.active) {
+		if (icmp_due >= 0 && icmp_due - now < t) {
+			t = icmp_due - now;
+		}
+		if (t > ENT_STOP_LATENCY_US) {
+			t = ENT_STOP_LATENCY_US;
+		}
+	} else if (!w->col.running) {
+		/* No child to tell us: look again every 100 ms, which is no load */
+		if (t > ENT_IDLE_CHECK_US) {
+			t = ENT_IDLE_CHECK_US;
+		}
+	} else if (t > ENT_IDLE_CHECK_US * 10) {
+		/* The child wakes us at readiness; still keep the bound checks */
+		t = ENT_IDLE_CHECK_US * 10;
+	}
+	return t < 0 ? 0 : t;
+}
+
+static void pace_window(struct ent_wait_state *w, int64_t now)
+{
+	struct ent_irq_count irq;
+	unsigned long events;
+
+	if (!w->icmp.active || !w->icmp.pace.have_irq
+			|| now - w->icmp.pace.t_window < ENT_PACE_WINDOW_US) {
+		return;
+	}
+	if (read_irqs(w, &irq) < 0) {
+		w->icmp.pace.have_irq = 0;
+		return;
+	}
+	events = w->icmp.replies + w->blk.reads;
+	(void)ent_pace_update(&w->icmp.pace, now, irq.device, events - w->events_seen);
+	w->events_seen = events;
+}
+
+static void check_bounds(struct ent_wait_state *w, int64_t now, int icmp_was_active,
+		int blk_was_active)
+{
+	if (now >= w->t_end_stim && (w->icmp.active || w->blk.active)) {
+		stop_stimulation(w);
+		if (!w->bound_logged) {
+			w->bound_logged = 1;
+			ent_log(&w->prog, LOG_WARNING, "entropy: stimulation bound of %lu s reached "
+					"(%lu packets, %lu reads); waiting on",
+					ent_config_max_seconds(w->cfg), w->icmp.sent, w->blk.reads);
+		}
+		return;
+	}
+	if (icmp_was_active && !w->icmp.active) {
+		if (w->icmp.sent >= w->icmp.max_packets) {
+			ent_log(&w->prog, LOG_WARNING, "entropy: ICMP bound of %lu packets reached",
+					w->icmp.max_packets);
+		}
+		ent_icmp_close(&w->icmp);
+	}
+	if (blk_was_active && !w->blk.active) {
+		if (w->blk.reads >= w->blk.max_reads) {
+			ent_log(&w->prog, LOG_INFO, "entropy: block read bound of %lu reads reached",
+					w->blk.max_reads);
+		}
+		ent_block_close(&w->blk);
+	}
+}
+
+int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
+		struct ent_wait_extra *extra)
+{
+	struct ent_wait_state w;
+	struct pollfd pfd[2];
+	char plan[ENT_LINE_MAX / 2], running[ENT_LINE_MAX / 2], by[ENT_LINE_MAX / 2];
+	int64_t now, t0, t_check, icmp_due, timeout, t_ready = 0;
+	int r, ret = -1, nfds, icmp_idx, col_idx, check_now, icmp_was, blk_was;
+
+	r = ent_probe_ready(ops);
+	if (r != 0) {
+		return r == 1 ? 0 : -1;
+	}
+	if (cfg->stop_flag != NULL && *cfg->stop_flag) {
+		return -1;
+	}
+	memset(&w, 0, sizeof(w));
+	w.cfg = cfg;
+	w.ops = ops;
+	w.col.fd = -1;
+	w.icmp.fd = -1;
+	w.blk.fd = -1;
+	w.text = malloc(ENT_TEXT_MAX);
+	now = t0 = ops->now_us(ops->ctx);
+	(void)ent_probe_generation(ops, &w.gen);
+	ent_progress_init(&w.prog, cfg, ops, w.gen.bits_needed, now);
+	if (w.text == NULL) {
+		ent_log(&w.prog, LOG_WARNING, "entropy: out of memory; waiting without stimulation");
+	} else {
+		start_stimulators(&w, ent_config_stimulators(cfg), extra, now);
+	}
+	if (ent_probe_bits(ops, &w.bits) < 0) {
+		w.bits = 0;
+	}
+	w.t_bits = w.t_gain = now;
+	w.t_end_stim = now + (int64_t)ent_config_max_seconds(cfg) * 1000000;
+	describe(&w, plan, sizeof(plan), 0);
+	ent_log(&w.prog, LOG_WARNING, "entropy: kernel CRNG not initialised, getrandom() would "
+			"block; %s; %d/%d bits; plan: %s",
+			w.gen.name, w.bits, w.gen.bits_needed, plan);
+	(void)ent_progress_tick(&w.prog, now, w.bits, plan);
+
+	t_check = now;
+	check_now = 0;
+	for (;;) {
+		if (cfg->stop_flag != NULL && *cfg->stop_flag) {
+			ent_log(&w.prog, LOG_INFO, "entropy: wait stopped after %.1f s, CRNG not seeded",
+					(double)(ops->now_us(ops->ctx) - t0) / 1e6);
+			ret = -1;
+			break;
+		}
+		now = ops->now_us(ops->ctx);
+		if (check_now || now - t_check >= ENT_READY_CHECK_US) {
+			check_now = 0;
+			t_check = now;
+			r = ent_probe_ready(ops);
+			if (r == 1) {
+				t_ready = now;
+				ret = 0;
+				break;
+			}
+			if (r < 0) {
+				ent_log(&w.prog, LOG_WARNING, "entropy: getrandom() failed (%s); "
+						"leaving the wait to the caller", strerror(errno));
+				ret = -1;
+				break;
+			}
+		}
+		if (now - w.t_bits >= ENT_BITS_EVERY_US) {
+			int b;
+
+			if (ent_probe_bits(ops, &b) == 0) {
+				if (b > w.bits) {
+					w.t_gain = now;
+				}
+				w.bits = b;
+			}
+			w.t_bits = now;
+		}
+		icmp_was = w.icmp.active;
+		blk_was = w.blk.active;
+		pace_window(&w, now);
+		if (w.blk.active) {
+			(void)ent_block_step(&w.blk, &w.prog);
+			now = ops->now_us(ops->ctx);
+		}
+		icmp_due = ent_icmp_service(&w.icmp, now);
+		check_bounds(&w, now, icmp_was, blk_was);
+		if (!w.icmp.active && !w.blk.active
+				&& (!w.col.running || now - w.t_gain >= ENT_STALL_US)) {
+			log_hint_once(&w);
+		}
+		describe(&w, running, sizeof(running), 1);
+		(void)ent_progress_tick(&w.prog, now, w.bits, running);
+
+		nfds = 0;
+		icmp_idx = col_idx = -1;
+		if (w.icmp.active) {
+			icmp_idx = nfds;
+			pfd[nfds].fd = w.icmp.fd;
+			pfd[nfds].events = POLLIN;
+			pfd[nfds].revents = 0;
+			nfds++;
+		}
+		if (w.col.running) {
+			col_idx = nfds;
+			pfd[nfds].fd = w.col.fd;
+			pfd[nfds].events = POLLIN;
+			pfd[nfds].revents = 0;
+			nfds++;
+		}
+		timeout = next_timeout(&w, now, icmp_due);
+		r = ops->poll(ops->ctx, pfd, (nfds_t)nfds, timeout);
+		if (r < 0) {
+			if (errno == EINTR) {
+				continue;	/* the stop flag is looked at first */
+			}
+			ent_log(&w.prog, LOG_WARNING, "entropy: poll() failed (%s); "
+					"leaving the wait to the caller", strerror(errno));
+			ret = -1;
+			break;
+		}
+		now = ops->now_us(ops->ctx);
+		if (icmp_idx >= 0 && pfd[icmp_idx].revents != 0) {
+			ent_icmp_receive(&w.icmp, now);
+		}
+		if (col_idx >= 0 && pfd[col_idx].revents != 0) {
+			/* The child left getrandom(): most likely ready now */
+			ent_collector_finished(&w.col);
+			check_now = 1;
+		}
+	}
+
+	describe(&w, by, sizeof(by), 1);
+	stop_stimulation(&w);
+	if (extra != NULL) {
+		extra->icmp_ready_latency_us = ret == 0 ? ops->now_us(ops->ctx) - t_ready : -1;
+		extra->icmp_sent = w.icmp.sent;
+		extra->icmp_replies = w.icmp.replies;
+		extra->block_reads = w.blk.reads;
+	}
+	ent_collector_stop(&w.col);
+	if (ret == 0) {
+		if (ent_probe_bits(ops, &w.bits) < 0) {
+			w.bits = w.gen.bits_needed;
+		}
+		ent_log(&w.prog, LOG_NOTICE, "entropy: kernel CRNG seeded after %.1f s, while "
+				"running: %s; %lu ICMP packets, %lu replies, %lu block reads",
+				(double)(t_ready - t0) / 1e6, by, w.icmp.sent, w.icmp.replies,
+				w.blk.reads);
+	}
+	ent_progress_close(&w.prog);
+	free(w.text);
+	return ret;
+}
+
+int entropy_ensure_seeded(const struct entropy_config *cfg)
+{
+	const struct ent_ops *ops = ent_sys_ops();
+	struct entropy_config defaults;
+	int r;
+
+	/* The common case costs exactly this one syscall */
+	r = ent_probe_ready(ops);
+	if (r == 1) {
+		return 0;
+	}
+	if (r < 0) {
+		return -1;	/* ENOSYS: the caller falls back as upstream does */
+	}
+	if (cfg == NULL) {
+		memset(&defaults, 0, sizeof(defaults));
+		cfg = &defaults;
+	}
+	if (cfg->disabled) {
+		return -1;
+	}
+	return ent_wait(cfg, ops, NULL);
+}
