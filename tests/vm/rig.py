@@ -1,0 +1,471 @@
+#!/usr/bin/env python3
+"""Boot one scenario of the zero-entropy aarch64 guest and measure it.
+
+Everything is measured from the host, in seconds since qemu was started:
+  crng_s    the kernel's "crng init done" line appears on the console
+  start_s   the guest's init starts the SSH server ("rig: server starting")
+  listen_s  a socket listens on port 22 ("rig: listening", from rig-watch)
+  login_s   the one OpenSSH login (`ssh ... true`) has succeeded
+
+The SSH attempt is made exactly once, as soon as the console says the server
+listens: qemu's user-mode stack accepts the host's TCP connection even while
+nothing listens in the guest and then drops it, and repeated probing would
+itself feed interrupts (entropy) to the guest. The connect timeout is the
+whole remaining budget of the run.
+
+Network safety: qemu always gets `-netdev user,...,restrict=on` and a
+hostfwd bound to 127.0.0.1 only. The guest's only peer is slirp's virtual
+host inside the qemu process; restrict=on stops anything from leaving it.
+The host talks only to 127.0.0.1:<port>.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+VM_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO_DIR = os.path.dirname(os.path.dirname(VM_DIR))
+CACHE = os.environ.get("DBE_CACHE", "/var/cache/dropbear-entropy")
+BUILD = os.environ.get("DBE_BUILD", os.path.join(REPO_DIR, "build"))
+
+BASE_APPEND = "console=ttyAMA0 random.trust_cpu=off random.trust_bootloader=off panic=-1"
+# Legacy = the pre-5.4 readiness of BSP kernels: no jitter collector and
+# ready after 128 credited bits (see README.md for how close this is).
+KERNEL_APPEND = {
+    "legacy": BASE_APPEND + " random.jitter=off random.ready_bits=128",
+    "modern": BASE_APPEND,
+    "debian": BASE_APPEND,
+}
+
+# The guest's gateway is always slirp's virtual host.
+SLIRP_GW = "10.0.2.2"
+GUEST_IP = "10.0.2.15"
+
+# Modules Debian's generic kernel needs for the NIC (in load order).
+DEBIAN_MODULES = [
+    "drivers/virtio/virtio_mmio.ko",
+    "net/core/failover.ko",
+    "drivers/net/net_failover.ko",
+    "drivers/net/virtio_net.ko",
+]
+
+PEER_PACKAGES = {
+    "haveged": ["haveged", "libhavege2"],
+    "jitterentropy-rngd": ["jitterentropy-rngd"],
+    "rngd": ["rng-tools5", "libgcrypt20", "libgpg-error0", "libcurl4",
+             "libxml2", "libjansson4", "libssl3", "libp11-2", "zlib1g",
+             "libsysfs2"],
+}
+
+
+def log(msg):
+    print("vm: " + msg, file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def is_aarch64_elf(path):
+    with open(path, "rb") as f:
+        head = f.read(20)
+    return head[:4] == b"\x7fELF" and head[18:20] == b"\xb7\x00"
+
+
+def rig_kernel():
+    out = subprocess.run([os.path.join(VM_DIR, "build-kernel")], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout.strip()
+    return out.splitlines()[-1]
+
+
+def deb_cache_dir():
+    d = os.path.join(CACHE, "debs")
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+def candidate_version(pkg):
+    out = subprocess.run(["apt-cache", "policy", pkg], stdout=subprocess.PIPE,
+                         text=True, check=True).stdout
+    m = re.search(r"Candidate:\s*(\S+)", out)
+    if not m or m.group(1) == "(none)":
+        raise SystemExit("vm: error: no candidate for %s (is arm64 added and apt-get update run?)" % pkg)
+    return m.group(1)
+
+
+def extracted_deb(pkg):
+    """Download an arm64 package with apt-get and unpack it into the cache,
+    keyed on its version. Nothing is installed on the host."""
+    ver = candidate_version(pkg + ":arm64")
+    key = "%s_%s_arm64" % (pkg, ver.replace(":", "%3a"))
+    root = os.path.join(deb_cache_dir(), key)
+    if os.path.isdir(os.path.join(root, "done")):
+        return os.path.join(root, "tree")
+    tmp = tempfile.mkdtemp(dir=deb_cache_dir())
+    run(["apt-get", "download", "-q", "%s:arm64=%s" % (pkg, ver)], cwd=tmp,
+        stdout=subprocess.DEVNULL)
+    debs = [f for f in os.listdir(tmp) if f.endswith(".deb")]
+    if len(debs) != 1:
+        raise SystemExit("vm: error: apt-get download %s gave %r" % (pkg, debs))
+    os.makedirs(os.path.join(tmp, "tree"))
+    run(["dpkg-deb", "-x", os.path.join(tmp, debs[0]), os.path.join(tmp, "tree")])
+    os.remove(os.path.join(tmp, debs[0]))
+    os.makedirs(os.path.join(tmp, "done"))
+    shutil.rmtree(root, ignore_errors=True)
+    os.rename(tmp, root)
+    return os.path.join(root, "tree")
+
+
+def debian_kernel():
+    """Debian's unmodified arm64 kernel and the four NIC modules."""
+    out = subprocess.run(["apt-cache", "depends", "linux-image-arm64:arm64"],
+                         stdout=subprocess.PIPE, text=True, check=True).stdout
+    m = re.search(r"Depends:\s*(linux-image-\S+-arm64)", out)
+    if not m:
+        raise SystemExit("vm: error: cannot resolve linux-image-arm64:arm64")
+    tree = extracted_deb(m.group(1).split(":")[0])
+    boot = os.path.join(tree, "boot")
+    image = [f for f in os.listdir(boot) if f.startswith("vmlinuz-")][0]
+    kver = image[len("vmlinuz-"):]
+    moddir = os.path.join(tree, "lib", "modules", kver, "kernel")
+    mods = []
+    for rel in DEBIAN_MODULES:
+        for suffix in ("", ".xz"):
+            p = os.path.join(moddir, rel + suffix)
+            if os.path.exists(p):
+                mods.append(p)
+                break
+        else:
+            raise SystemExit("vm: error: %s not in %s" % (rel, m.group(1)))
+    return os.path.join(boot, image), mods
+
+
+def client_key():
+    d = os.path.join(CACHE, "ssh")
+    key = os.path.join(d, "id_ed25519")
+    if not os.path.exists(key):
+        os.makedirs(d, exist_ok=True)
+        run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "dbe-rig",
+             "-f", key])
+    return key
+
+
+def busybox():
+    path = "/bin/busybox"
+    if os.path.exists(path) and is_aarch64_elf(path):
+        return path
+    tree = extracted_deb("busybox-static")
+    path = os.path.join(tree, "bin", "busybox")
+    if not is_aarch64_elf(path):
+        raise SystemExit("vm: error: no aarch64 busybox")
+    return path
+
+
+def copy_tree(src, dst):
+    for root, dirs, files in os.walk(src):
+        rel = os.path.relpath(root, src)
+        os.makedirs(os.path.join(dst, rel), exist_ok=True)
+        for f in files:
+            s = os.path.join(root, f)
+            d = os.path.join(dst, rel, f)
+            if os.path.islink(s):
+                if os.path.lexists(d):
+                    os.remove(d)
+                os.symlink(os.readlink(s), d)
+            else:
+                shutil.copy2(s, d)
+
+
+def write(path, text, mode=0o644):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, mode)
+
+
+def shell_quote(s):
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+def make_initramfs(work, args, bindir, modules):
+    """Stage the guest's root and pack it as a newc cpio."""
+    root = os.path.join(work, "root")
+    copy_tree(os.path.join(VM_DIR, "guest"), root)
+    os.makedirs(os.path.join(root, "bin"), exist_ok=True)
+    shutil.copy2(busybox(), os.path.join(root, "bin", "busybox"))
+    os.makedirs(os.path.join(root, "usr", "sbin"), exist_ok=True)
+    os.makedirs(os.path.join(root, "usr", "bin"), exist_ok=True)
+    for prog, sub in (("dropbear", "sbin"), ("dropbearkey", "bin")):
+        src = os.path.join(bindir, prog)
+        if not os.path.exists(src):
+            raise SystemExit("vm: error: %s missing" % src)
+        if not is_aarch64_elf(src):
+            raise SystemExit("vm: error: %s is not an aarch64 binary" % src)
+        shutil.copy2(src, os.path.join(root, "usr", sub, prog))
+    sshd = os.path.join(root, "root", ".ssh")
+    os.makedirs(sshd, exist_ok=True)
+    os.chmod(os.path.join(root, "root"), 0o700)
+    os.chmod(sshd, 0o700)
+    with open(client_key() + ".pub") as f:
+        write(os.path.join(sshd, "authorized_keys"), f.read(), 0o600)
+    for peer in args.peers:
+        for pkg in PEER_PACKAGES[peer]:
+            copy_tree(extracted_deb(pkg), root)
+    if modules:
+        md = os.path.join(root, "lib", "rig-modules")
+        os.makedirs(md, exist_ok=True)
+        names = []
+        for i, m in enumerate(modules):
+            name = "%02d-%s" % (i, os.path.basename(m))
+            shutil.copy2(m, os.path.join(md, name))
+            names.append(name)
+        write(os.path.join(root, "etc", "init.d", "S01modules"),
+              "#!/bin/sh\n# Debian's kernel: load the NIC modules the rig kernel has built in.\n"
+              "[ \"$1\" = start ] || exit 0\n"
+              "for m in " + " ".join("/lib/rig-modules/" + n for n in names) + "; do\n"
+              "\tinsmod \"$m\" || echo \"rig: insmod $m failed\" > /dev/console\n"
+              "done\n", 0o755)
+    conf = {
+        "RIG_SCENARIO": args.scenario,
+        "RIG_NET": args.net,
+        "RIG_IP": GUEST_IP,
+        "RIG_GW": SLIRP_GW,
+        "RIG_BLOG": "1" if args.blog else "0",
+        "RIG_PEERS": " ".join(args.peers),
+        "DROPBEAR_ARGS": args.server_args,
+    }
+    write(os.path.join(root, "etc", "rig.conf"),
+          "".join("%s=%s\n" % (k, shell_quote(v)) for k, v in conf.items()))
+    cpio = os.path.join(work, "initramfs.cpio")
+    files = subprocess.run(["find", "."], cwd=root, stdout=subprocess.PIPE,
+                           check=True).stdout
+    with open(cpio, "wb") as out:
+        subprocess.run(["cpio", "-o", "-H", "newc", "-R", "0:0", "--quiet"],
+                       cwd=root, input=files, stdout=out, check=True)
+    return cpio
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def qemu_cmd(kernel, initrd, append, port, disk, nic):
+    cmd = ["qemu-system-aarch64",
+           "-M", "virt,dtb-randomness=off", "-cpu", "cortex-a53",
+           "-smp", "1", "-m", "256",
+           "-nodefaults", "-display", "none", "-monitor", "none",
+           "-serial", "stdio", "-no-reboot",
+           "-kernel", kernel, "-initrd", initrd, "-append", append]
+    if nic:
+        cmd += ["-netdev",
+                "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:%d-:22" % port,
+                "-device", "virtio-net-device,netdev=n0"]
+    if disk:
+        cmd += ["-drive", "file=%s,if=none,format=raw,id=d0" % disk,
+                "-device", "virtio-blk-device,drive=d0"]
+    return cmd
+
+
+class Console:
+    """Reads the guest's serial console line by line and timestamps it."""
+
+    PATTERNS = {
+        "crng_s": re.compile(r"crng init done"),
+        "start_s": re.compile(r"^rig: server starting"),
+        "listen_s": re.compile(r"^rig: listening"),
+    }
+
+    def __init__(self, proc, t0, logf, stream):
+        self.proc = proc
+        self.t0 = t0
+        self.logf = logf
+        self.stream = stream
+        self.marks = {}
+        self.lines = []
+        self.cond = threading.Condition()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        for raw in iter(self.proc.stdout.readline, b""):
+            t = time.monotonic() - self.t0
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            text = "%8.3f | %s" % (t, line)
+            self.logf.write(text + "\n")
+            self.logf.flush()
+            if self.stream:
+                print(text, flush=True)
+            with self.cond:
+                self.lines.append((t, line))
+                for k, rx in self.PATTERNS.items():
+                    if k not in self.marks and rx.search(line):
+                        self.marks[k] = round(t, 3)
+                self.cond.notify_all()
+        with self.cond:
+            self.marks.setdefault("eof_s", round(time.monotonic() - self.t0, 3))
+            self.cond.notify_all()
+
+    def wait_for(self, key, deadline):
+        with self.cond:
+            while key not in self.marks and "eof_s" not in self.marks:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self.cond.wait(min(left, 0.5))
+            return self.marks.get(key)
+
+
+def ssh_cmd(port, key, remote, timeout):
+    return ["ssh", "-q", "-i", key, "-p", str(port),
+            "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
+            "-o", "StrictHostKeyChecking=no",
+            "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "LogLevel=ERROR",
+            "-o", "ConnectionAttempts=1",
+            "-o", "ConnectTimeout=%d" % max(1, int(timeout)),
+            "root@127.0.0.1", remote]
+
+
+def parse_stats(text):
+    """Guest counters fetched after the timed login."""
+    out = {}
+    lines = text.splitlines()
+    for i, l in enumerate(lines):
+        if l.startswith("Icmp:") and i + 1 < len(lines) and lines[i + 1].startswith("Icmp:"):
+            names = l.split()[1:]
+            vals = lines[i + 1].split()[1:]
+            d = dict(zip(names, vals))
+            out["icmp_out_echos"] = int(d.get("OutEchos", 0))
+            out["icmp_in_echo_reps"] = int(d.get("InEchoReps", 0))
+        if l.startswith("STAT "):
+            f = l[5:].rsplit(")", 1)[-1].split()
+            # fields after "(comm)": state is f[0]; utime is field 14 -> f[11]
+            ticks = sum(int(x) for x in f[11:15])
+            out["cpu_s"] = round(ticks / 100.0, 2)
+        if l.startswith("IRQ "):
+            out["irq_total"] = int(l.split()[1])
+    return out
+
+
+STATS_SCRIPT = (
+    "cat /proc/net/snmp; "
+    "p=$(cat /var/run/dropbear.pid); echo \"STAT $(cat /proc/$p/stat)\"; "
+    "echo \"IRQ $(awk '$1 ~ /^[0-9]+:$/ {for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i} END {print s + 0}' /proc/interrupts)\""
+)
+
+
+def boot(args):
+    os.makedirs(args.out, exist_ok=True)
+    if args.kernel == "debian":
+        kernel, modules = debian_kernel()
+    else:
+        kernel, modules = rig_kernel(), []
+    bindir = args.bin
+    work = tempfile.mkdtemp(prefix="rig.", dir=args.out)
+    try:
+        initrd = make_initramfs(work, args, bindir, modules)
+        key = client_key()
+        results = []
+        for boot_no in range(1, args.boots + 1):
+            results.append(boot_once(args, kernel, initrd, key, boot_no))
+        return results
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def boot_once(args, kernel, initrd, key, boot_no):
+    port = free_port()
+    append = KERNEL_APPEND[args.kernel]
+    cmd = qemu_cmd(kernel, initrd, append, port, args.disk, args.net != "nonic")
+    tag = "%s-%s-boot%d" % (args.scenario, args.kernel, boot_no)
+    logpath = os.path.join(args.out, tag + ".console.log")
+    res = {"scenario": args.scenario, "kernel": args.kernel, "boot": boot_no,
+           "port": port, "console": logpath}
+    with open(logpath, "w") as logf:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        con = Console(proc, t0, logf, args.stream)
+        deadline = t0 + args.timeout
+        try:
+            listen = None
+            if con.wait_for("start_s", deadline) is not None:
+                listen = con.wait_for("listen_s", deadline)
+            if listen is not None and args.net != "nonic":
+                left = deadline - time.monotonic()
+                if left > 1:
+                    # The one login attempt, with the rest of the budget.
+                    r = subprocess.run(ssh_cmd(port, key, "true", left),
+                                       stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE,
+                                       timeout=left + 5)
+                    if r.returncode == 0:
+                        res["login_s"] = round(time.monotonic() - t0, 3)
+                    else:
+                        res["ssh_error"] = r.stderr.decode("utf-8", "replace").strip()[-300:]
+            if "login_s" in res:
+                r = subprocess.run(ssh_cmd(port, key, STATS_SCRIPT, 60),
+                                   stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, timeout=90)
+                res.update(parse_stats(r.stdout.decode("utf-8", "replace")))
+            else:
+                # Give the kernel a moment to print crng init done if it
+                # is about to, then stop: the run is over either way.
+                time.sleep(0.5)
+        except subprocess.TimeoutExpired:
+            res["ssh_error"] = "ssh timed out"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            con.thread.join(timeout=5)
+        for k in ("crng_s", "start_s", "listen_s"):
+            res[k] = con.marks.get(k)
+        res.setdefault("login_s", None)
+        res["timeout_s"] = args.timeout
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scenario", required=True, help="name recorded in the result")
+    ap.add_argument("--kernel", choices=sorted(KERNEL_APPEND), default="legacy")
+    ap.add_argument("--bin", required=True, help="dir with aarch64 dropbear and dropbearkey")
+    ap.add_argument("--server-args", default="", help="extra dropbear arguments (e.g. -X ...)")
+    ap.add_argument("--blog", action="store_true", help="ping the gateway until ready first")
+    ap.add_argument("--peer", dest="peers", action="append", default=[],
+                    choices=sorted(PEER_PACKAGES))
+    ap.add_argument("--net", choices=["static", "noroute", "none", "nonic"], default="static")
+    ap.add_argument("--disk", help="raw ext4 image attached as virtio-blk")
+    ap.add_argument("--boots", type=int, default=1, help="boot the same image N times")
+    ap.add_argument("--timeout", type=float, default=180.0, help="seconds per boot")
+    ap.add_argument("--out", default=os.path.join(BUILD, "vm"), help="logs go here")
+    ap.add_argument("--stream", action="store_true", help="echo the console")
+    ap.add_argument("--keep", action="store_true", help="keep the staged initramfs")
+    args = ap.parse_args()
+    for r in boot(args):
+        print(json.dumps(r, sort_keys=True), flush=True)
+
+
+if __name__ == "__main__":
+    main()
