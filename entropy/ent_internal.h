@@ -33,7 +33,7 @@
 #define ENT_BLOCK_MAX_BYTES	(16UL * 1024 * 1024)
 #define ENT_BLOCK_MAX_READS	32768UL
 #define ENT_BLOCK_ALIGN		4096
-#define ENT_READY_CHECK_US	5000	/* getrandom() probe at most this often */
+#define ENT_READY_CHECK_US	1000	/* getrandom() probe at most this often */
 #define ENT_STOP_LATENCY_US	50000	/* poll never sleeps longer while stimulating */
 #define ENT_IDLE_CHECK_US	100000	/* readiness probe when nothing runs */
 #define ENT_STALL_US		10000000	/* no credit for this long: nothing helps */

@@ -1,0 +1,605 @@
+/*
+ * The simulated kernel behind struct ent_ops; see sim.h for the model.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/ip_icmp.h>
+
+#include "sim.h"
+
+#define SIM_STEP_US 1000
+#define SIM_GW "10.0.2.2"
+
+static struct sim *current;
+
+static const char default_route[] =
+	"Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+	"eth0\t00000000\t0202000A\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
+	"eth0\t0002000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
+
+void sim_set_current(struct sim *s)
+{
+	current = s;
+}
+
+void sim_init(struct sim *s, int poolsize)
+{
+	memset(s, 0, sizeof(*s));
+	s->poolsize = poolsize;
+	s->gw_answers = 1;
+	s->rtt_us = 60;
+	s->jitter_bits_per_s = 256.0;
+	s->block_bytes = 1ULL << 30;
+	s->block_sector = 512;
+	s->block_latency_us = 100;
+	s->root_has_block = 1;
+	s->limit = 600LL * 1000000;
+	s->now = 5000000;	/* boot happened 5 s ago */
+	s->last_mix = s->now;
+	s->old_fastload = 256;
+	s->last_rx_irq = -1000000000LL;
+	sim_set_current(s);
+}
+
+static int bits_needed(const struct sim *s)
+{
+	return s->poolsize == 4096 ? 128 : 256;
+}
+
+static void credit(struct sim *s, double b)
+{
+	s->bits += b;
+	if (!s->ready && s->bits >= bits_needed(s)) {
+		s->ready = 1;
+		s->ready_at = s->now;
+	}
+}
+
+/* One device interrupt, as add_interrupt_randomness() sees it */
+static void device_irq(struct sim *s)
+{
+	unsigned int c;
+
+	s->dev_irqs++;
+	if (s->poolsize == 4096 && s->old_fastload > 0) {
+		/* crng_fast_load(): feeds the CRNG key, credits nothing */
+		s->old_fastload--;
+		return;
+	}
+	s->fast_count++;
+	if (s->fast_count < (s->poolsize == 4096 ? 64u : 1024u)
+			&& s->now - s->last_mix < 1000000) {
+		return;
+	}
+	c = s->fast_count / 64;
+	if (c < 1) {
+		c = 1;
+	}
+	s->fast_count = 0;
+	s->last_mix = s->now;
+	credit(s, (double)c);
+}
+
+static void advance_to(struct sim *s, int64_t to)
+{
+	int64_t step;
+	double dt;
+
+	while (s->now < to) {
+		step = to;
+		if (step - s->now > SIM_STEP_US) {
+			step = s->now + SIM_STEP_US;
+		}
+		if (s->reply_pending && s->reply_at > s->now && s->reply_at < step) {
+			step = s->reply_at;
+		}
+		dt = (double)(step - s->now) / 1e6;
+		s->now = step;
+		/* per-CPU timer ticks at 250 Hz on 2 CPUs: no credit */
+		s->percpu_irqs += (uint64_t)(dt * 500.0 + 0.5);
+		s->bg_acc += s->bg_irq_per_s * dt;
+		while (s->bg_acc >= 1.0) {
+			s->bg_acc -= 1.0;
+			device_irq(s);
+		}
+		if (s->collector_running && s->has_jitter && !s->ready) {
+			s->jitter_acc += s->jitter_bits_per_s * dt;
+			if (s->jitter_acc >= 1.0) {
+				credit(s, (double)(int)s->jitter_acc);
+				s->jitter_acc -= (double)(int)s->jitter_acc;
+			}
+		}
+		if (s->reply_pending && s->reply_at <= s->now) {
+			s->reply_pending = 0;
+			s->reply_ready = 1;
+			s->bad_queued = s->bad_before_each ? 3 : 0;
+			/* Interrupt moderation: replies closer together than
+			 * coalesce_us interrupt only one time in eight */
+			if (s->coalesce_us == 0 || s->now - s->last_rx_irq >= s->coalesce_us) {
+				if (!s->no_reply_irq) {
+					device_irq(s);
+				}
+			} else if (++s->coalesced % 8 == 0 && !s->no_reply_irq) {
+				device_irq(s);
+			}
+			s->last_rx_irq = s->now;
+		}
+	}
+}
+
+static ssize_t sim_getrandom(void *ctx, void *buf, size_t len, unsigned int flags)
+{
+	struct sim *s = ctx;
+
+	s->getrandom_calls++;
+	if (s->enosys) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (!(flags & 1)) {
+		/* The parent must never block in getrandom() */
+		s->violations++;
+	}
+	if (!s->ready) {
+		errno = EAGAIN;
+		return -1;
+	}
+	memset(buf, 0x5a, len);
+	return (ssize_t)len;
+}
+
+static ssize_t put_text(char *buf, size_t len, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (n >= len) {
+		n = len - 1;
+	}
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+static ssize_t sim_read_file(void *ctx, const char *path, char *buf, size_t len)
+{
+	struct sim *s = ctx;
+	char text[1024];
+	int b;
+
+	if (strcmp(path, ENT_PATH_POOLSIZE) == 0 && s->poolsize != 0) {
+		snprintf(text, sizeof(text), "%d\n", s->poolsize);
+		return put_text(buf, len, text);
+	}
+	if (strcmp(path, ENT_PATH_ENTROPY_AVAIL) == 0 && !s->no_entropy_avail) {
+		b = s->ready && s->poolsize != 4096 ? 256 : (int)s->bits;
+		snprintf(text, sizeof(text), "%d\n", b);
+		return put_text(buf, len, text);
+	}
+	if (strcmp(path, ENT_PATH_ROUTE) == 0 && !s->no_route_file) {
+		return put_text(buf, len, s->route_text != NULL ? s->route_text : default_route);
+	}
+	if (strcmp(path, ENT_PATH_INTERRUPTS) == 0 && !s->no_interrupts) {
+		/* arm64 layout: the arch timer is a PPI, IPIs have names */
+		snprintf(text, sizeof(text),
+				"           CPU0       CPU1       \n"
+				" 11: %10llu %10llu     GICv3  27 Level     arch_timer\n"
+				" 36: %10llu %10llu     GICv3  79 Edge      virtio0\n"
+				" 37: %10llu %10llu     GICv3  80 Edge      virtio1\n"
+				"IPI0: %10llu %10llu       Rescheduling interrupts\n"
+				"Err:          0\n",
+				(unsigned long long)(s->percpu_irqs / 2),
+				(unsigned long long)(s->percpu_irqs - s->percpu_irqs / 2),
+				(unsigned long long)(s->dev_irqs / 3),
+				(unsigned long long)(s->dev_irqs / 3),
+				(unsigned long long)(s->dev_irqs - 2 * (s->dev_irqs / 3)), 0ULL,
+				(unsigned long long)s->percpu_irqs, 7ULL);
+		return put_text(buf, len, text);
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+static int sim_entcnt(void *ctx, int *bits)
+{
+	struct sim *s = ctx;
+
+	if (s->no_ioctl) {
+		errno = ENOTTY;
+		return -1;
+	}
+	*bits = s->ready && s->poolsize != 4096 ? 256 : (int)s->bits;
+	return 0;
+}
+
+static int64_t sim_now(void *ctx)
+{
+	return ((struct sim *)ctx)->now;
+}
+
+static int fd_ready(struct sim *s, const struct pollfd *p)
+{
+	if (p->fd == SIM_FD_ICMP && s->icmp_open) {
+		return s->reply_ready || s->bad_queued > 0;
+	}
+	if (p->fd == SIM_FD_COLLECTOR && s->collector_running) {
+		return s->ready || s->collector_error;
+	}
+	return 0;
+}
+
+static int sim_poll(void *ctx, struct pollfd *fds, nfds_t n, int64_t timeout_us)
+{
+	struct sim *s = ctx;
+	int64_t deadline;
+	nfds_t i;
+	int hits;
+
+	s->polls++;
+	if (timeout_us == 0) {
+		s->zero_polls++;
+	}
+	deadline = timeout_us < 0 ? s->limit + 1 : s->now + timeout_us;
+	for (;;) {
+		if (s->stop_at != 0 && s->now >= s->stop_at && s->stop_flag != NULL) {
+			*s->stop_flag = 1;
+			errno = EINTR;
+			return -1;
+		}
+		if (s->now >= s->limit && s->stop_flag != NULL) {
+			s->hit_limit = 1;
+			*s->stop_flag = 1;
+			errno = EINTR;
+			return -1;
+		}
+		hits = 0;
+		for (i = 0; i < n; i++) {
+			fds[i].revents = 0;
+			if (fd_ready(s, &fds[i])) {
+				fds[i].revents = fds[i].fd == SIM_FD_COLLECTOR ? POLLHUP : POLLIN;
+				hits++;
+			}
+		}
+		if (hits > 0 || s->now >= deadline) {
+			return hits;
+		}
+		{
+			int64_t to = deadline < s->now + SIM_STEP_US ? deadline : s->now + SIM_STEP_US;
+
+			/* Stop at a reply's arrival so that it wakes the poll */
+			if (s->reply_pending && s->reply_at > s->now && s->reply_at < to) {
+				to = s->reply_at;
+			}
+			advance_to(s, to);
+		}
+	}
+}
+
+static int sim_close(void *ctx, int fd)
+{
+	struct sim *s = ctx;
+
+	if (fd == SIM_FD_ICMP && s->icmp_open) {
+		s->icmp_open = 0;
+		s->reply_pending = s->reply_ready = 0;
+		return 0;
+	}
+	if (fd == SIM_FD_BLOCK && s->block_open) {
+		s->block_open = 0;
+		return 0;
+	}
+	if (fd == SIM_FD_COLLECTOR && s->collector_spawned) {
+		s->collector_spawned = 0;
+		return 0;
+	}
+	if (fd == SIM_FD_KMSG && s->kmsg_open) {
+		s->kmsg_open = 0;
+		return 0;
+	}
+	s->violations++;
+	errno = EBADF;
+	return -1;
+}
+
+static pid_t sim_getpid(void *ctx)
+{
+	(void)ctx;
+	return 4242;
+}
+
+static int sim_icmp_socket(void *ctx, int raw)
+{
+	struct sim *s = ctx;
+
+	if ((raw && s->raw_eperm) || (!raw && s->dgram_eperm)) {
+		errno = raw ? EPERM : EACCES;
+		return -1;
+	}
+	if (s->icmp_open) {
+		s->violations++;
+	}
+	s->sockets++;
+	s->icmp_open = 1;
+	s->icmp_raw = raw;
+	return SIM_FD_ICMP;
+}
+
+static ssize_t sim_sendto(void *ctx, int fd, const void *buf, size_t len,
+		const struct sockaddr_in *to)
+{
+	struct sim *s = ctx;
+	const struct icmphdr *h = buf;
+	struct in_addr gw;
+
+	if (fd != SIM_FD_ICMP || !s->icmp_open || len < 8) {
+		s->violations++;
+		errno = EBADF;
+		return -1;
+	}
+	inet_pton(AF_INET, SIM_GW, &gw);
+	if (to->sin_addr.s_addr != gw.s_addr) {
+		s->stray_dest++;
+	}
+	if (h->type != ICMP_ECHO || ent_icmp_checksum(buf, len) != 0) {
+		s->violations++;
+	}
+	if (s->reply_pending || s->reply_ready) {
+		s->two_in_flight++;
+	}
+	s->sent++;
+	s->last_send_at = s->now;
+	if (s->ready) {
+		s->sent_after_ready++;
+	}
+	if (s->gw_answers && to->sin_addr.s_addr == gw.s_addr) {
+		s->reply_pending = 1;
+		s->reply_at = s->now + s->rtt_us;
+		s->reply_id = ntohs(h->un.echo.id);
+		s->reply_seq = ntohs(h->un.echo.sequence);
+	}
+	return (ssize_t)len;
+}
+
+static ssize_t sim_recvfrom(void *ctx, int fd, void *buf, size_t len,
+		struct sockaddr_in *from)
+{
+	struct sim *s = ctx;
+	unsigned char pkt[64];
+	struct icmphdr *h;
+	size_t off = s->icmp_raw ? 20 : 0, n = off + 16;
+	int bad = 0;
+
+	if (fd != SIM_FD_ICMP || !s->icmp_open) {
+		s->violations++;
+		errno = EBADF;
+		return -1;
+	}
+	if (s->bad_queued > 0 && s->reply_ready) {
+		bad = s->bad_queued--;
+	} else if (!s->reply_ready) {
+		errno = EAGAIN;
+		return -1;
+	} else {
+		s->reply_ready = 0;
+		s->replies++;
+	}
+	memset(pkt, 0, sizeof(pkt));
+	if (s->icmp_raw) {
+		pkt[0] = 0x45;
+		pkt[9] = IPPROTO_ICMP;
+	}
+	h = (struct icmphdr *)(void *)(pkt + off);
+	h->type = ICMP_ECHOREPLY;
+	h->un.echo.id = htons(s->reply_id);
+	h->un.echo.sequence = htons(s->reply_seq);
+	memset(from, 0, sizeof(*from));
+	from->sin_family = AF_INET;
+	inet_pton(AF_INET, SIM_GW, &from->sin_addr);
+	if (bad == 3) {
+		h->un.echo.sequence = htons((uint16_t)(s->reply_seq - 1));	/* late */
+	} else if (bad == 2) {
+		inet_pton(AF_INET, "10.0.2.99", &from->sin_addr);	/* stranger */
+	} else if (bad == 1) {
+		if (s->icmp_raw) {
+			h->un.echo.id = htons((uint16_t)(s->reply_id + 1));	/* other pinger */
+		} else {
+			h->type = ICMP_ECHO;	/* not a reply */
+		}
+	}
+	if (n > len) {
+		n = len;
+	}
+	memcpy(buf, pkt, n);
+	return (ssize_t)n;
+}
+
+static int sim_open_direct(void *ctx, const char *path)
+{
+	struct sim *s = ctx;
+
+	if (!s->has_block || strcmp(path, "/dev/simblk") != 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	s->block_open = 1;
+	return SIM_FD_BLOCK;
+}
+
+static int sim_blk_geometry(void *ctx, int fd, uint64_t *bytes, unsigned int *sector)
+{
+	struct sim *s = ctx;
+
+	if (fd != SIM_FD_BLOCK || !s->block_open) {
+		errno = EBADF;
+		return -1;
+	}
+	*bytes = s->block_bytes;
+	*sector = s->block_sector;
+	return 0;
+}
+
+static ssize_t sim_pread(void *ctx, int fd, void *buf, size_t len, uint64_t off)
+{
+	struct sim *s = ctx;
+
+	if (fd != SIM_FD_BLOCK || !s->block_open) {
+		errno = EBADF;
+		return -1;
+	}
+	/* O_DIRECT rules: aligned buffer, length and offset */
+	if ((uintptr_t)buf % s->block_sector != 0 || len % s->block_sector != 0
+			|| off % s->block_sector != 0) {
+		s->block_misaligned++;
+		errno = EINVAL;
+		return -1;
+	}
+	if (off + len > s->block_bytes) {
+		s->violations++;
+		return 0;
+	}
+	if (s->block_fails) {
+		errno = EIO;
+		return -1;
+	}
+	advance_to(s, s->now + s->block_latency_us);
+	device_irq(s);
+	s->block_reads++;
+	memset(buf, 0, len);
+	return (ssize_t)len;
+}
+
+static int sim_root_device(void *ctx, char *path, size_t len)
+{
+	struct sim *s = ctx;
+
+	if (!s->root_has_block) {
+		errno = ENODEV;
+		return -1;
+	}
+	snprintf(path, len, "/dev/simblk");
+	return 0;
+}
+
+static pid_t sim_spawn(void *ctx, int *fd)
+{
+	struct sim *s = ctx;
+
+	if (s->spawn_fails) {
+		errno = EAGAIN;
+		return -1;
+	}
+	s->collector_running = 1;
+	s->collector_spawned = 1;
+	*fd = SIM_FD_COLLECTOR;
+	return SIM_COLLECTOR_PID;
+}
+
+static int sim_reap(void *ctx, pid_t pid, int kill_it)
+{
+	struct sim *s = ctx;
+
+	if (pid != SIM_COLLECTOR_PID) {
+		s->violations++;
+		errno = ECHILD;
+		return -1;
+	}
+	if (kill_it) {
+		s->collector_killed = 1;
+	}
+	s->collector_running = 0;
+	return 0;
+}
+
+static int sim_kmsg_open(void *ctx)
+{
+	struct sim *s = ctx;
+
+	if (s->kmsg_fails) {
+		errno = EACCES;
+		return -1;
+	}
+	s->kmsg_open = 1;
+	return SIM_FD_KMSG;
+}
+
+static ssize_t sim_write(void *ctx, int fd, const void *buf, size_t len)
+{
+	struct sim *s = ctx;
+	size_t n = len < sizeof(s->kmsg_last) - 1 ? len : sizeof(s->kmsg_last) - 1;
+
+	if (fd != SIM_FD_KMSG || !s->kmsg_open) {
+		s->violations++;
+		errno = EBADF;
+		return -1;
+	}
+	memcpy(s->kmsg_last, buf, n);
+	s->kmsg_last[n] = '\0';
+	s->nkmsg++;
+	return (ssize_t)len;
+}
+
+const struct ent_ops *sim_ops(struct sim *s)
+{
+	static struct ent_ops ops;
+
+	ops.ctx = s;
+	ops.getrandom = sim_getrandom;
+	ops.read_file = sim_read_file;
+	ops.entcnt_ioctl = sim_entcnt;
+	ops.now_us = sim_now;
+	ops.poll = sim_poll;
+	ops.close = sim_close;
+	ops.getpid = sim_getpid;
+	ops.icmp_socket = sim_icmp_socket;
+	ops.sendto = sim_sendto;
+	ops.recvfrom = sim_recvfrom;
+	ops.open_direct = sim_open_direct;
+	ops.blk_geometry = sim_blk_geometry;
+	ops.pread = sim_pread;
+	ops.root_device = sim_root_device;
+	ops.collector_spawn = sim_spawn;
+	ops.collector_reap = sim_reap;
+	ops.kmsg_open = sim_kmsg_open;
+	ops.write = sim_write;
+	return &ops;
+}
+
+void sim_log_fn(int priority, const char *fmt, ...)
+{
+	struct sim *s = current;
+	struct sim_log *l;
+	va_list ap;
+
+	if (s == NULL || s->nlog >= SIM_LOG_MAX) {
+		return;
+	}
+	l = &s->log[s->nlog++];
+	l->priority = priority;
+	l->at = s->now;
+	va_start(ap, fmt);
+	vsnprintf(l->text, sizeof(l->text), fmt, ap);
+	va_end(ap);
+	if (getenv("SIM_VERBOSE") != NULL) {
+		fprintf(stderr, "  [%8.3f] <%d> %s\n", (double)s->now / 1e6, priority, l->text);
+	}
+}
+
+int sim_log_count(const struct sim *s, const char *needle)
+{
+	int i, n = 0;
+
+	for (i = 0; i < s->nlog; i++) {
+		if (strstr(s->log[i].text, needle) != NULL) {
+			n++;
+		}
+	}
+	return n;
+}
+
+int sim_fds_open(const struct sim *s)
+{
+	return s->icmp_open + s->block_open + s->collector_spawned + s->kmsg_open;
+}

@@ -1,0 +1,106 @@
+/*
+ * A simulated kernel for the entropy module's unit tests.
+ *
+ * It implements struct ent_ops on a virtual microsecond clock and models
+ * the two RNG generations' credit rules:
+ *   - rewritten RNG (poolsize 256): device interrupts gather in a fast
+ *     pool that is mixed every 1024 interrupts or once a second, crediting
+ *     count/64 bits (at least 1); ready at 256 bits;
+ *   - old RNG (poolsize 4096): the first 256 interrupts go to the CRNG
+ *     fast load and credit nothing, then 1 bit per 64 interrupts (or per
+ *     second); ready at 128 bits.
+ * A blocked getrandom() (the collector child) runs the 5.4+ jitter
+ * collector when has_jitter is set. ICMP replies raise a NIC receive
+ * interrupt, but only one in eight when they come closer together than
+ * the interrupt moderation window (coalesce_us);
+ * block reads raise a completion interrupt. Per-CPU timer interrupts tick
+ * in /proc/interrupts and credit nothing. Everything is deterministic.
+ */
+#ifndef DBE_SIM_H
+#define DBE_SIM_H
+
+#include "ent_internal.h"
+
+#define SIM_FD_ICMP	10
+#define SIM_FD_BLOCK	11
+#define SIM_FD_COLLECTOR 12
+#define SIM_FD_KMSG	13
+#define SIM_COLLECTOR_PID 777
+#define SIM_LOG_MAX	256
+
+struct sim_log {
+	int priority;
+	int64_t at;
+	char text[ENT_LINE_MAX];
+};
+
+struct sim {
+	/* kernel model, set by the test */
+	int poolsize;		/* 256, 4096, or 0: no poolsize file */
+	int has_jitter;
+	double jitter_bits_per_s;
+	double bg_irq_per_s;	/* background device interrupts */
+	int enosys;
+	int no_entropy_avail, no_ioctl, no_interrupts, no_route_file;
+	const char *route_text;	/* NULL: the default table with 10.0.2.2 */
+	int raw_eperm, dgram_eperm;
+	int gw_answers;		/* 1: the gateway answers echo requests */
+	int rtt_us;
+	int coalesce_us;	/* 0: every reply raises an interrupt */
+	int no_reply_irq;	/* replies raise no interrupt at all */
+	int bad_before_each;	/* inject 3 invalid datagrams before each reply */
+	int has_block, block_fails, root_has_block;
+	uint64_t block_bytes;
+	unsigned int block_sector;
+	int block_latency_us;
+	int spawn_fails;
+	int collector_error;	/* child returns at once although not ready */
+	int kmsg_fails;
+	int64_t stop_at;	/* raise *stop_flag at this virtual time, 0 never */
+	int64_t limit;		/* hard end of a test: raise *stop_flag */
+	volatile int *stop_flag;
+
+	/* state */
+	int64_t now;
+	int ready;
+	int64_t ready_at;
+	int old_fastload;	/* old RNG: interrupts left for the fast load */
+	double bits;
+	unsigned int fast_count;
+	int64_t last_mix;
+	double bg_acc, jitter_acc;
+	uint64_t dev_irqs, percpu_irqs;
+	int64_t last_rx_irq;	/* last reply arrival */
+	unsigned long coalesced;
+	int icmp_open, icmp_raw;
+	int reply_pending, reply_ready;
+	int64_t reply_at;
+	uint16_t reply_id, reply_seq;
+	int bad_queued;
+	int block_open;
+	int collector_running, collector_killed, collector_spawned;
+	int kmsg_open;
+
+	/* what the tests check */
+	unsigned long getrandom_calls, polls, zero_polls, sockets;
+	unsigned long sent, replies, sent_after_ready, stray_dest, two_in_flight;
+	unsigned long block_reads, block_misaligned;
+	int64_t last_send_at;
+	unsigned long violations;	/* blocking getrandom, bad close, ... */
+	int hit_limit;
+	int nlog;
+	struct sim_log log[SIM_LOG_MAX];
+	int nkmsg;
+	char kmsg_last[ENT_LINE_MAX + 64];
+};
+
+void sim_init(struct sim *s, int poolsize);
+const struct ent_ops *sim_ops(struct sim *s);
+/* cfg->log for the tests: records into the current sim */
+void sim_log_fn(int priority, const char *fmt, ...);
+void sim_set_current(struct sim *s);
+/* Lines logged that contain needle */
+int sim_log_count(const struct sim *s, const char *needle);
+int sim_fds_open(const struct sim *s);
+
+#endif /* DBE_SIM_H */

@@ -1,0 +1,885 @@
+/*
+ * Unit tests of the entropy module: the real module sources, compiled with
+ * this file, run against the simulated kernel of sim.c (and, for the
+ * seeded fast path, against this machine's real kernel).
+ *
+ * Output: one line per check, then "N passed, N failed". Exit status 1 on
+ * any failure.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "sim.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...) do { \
+		if (cond) { \
+			passed++; \
+		} else { \
+			failed++; \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+			printf(__VA_ARGS__); \
+			printf("  [%s]\n", #cond); \
+		} \
+	} while (0)
+
+static volatile int stop;
+
+static void cfg_init(struct entropy_config *cfg, struct sim *s)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->log = sim_log_fn;
+	stop = 0;
+	cfg->stop_flag = &stop;
+	s->stop_flag = &stop;
+}
+
+/* ------------------------------------------------------------------ */
+static void test_probe(void)
+{
+	struct sim s;
+	const struct ent_ops *ops;
+	struct ent_gen g;
+	int bits;
+
+	sim_init(&s, 256);
+	ops = sim_ops(&s);
+	CHECK(ent_probe_ready(ops) == 0, "probe: unseeded is 0");
+	s.ready = 1;
+	CHECK(ent_probe_ready(ops) == 1, "probe: seeded is 1");
+	s.enosys = 1;
+	CHECK(ent_probe_ready(ops) == -1 && errno == ENOSYS, "probe: ENOSYS is -1");
+
+	sim_init(&s, 256);
+	CHECK(ent_probe_generation(ops, &g) == 0 && g.bits_needed == 256 && g.poolsize == 256,
+			"generation: poolsize 256 needs 256 bits");
+	sim_init(&s, 4096);
+	CHECK(ent_probe_generation(ops, &g) == 0 && g.bits_needed == 128,
+			"generation: poolsize 4096 needs 128 bits");
+	CHECK(strstr(g.name, "4096") != NULL, "generation: name says 4096");
+	sim_init(&s, 0);
+	CHECK(ent_probe_generation(ops, &g) == -1 && g.bits_needed == 256,
+			"generation: missing poolsize guesses 256");
+	sim_init(&s, 512);
+	CHECK(ent_probe_generation(ops, &g) == -1 && g.bits_needed == 256,
+			"generation: odd poolsize guesses 256");
+
+	sim_init(&s, 256);
+	s.bits = 42;
+	CHECK(ent_probe_bits(ops, &bits) == 0 && bits == 42, "bits from /proc");
+	s.no_entropy_avail = 1;
+	s.bits = 43;
+	CHECK(ent_probe_bits(ops, &bits) == 0 && bits == 43, "bits from RNDGETENTCNT");
+	s.no_ioctl = 1;
+	CHECK(ent_probe_bits(ops, &bits) == -1, "bits: neither source is -1");
+}
+
+/* ------------------------------------------------------------------ */
+static void test_progress(void)
+{
+	char buf[128];
+	struct sim s;
+	struct entropy_config cfg;
+	struct ent_progress p;
+
+	ent_progress_format(buf, sizeof(buf), 112, 256, 57.0);
+	CHECK(strcmp(buf, "112/256 bits, 57.0 bits/s, ETA 3 s") == 0, "format: %s", buf);
+	ent_progress_format(buf, sizeof(buf), 0, 128, 64.0);
+	CHECK(strcmp(buf, "0/128 bits, 64.0 bits/s, ETA 2 s") == 0, "format exact: %s", buf);
+	ent_progress_format(buf, sizeof(buf), 10, 256, -1.0);
+	CHECK(strstr(buf, "not yet measured") != NULL, "format unknown rate: %s", buf);
+	ent_progress_format(buf, sizeof(buf), 10, 256, 0.0);
+	CHECK(strstr(buf, "ETA unknown") != NULL, "format zero rate: %s", buf);
+	ent_progress_format(buf, sizeof(buf), 256, 256, 3.0);
+	CHECK(strstr(buf, "ETA now") != NULL, "format done: %s", buf);
+	ent_progress_format(buf, sizeof(buf), 0, 256, 0.001 + 0.05);
+	CHECK(strstr(buf, "ETA 5") != NULL || strstr(buf, "ETA 4") != NULL || strstr(buf, "over") == NULL,
+			"format slow: %s", buf);
+	ent_progress_format(buf, sizeof(buf), 0, 256, 0.06);
+	CHECK(strstr(buf, "ETA 4267 s") != NULL, "format slow ETA: %s", buf);
+
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	ent_progress_init(&p, &cfg, sim_ops(&s), 256, 0);
+	CHECK(ent_progress_tick(&p, 0, 0, "x") == 0, "tick: none at start");
+	CHECK(ent_progress_tick(&p, 500000, 10, "x") == 0, "tick: none after 0.5 s");
+	CHECK(ent_progress_tick(&p, 1000000, 64, "icmp") == 1, "tick: one after 1 s");
+	CHECK(s.nlog == 1 && strstr(s.log[0].text, "64/256 bits, 64.0 bits/s, ETA 3 s; running: icmp") != NULL,
+			"tick text: %s", s.nlog ? s.log[0].text : "");
+	CHECK(ent_progress_tick(&p, 1999999, 100, "x") == 0, "tick: at most one a second");
+	CHECK(ent_progress_tick(&p, 2000000, 128, "x") == 1, "tick: next second");
+	CHECK(s.nlog == 2 && strstr(s.log[1].text, "64.0 bits/s") != NULL, "tick rate: %s",
+			s.nlog > 1 ? s.log[1].text : "");
+	ent_progress_close(&p);
+
+	/* kmsg copy */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.log_kmsg = 1;
+	ent_progress_init(&p, &cfg, sim_ops(&s), 256, 0);
+	ent_log(&p, LOG_WARNING, "entropy: hello %d", 7);
+	CHECK(s.nkmsg == 1 && strcmp(s.kmsg_last, "<4>dropbear[4242]: entropy: hello 7\n") == 0,
+			"kmsg line: %s", s.kmsg_last);
+	ent_progress_close(&p);
+	CHECK(sim_fds_open(&s) == 0, "kmsg closed");
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.log_kmsg = 1;
+	s.kmsg_fails = 1;
+	ent_progress_init(&p, &cfg, sim_ops(&s), 256, 0);
+	CHECK(sim_log_count(&s, "/dev/kmsg") == 1 && p.kmsg_fd == -1, "kmsg failure warned once");
+	ent_progress_close(&p);
+}
+
+/* ------------------------------------------------------------------ */
+static void bad(const char *arg, const char *name)
+{
+	struct entropy_config cfg;
+	char err[256];
+	int r;
+
+	memset(&cfg, 0, sizeof(cfg));
+	err[0] = '\0';
+	r = entropy_config_set(&cfg, arg, err, sizeof(err));
+	CHECK(r == -1, "config: \"%s\" rejected", arg);
+	CHECK(strstr(err, name) != NULL && strstr(err, "expected") != NULL
+			&& strchr(err, '\n') == NULL,
+			"config: \"%s\" message names %s and the form: %s", arg, name, err);
+}
+
+static void test_config(void)
+{
+	struct entropy_config cfg;
+	char err[256];
+	const char *u;
+
+	memset(&cfg, 0, sizeof(cfg));
+	CHECK(ent_config_stimulators(&cfg) == ENTROPY_STIM_ALL, "defaults: all stimulators");
+	CHECK(ent_config_max_packets(&cfg) == ENT_DEFAULT_MAX_PACKETS, "defaults: packets");
+	CHECK(ent_config_max_seconds(&cfg) == ENT_DEFAULT_MAX_SECONDS, "defaults: seconds");
+
+	CHECK(entropy_config_set(&cfg, "off", err, sizeof(err)) == 0 && cfg.disabled, "off");
+	CHECK(entropy_config_set(&cfg, "kmsg", err, sizeof(err)) == 0 && cfg.log_kmsg, "kmsg");
+	CHECK(entropy_config_set(&cfg, "stim=icmp,block", err, sizeof(err)) == 0
+			&& ent_config_stimulators(&cfg) == (ENTROPY_STIM_ICMP | ENTROPY_STIM_BLOCK),
+			"stim=icmp,block");
+	CHECK(entropy_config_set(&cfg, "stim=collector", err, sizeof(err)) == 0
+			&& ent_config_stimulators(&cfg) == ENTROPY_STIM_COLLECTOR, "stim=collector");
+	CHECK(entropy_config_set(&cfg, "stim=none", err, sizeof(err)) == 0
+			&& ent_config_stimulators(&cfg) == 0 && cfg.stimulators_set, "stim=none");
+	CHECK(entropy_config_set(&cfg, "gateway=10.0.2.2", err, sizeof(err)) == 0
+			&& strcmp(cfg.gateway, "10.0.2.2") == 0, "gateway");
+	CHECK(entropy_config_set(&cfg, "blockdev=/dev/vda", err, sizeof(err)) == 0
+			&& strcmp(cfg.block_device, "/dev/vda") == 0, "blockdev");
+	CHECK(entropy_config_set(&cfg, "max-packets=20000", err, sizeof(err)) == 0
+			&& ent_config_max_packets(&cfg) == 20000, "max-packets");
+	CHECK(entropy_config_set(&cfg, "max-seconds=5", err, sizeof(err)) == 0
+			&& ent_config_max_seconds(&cfg) == 5, "max-seconds");
+
+	bad("", "-X");
+	bad("foo", "-X");
+	bad("offx", "-X");
+	bad("off=1", "-X off");
+	bad("kmsg=yes", "-X kmsg");
+	bad("stim", "-X stim");
+	bad("stim=", "-X stim");
+	bad("stim=loopback", "-X stim");
+	bad("stim=icmp,", "-X stim");
+	bad("stim=icmp,,block", "-X stim");
+	bad("stim=none,icmp", "-X stim");
+	bad("stim=ICMP", "-X stim");
+	bad("gateway", "-X gateway");
+	bad("gateway=", "-X gateway");
+	bad("gateway=10.0.2", "-X gateway");
+	bad("gateway=10.0.2.256", "-X gateway");
+	bad("gateway=10.0.2.2.1", "-X gateway");
+	bad("gateway=010.0.2.2", "-X gateway");
+	bad("gateway=0.0.0.0", "-X gateway");
+	bad("gateway=255.255.255.255", "-X gateway");
+	bad("gateway=224.0.0.1", "-X gateway");
+	bad("gateway=host.example", "-X gateway");
+	bad("gateway= 10.0.2.2", "-X gateway");
+	bad("blockdev", "-X blockdev");
+	bad("blockdev=", "-X blockdev");
+	bad("blockdev=vda", "-X blockdev");
+	bad("blockdev=/", "-X blockdev");
+	bad("blockdev=/dev/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+			"-X blockdev");
+	bad("max-packets", "-X max-packets");
+	bad("max-packets=", "-X max-packets");
+	bad("max-packets=0", "-X max-packets");
+	bad("max-packets=-1", "-X max-packets");
+	bad("max-packets=+5", "-X max-packets");
+	bad("max-packets=12x", "-X max-packets");
+	bad("max-packets=10000001", "-X max-packets");
+	bad("max-packets=99999999999999999999999", "-X max-packets");
+	bad("max-seconds=0", "-X max-seconds");
+	bad("max-seconds=86401", "-X max-seconds");
+	bad("max-seconds= 5", "-X max-seconds");
+	bad("max-seconds", "-X max-seconds");
+
+	u = entropy_config_usage();
+	CHECK(u != NULL && strncmp(u, "-X ", 3) == 0 && u[strlen(u) - 1] == '\n',
+			"usage starts with -X and ends in a newline");
+	CHECK(strstr(u, "stim=") && strstr(u, "gateway=") && strstr(u, "blockdev=")
+			&& strstr(u, "kmsg") && strstr(u, "max-packets=") && strstr(u, "max-seconds=")
+			&& strstr(u, "off"), "usage names every option");
+}
+
+/* ------------------------------------------------------------------ */
+static void test_route(void)
+{
+	struct in_addr gw[ENT_GW_MAX];
+	struct in_addr want;
+	const char *hdr = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n";
+	char text[2048];
+	int n;
+
+	snprintf(text, sizeof(text), "%s"
+			"eth0\t0002000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n"
+			"eth0\t00000000\t0202000A\t0003\t0\t0\t100\t00000000\t0\t0\t0\n", hdr);
+	n = ent_route_gateways(text, gw, ENT_GW_MAX);
+	inet_pton(AF_INET, "10.0.2.2", &want);
+	CHECK(n == 1 && gw[0].s_addr == want.s_addr, "route: default via 10.0.2.2 (n=%d)", n);
+
+	snprintf(text, sizeof(text), "%s"
+			"eth0\t0002000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n", hdr);
+	CHECK(ent_route_gateways(text, gw, ENT_GW_MAX) == 0, "route: none without default");
+
+	snprintf(text, sizeof(text), "%s"
+			"eth0\t00000000\t0202000A\t0001\t0\t0\t0\t00000000\t0\t0\t0\n", hdr);
+	CHECK(ent_route_gateways(text, gw, ENT_GW_MAX) == 0, "route: no RTF_GATEWAY flag");
+
+	snprintf(text, sizeof(text), "%s"
+			"eth0\t00000000\t0202000A\t0002\t0\t0\t0\t00000000\t0\t0\t0\n", hdr);
+	CHECK(ent_route_gateways(text, gw, ENT_GW_MAX) == 0, "route: not RTF_UP");
+
+	snprintf(text, sizeof(text), "%s"
+			"eth0\t00000000\t0202000A\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
+			"wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n"
+			"eth1\t00000000\t0202000A\t0003\t0\t0\t0\t00000000\t0\t0\t0\n", hdr);
+	n = ent_route_gateways(text, gw, ENT_GW_MAX);
+	inet_pton(AF_INET, "192.168.1.1", &want);
+	CHECK(n == 2 && gw[1].s_addr == want.s_addr, "route: two gateways, duplicate dropped (n=%d)", n);
+	CHECK(ent_route_gateways(text, gw, 1) == 1, "route: max respected");
+
+	snprintf(text, sizeof(text), "%s"
+			"eth0\tzzzz\t0202000A\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
+			"eth0\t00000000\n"
+			"\n"
+			"eth0\t00000000\t0202000A\t0003\n", hdr);
+	CHECK(ent_route_gateways(text, gw, ENT_GW_MAX) == 0, "route: malformed lines ignored");
+	CHECK(ent_route_gateways(hdr, gw, ENT_GW_MAX) == 0, "route: header only");
+	CHECK(ent_route_gateways("", gw, ENT_GW_MAX) == 0, "route: empty");
+	/* A default route to a host mask is not default */
+	snprintf(text, sizeof(text), "%s"
+			"eth0\t00000000\t0202000A\t0003\t0\t0\t0\tFFFFFFFF\t0\t0\t0\n", hdr);
+	CHECK(ent_route_gateways(text, gw, ENT_GW_MAX) == 0, "route: mask must be 0");
+}
+
+/* ------------------------------------------------------------------ */
+static void test_interrupts(void)
+{
+	struct ent_irq_count c;
+	const char *arm =
+		"           CPU0       CPU1       \n"
+		" 11:      52000      51000     GICv3  27 Level     arch_timer\n"
+		" 12:          3          0     GICv3  23 Level     arm-pmu\n"
+		" 36:        100          5     GICv3  79 Edge      virtio0\n"
+		" 37:         20          0     GICv3  80 Edge      virtio1\n"
+		" 40:          7          0     GICv3  33 Level     uart-pl011\n"
+		"IPI0:       900        800       Rescheduling interrupts\n"
+		"IPI1:        10         20       Function call interrupts\n"
+		"Err:          0\n";
+	const char *x86 =
+		"            CPU0       CPU1       \n"
+		"   0:         33          0   IO-APIC   2-edge      timer\n"
+		"  11:       1000        234   IO-APIC  11-fasteoi   virtio0\n"
+		" NMI:          0          0   Non-maskable interrupts\n"
+		" LOC:     123456     654321   Local timer interrupts\n"
+		" RES:         50         60   Rescheduling interrupts\n"
+		" ERR:          0\n"
+		" MIS:          0\n";
+	const char *riscv =
+		"           CPU0       \n"
+		"  5:       9999  RISC-V INTC   5 Edge      riscv-timer\n"
+		" 10:         42  SiFive PLIC   8 Edge      virtio0\n";
+
+	CHECK(ent_irq_parse(arm, &c) == 0 && c.device == 132 && c.rows == 3,
+			"arm64: device %llu rows %d", (unsigned long long)c.device, c.rows);
+	CHECK(c.percpu == 52000 + 51000 + 3 + 1700 + 30, "arm64: per-CPU %llu",
+			(unsigned long long)c.percpu);
+	CHECK(ent_irq_parse(x86, &c) == 0 && c.device == 33 + 1234 && c.rows == 2,
+			"x86: device %llu", (unsigned long long)c.device);
+	CHECK(ent_irq_parse(riscv, &c) == 0 && c.device == 42, "riscv: device %llu",
+			(unsigned long long)c.device);
+	CHECK(ent_irq_parse("no header\n 1: 2 3\n", &c) == -1, "no CPU header is -1");
+	CHECK(ent_irq_parse("", &c) == -1, "empty is -1");
+	CHECK(ent_irq_parse("           CPU0\n 36:  5\n 37:\n", &c) == 0 && c.device == 5,
+			"short rows: %llu", (unsigned long long)c.device);
+}
+
+/* ------------------------------------------------------------------ */
+static void test_pacing(void)
+{
+	struct ent_pace pc;
+	struct ent_irq_count irq;
+	int gap, g2;
+
+	memset(&irq, 0, sizeof(irq));
+	ent_pace_init(&pc, 0, NULL);
+	CHECK(ent_pace_update(&pc, 200000, 1000, 1000) == 0, "blind pacing keeps gap 0");
+
+	ent_pace_init(&pc, 0, &irq);
+	gap = ent_pace_update(&pc, 200000, 1000, 1000);
+	CHECK(gap == 0, "yield 1.0 at gap 0 stays at 0 (gap %d)", gap);
+
+	/* Coalescing: 0.25 interrupt per reply at 4000 replies/window */
+	ent_pace_init(&pc, 0, &irq);
+	gap = ent_pace_update(&pc, 200000, 1000, 4000);
+	CHECK(gap > 0, "low yield lengthens the gap (gap %d)", gap);
+	/* It helped: more interrupts per second. Keep going. */
+	g2 = ent_pace_update(&pc, 400000, 1000 + 1500, 2000);
+	CHECK(g2 > gap, "improving rate keeps lengthening (%d -> %d)", gap, g2);
+	/* Now it got worse: turn round */
+	gap = g2;
+	g2 = ent_pace_update(&pc, 600000, 2500 + 900, 1000);
+	CHECK(g2 < gap, "worse rate shortens again (%d -> %d)", gap, g2);
+	/* Never beyond the maximum */
+	ent_pace_init(&pc, 0, &irq);
+	{
+		uint64_t irqs = 0;
+		int i;
+		int64_t t = 0;
+
+		for (i = 0; i < 40; i++) {
+			t += 200000;
+			irqs += 100 + (uint64_t)i * 10;	/* always improving */
+			gap = ent_pace_update(&pc, t, irqs, 1000);
+			CHECK(gap >= 0 && gap <= ENT_PACE_MAX_GAP_US, "gap within bounds (%d)", gap);
+		}
+	}
+	/* No events: no decision */
+	ent_pace_init(&pc, 0, &irq);
+	CHECK(ent_pace_update(&pc, 200000, 0, 0) == 0, "no events, no change");
+}
+
+static void test_icmp_bits(void)
+{
+	/* RFC 1071 example words: 0001 f203 f4f5 f6f7 -> sum ddf2 -> ~ 220d */
+	const unsigned char v[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7 };
+	unsigned char pkt[9] = { 8, 0, 0, 0, 1, 2, 3, 4, 5 };
+	uint16_t c;
+
+	CHECK(ntohs(ent_icmp_checksum(v, sizeof(v))) == 0x220d, "checksum RFC 1071: %04x",
+			ntohs(ent_icmp_checksum(v, sizeof(v))));
+	c = ent_icmp_checksum(pkt, sizeof(pkt));
+	memcpy(pkt + 2, &c, 2);
+	CHECK(ent_icmp_checksum(pkt, sizeof(pkt)) == 0, "checksum verifies to 0 (odd length)");
+}
+
+static void test_block_offsets(void)
+{
+	uint64_t off, seen[64];
+	unsigned long i, j;
+	int spread_ok = 1, dup = 0, lo = 0, hi = 0;
+	uint64_t n = (1ULL << 30) / 512;
+
+	for (i = 0; i < 64; i++) {
+		off = ent_block_offset(i, n, 512);
+		if (off % 512 != 0 || off + 512 > (1ULL << 30)) {
+			spread_ok = 0;
+		}
+		if (off < (1ULL << 29)) {
+			lo++;
+		} else {
+			hi++;
+		}
+		for (j = 0; j < i; j++) {
+			if (seen[j] == off) {
+				dup++;
+			}
+		}
+		seen[i] = off;
+	}
+	CHECK(spread_ok, "offsets aligned and inside the device");
+	CHECK(dup == 0, "64 offsets distinct (%d dups)", dup);
+	CHECK(lo > 16 && hi > 16, "offsets spread over both halves (%d/%d)", lo, hi);
+	CHECK(ent_block_offset(5, 1, 4096) == 0, "one-sector device reads sector 0");
+	CHECK(ent_block_offset(5, 0, 4096) == 0, "empty device gives 0");
+}
+
+/* ------------------------------------------------------------------ */
+/* Checks every wait must pass, whatever the scenario */
+static void common_after(const char *name, struct sim *s, int r)
+{
+	CHECK(sim_fds_open(s) == 0, "%s: every descriptor closed (%d open)", name, sim_fds_open(s));
+	CHECK(!s->collector_running, "%s: no collector left", name);
+	CHECK(s->violations == 0, "%s: no protocol violations (%lu)", name, s->violations);
+	CHECK(s->stray_dest == 0, "%s: every packet went to the gateway", name);
+	CHECK(s->two_in_flight == 0, "%s: one request in flight at most (%lu)", name,
+			s->two_in_flight);
+	CHECK(s->block_misaligned == 0, "%s: O_DIRECT reads aligned", name);
+	if (r == 0) {
+		CHECK(s->ready, "%s: returned 0 only when seeded", name);
+		CHECK(s->sent_after_ready == 0 || s->last_send_at - s->ready_at <= 100000,
+				"%s: ICMP stopped within 100 ms of readiness (%lu after)", name,
+				s->sent_after_ready);
+		CHECK(sim_log_count(s, "seeded after") == 1, "%s: final line logged", name);
+	}
+}
+
+/* Progress lines: at most one per second of virtual time */
+static void check_line_rate(const char *name, const struct sim *s)
+{
+	int i;
+	int64_t last = -1000000000LL;
+	int ok = 1;
+
+	for (i = 0; i < s->nlog; i++) {
+		if (strstr(s->log[i].text, "; running: ") == NULL) {
+			continue;
+		}
+		if (s->log[i].at - last < 1000000 && last >= 0) {
+			ok = 0;
+		}
+		last = s->log[i].at;
+	}
+	CHECK(ok, "%s: at most one progress line a second", name);
+}
+
+static void test_wait_seeded(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	int r;
+
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	s.ready = 1;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0, "seeded: returns 0");
+	CHECK(s.getrandom_calls == 1, "seeded: exactly one getrandom (%lu)", s.getrandom_calls);
+	CHECK(s.sockets == 0 && s.sent == 0 && !s.collector_spawned && s.nlog == 0 && s.polls == 0,
+			"seeded: no socket, packet, child, poll or log line");
+
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	s.enosys = 1;
+	CHECK(ent_wait(&cfg, sim_ops(&s), NULL) == -1 && s.nlog == 0, "ENOSYS: -1 at once");
+
+	/* Real kernel of this machine: seeded, so the public call is one
+	 * syscall and returns 0 */
+	memset(&cfg, 0, sizeof(cfg));
+	CHECK(entropy_ensure_seeded(&cfg) == 0, "real seeded kernel: entropy_ensure_seeded is 0");
+	CHECK(entropy_ensure_seeded(NULL) == 0, "real seeded kernel: NULL config is defaults");
+}
+
+static void test_wait_icmp_new(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	struct ent_wait_extra ex;
+	int r;
+
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.stimulators = ENTROPY_STIM_ICMP;
+	cfg.stimulators_set = 1;
+	memset(&ex, 0, sizeof(ex));
+	r = ent_wait(&cfg, sim_ops(&s), &ex);
+	CHECK(r == 0, "icmp/new: seeded");
+	common_after("icmp/new", &s, r);
+	CHECK(s.replies >= 16000 && s.replies <= 17000, "icmp/new: ~16.4k replies (%lu)", s.replies);
+	CHECK(s.sent <= ENT_DEFAULT_MAX_PACKETS, "icmp/new: within packet bound");
+	CHECK(s.icmp_raw == 1, "icmp/new: raw socket as root");
+	CHECK(sim_log_count(&s, "poolsize 256") >= 1 && sim_log_count(&s, "plan: ICMP echo to 10.0.2.2") == 1,
+			"icmp/new: start line has generation and plan");
+	CHECK(sim_log_count(&s, "kernel CRNG not initialised") == 1, "icmp/new: cause logged once");
+	check_line_rate("icmp/new", &s);
+	CHECK(ex.icmp_sent == s.sent && ex.icmp_replies == s.replies, "icmp/new: counters agree");
+	CHECK(s.ready_at - 5000000 < 3000000, "icmp/new: seeded in %.2f s virtual",
+			(double)(s.ready_at - 5000000) / 1e6);
+}
+
+static void test_wait_icmp_old(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	int r;
+
+	sim_init(&s, 4096);
+	cfg_init(&cfg, &s);
+	cfg.stimulators = ENTROPY_STIM_ICMP;
+	cfg.stimulators_set = 1;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0, "icmp/old: seeded");
+	common_after("icmp/old", &s, r);
+	/* 256 fast-load interrupts, then 128 bits at 64 interrupts each */
+	CHECK(s.replies >= 8400 && s.replies <= 8600, "icmp/old: ~8.4k replies (%lu)", s.replies);
+	CHECK(sim_log_count(&s, "0/128 bits") >= 1, "icmp/old: 128 bits needed shown");
+}
+
+static void test_wait_collector(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	int r;
+
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	s.has_jitter = 1;
+	cfg.stimulators = ENTROPY_STIM_COLLECTOR;
+	cfg.stimulators_set = 1;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0, "collector: seeded");
+	common_after("collector", &s, r);
+	CHECK(s.sent == 0 && s.sockets == 0, "collector: no packets");
+	CHECK(s.ready_at - 5000000 <= 1100000, "collector: ~1 s (%.2f)",
+			(double)(s.ready_at - 5000000) / 1e6);
+	CHECK(s.polls < 20, "collector: woke by the child, few polls (%lu)", s.polls);
+	CHECK(!s.collector_killed, "collector: child finished by itself, not killed");
+}
+
+static void test_wait_all_defaults(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	int r;
+
+	/* Default config on a 4.19-like kernel without jitter */
+	sim_init(&s, 4096);
+	cfg_init(&cfg, &s);
+	s.has_block = 1;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0, "all/old: seeded");
+	common_after("all/old", &s, r);
+	CHECK(s.block_reads > 0 && s.replies > 0, "all/old: both ICMP and block ran (%lu, %lu)",
+			s.replies, s.block_reads);
+	CHECK(!s.collector_killed, "all/old: child returned by itself at readiness");
+	CHECK(sim_log_count(&s, "collector child") >= 1, "all/old: plan names the collector");
+}
+
+static void test_wait_nothing_helps(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	int r;
+
+	/* No route, no block device, no jitter: stop flag after 5 minutes */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	s.route_text = "Iface\tDestination\tGateway\n";
+	s.root_has_block = 0;
+	s.stop_at = s.now + 300LL * 1000000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == -1, "nothing: returns -1 on the stop flag only");
+	common_after("nothing", &s, r);
+	CHECK(!s.ready, "nothing: really never seeded");
+	CHECK(sim_log_count(&s, "virtio-rng") == 1 && sim_log_count(&s, "rng-seed") == 1
+			&& sim_log_count(&s, "seed file") == 1 && sim_log_count(&s, "hwrng") == 1,
+			"nothing: actionable hint logged exactly once");
+	CHECK(sim_log_count(&s, "no IPv4 default route") == 1, "nothing: no-route warning");
+	CHECK(sim_log_count(&s, "no block device behind /") == 1, "nothing: no-block warning");
+	CHECK(s.polls <= 300 * 2, "nothing: no spin, %lu polls in 300 s", s.polls);
+	CHECK(s.zero_polls <= 2, "nothing: no busy polls (%lu)", s.zero_polls);
+	CHECK(s.getrandom_calls <= 300 * 3, "nothing: %lu getrandom calls in 300 s",
+			s.getrandom_calls);
+	CHECK(s.nlog < 30, "nothing: log not flooded (%d lines)", s.nlog);
+	CHECK(sim_log_count(&s, "wait stopped") == 1, "nothing: stop logged");
+
+	/* Same without the collector (stim=none): polls every 100 ms at most */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.stimulators_set = 1;
+	s.stop_at = s.now + 60LL * 1000000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == -1 && s.sockets == 0 && !s.collector_spawned && s.block_reads == 0,
+			"stim=none: nothing started");
+	common_after("stim=none", &s, r);
+	CHECK(s.polls <= 60 * 11, "stim=none: %lu polls in 60 s", s.polls);
+	CHECK(sim_log_count(&s, "virtio-rng") == 1, "stim=none: hint once");
+
+	/* stim=none but the kernel gets seeded by itself: noticed in 100 ms */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.stimulators_set = 1;
+	s.bg_irq_per_s = 4000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0, "stim=none, busy device: seeded");
+	common_after("stim=none busy", &s, r);
+	CHECK(s.now - s.ready_at <= 100000, "stim=none: noticed %lld us after readiness",
+			(long long)(s.now - s.ready_at));
+}
+
+static void test_wait_stop(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	int r;
+	unsigned long sent;
+
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	s.no_reply_irq = 1;	/* replies credit nothing */
+	s.has_block = 1;
+	s.block_latency_us = 20000;
+	s.stop_at = s.now + 2000000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	sent = s.sent;
+	CHECK(r == -1, "stop: -1 when the flag is raised");
+	common_after("stop", &s, r);
+	CHECK(s.now - s.stop_at <= 100000, "stop: returned %lld us after the flag",
+			(long long)(s.now - s.stop_at));
+	CHECK(sent > 0 && s.collector_killed, "stop: had been stimulating, child killed");
+
+	/* Flag already up: nothing at all happens */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	stop = 1;
+	CHECK(ent_wait(&cfg, sim_ops(&s), NULL) == -1 && s.sockets == 0 && s.nlog == 0,
+			"stop: raised before the wait, nothing done");
+}
+
+static void test_wait_bounds(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	int r;
+
+	/* Packet bound: a NIC that coalesces everything credits nothing */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.stimulators = ENTROPY_STIM_ICMP;
+	cfg.stimulators_set = 1;
+	cfg.max_packets = 1000;
+	s.no_reply_irq = 1;
+	s.stop_at = s.now + 30LL * 1000000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == -1 && s.sent == 1000, "bound: exactly max-packets sent (%lu)", s.sent);
+	common_after("packet bound", &s, r);
+	CHECK(sim_log_count(&s, "bound of 1000 packets") == 1, "bound: logged once");
+	CHECK(s.polls < 2 * 1000 + 30 * 12, "bound: no spin afterwards (%lu polls)", s.polls);
+
+	/* Time bound */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.stimulators = ENTROPY_STIM_ICMP | ENTROPY_STIM_BLOCK;
+	cfg.stimulators_set = 1;
+	cfg.max_seconds = 2;
+	s.has_block = 1;
+	s.no_reply_irq = 1;
+	s.block_latency_us = 1000;
+	s.bits = 0;
+	s.stop_at = s.now + 10LL * 1000000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == -1 && s.last_send_at - 5000000 <= 2000000 + 100000,
+			"time bound: no packet after 2 s (last at %.3f s)",
+			(double)(s.last_send_at - 5000000) / 1e6);
+	CHECK(sim_log_count(&s, "bound of 2 s") == 1, "time bound: logged once");
+	common_after("time bound", &s, r);
+}
+
+static void test_wait_gateway_drops(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	int r;
+
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.stimulators = ENTROPY_STIM_ICMP;
+	cfg.stimulators_set = 1;
+	s.gw_answers = 0;
+	s.stop_at = s.now + 20LL * 1000000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == -1, "drops: waits on");
+	common_after("drops", &s, r);
+	CHECK(s.sent == ENT_ICMP_DEAD_FIRST, "drops: gave up after %d requests (%lu)",
+			ENT_ICMP_DEAD_FIRST, s.sent);
+	CHECK(sim_log_count(&s, "does not answer echo requests") == 1, "drops: warned once");
+	CHECK(s.polls < 20 * 12, "drops: no spin (%lu polls)", s.polls);
+}
+
+static void test_wait_fallbacks(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	int r;
+
+	/* Not root: raw EPERM, datagram socket works */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.stimulators = ENTROPY_STIM_ICMP;
+	cfg.stimulators_set = 1;
+	s.raw_eperm = 1;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0 && s.icmp_raw == 0, "dgram fallback: seeded over the datagram socket");
+	common_after("dgram", &s, r);
+
+	/* Neither socket: warning, block reads carry on */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	s.raw_eperm = s.dgram_eperm = 1;
+	s.has_block = 1;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0 && s.sent == 0 && s.block_reads > 16000, "no sockets: seeded by block reads (%lu)",
+			s.block_reads);
+	CHECK(sim_log_count(&s, "ping_group_range") == 1, "no sockets: warning names ping_group_range");
+	common_after("no sockets", &s, r);
+
+	/* No /proc at all: route, interrupts, entropy_avail, poolsize missing */
+	sim_init(&s, 0);
+	cfg_init(&cfg, &s);
+	s.no_route_file = s.no_interrupts = s.no_entropy_avail = 1;
+	s.has_block = 1;
+	cfg.block_device[0] = '\0';
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0, "no /proc: seeded");
+	CHECK(sim_log_count(&s, "cannot read /proc/net/route") == 1, "no /proc: route warning");
+	CHECK(sim_log_count(&s, "unknown RNG") >= 1, "no /proc: generation unknown said");
+	common_after("no /proc", &s, r);
+
+	/* -X gateway= overrides the route table */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.stimulators = ENTROPY_STIM_ICMP;
+	cfg.stimulators_set = 1;
+	s.no_route_file = 1;
+	strcpy(cfg.gateway, "10.0.2.2");
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0 && s.replies > 0, "gateway option: seeded without a route file");
+	common_after("gateway option", &s, r);
+
+	/* -X blockdev= that does not exist, block read errors */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.stimulators = ENTROPY_STIM_BLOCK | ENTROPY_STIM_ICMP;
+	cfg.stimulators_set = 1;
+	strcpy(cfg.block_device, "/dev/nonesuch");
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0 && sim_log_count(&s, "cannot open /dev/nonesuch") == 1,
+			"missing blockdev: warned, ICMP seeded");
+	common_after("missing blockdev", &s, r);
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	s.has_block = 1;
+	s.block_fails = 1;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0 && sim_log_count(&s, "block reads off") == 1, "read errors: warned once");
+	common_after("block errors", &s, r);
+
+	/* fork fails, child errors out */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	s.spawn_fails = 1;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0 && sim_log_count(&s, "cannot start the collector") == 1, "fork failure: warned");
+	common_after("fork failure", &s, r);
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	s.collector_error = 1;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0 && s.replies > 16000, "child error: the wait carries on and seeds");
+	common_after("child error", &s, r);
+}
+
+static void test_wait_validation(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	struct ent_wait_extra ex;
+	int r, raw;
+
+	for (raw = 1; raw >= 0; raw--) {
+		sim_init(&s, 256);
+		cfg_init(&cfg, &s);
+		cfg.stimulators = ENTROPY_STIM_ICMP;
+		cfg.stimulators_set = 1;
+		s.bad_before_each = 1;
+		s.raw_eperm = !raw;
+		memset(&ex, 0, sizeof(ex));
+		r = ent_wait(&cfg, sim_ops(&s), &ex);
+		CHECK(r == 0, "validation(%s): seeded", raw ? "raw" : "dgram");
+		CHECK(ex.icmp_replies == s.replies, "validation(%s): only real replies counted (%lu of %lu)",
+				raw ? "raw" : "dgram", ex.icmp_replies, s.replies);
+		common_after(raw ? "validation raw" : "validation dgram", &s, r);
+	}
+}
+
+static void test_wait_coalescing(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	struct ent_wait_extra ex;
+	int r, i, paced = 0;
+
+	/* A NIC whose moderation swallows 7 of 8 replies closer than 100 us:
+	 * a gap of about 40 us brings back one interrupt per reply */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.stimulators = ENTROPY_STIM_ICMP;
+	cfg.stimulators_set = 1;
+	s.coalesce_us = 100;
+	memset(&ex, 0, sizeof(ex));
+	r = ent_wait(&cfg, sim_ops(&s), &ex);
+	CHECK(r == 0, "coalescing: seeded");
+	common_after("coalescing", &s, r);
+	for (i = 0; i < s.nlog; i++) {
+		const char *g = strstr(s.log[i].text, "gap ");
+
+		if (g != NULL && atoi(g + 4) > 0) {
+			paced = 1;
+		}
+	}
+	CHECK(paced, "coalescing: pacing opened a gap between reply and request");
+	CHECK(s.sent < 16500 * 2, "coalescing: far fewer packets than the 8 per interrupt "
+			"of gap 0 (%lu)", s.sent);
+}
+
+static void test_wait_kmsg(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	int r;
+
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.log_kmsg = 1;
+	s.has_jitter = 1;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0 && s.nkmsg >= 2 && strstr(s.kmsg_last, "seeded after") != NULL
+			&& strncmp(s.kmsg_last, "<5>", 3) == 0, "kmsg: final line copied: %s", s.kmsg_last);
+	common_after("kmsg", &s, r);
+}
+
+int main(void)
+{
+	test_probe();
+	test_progress();
+	test_config();
+	test_route();
+	test_interrupts();
+	test_pacing();
+	test_icmp_bits();
+	test_block_offsets();
+	test_wait_seeded();
+	test_wait_icmp_new();
+	test_wait_icmp_old();
+	test_wait_collector();
+	test_wait_all_defaults();
+	test_wait_nothing_helps();
+	test_wait_stop();
+	test_wait_bounds();
+	test_wait_gateway_drops();
+	test_wait_fallbacks();
+	test_wait_validation();
+	test_wait_coalescing();
+	test_wait_kmsg();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed == 0 ? 0 : 1;
+}
