@@ -167,7 +167,7 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 		}
 	}
 	if (used == 0) {
-		ADD("nothing; waiting for the kernel");
+		ADD("nothing (the kernel on its own)");
 	}
 #undef ADD
 }
