@@ -162,6 +162,7 @@ int main(int argc, char **argv)
 	printf("end_real=%.6f\n", realtime_now());
 	printf("sent=%lu\n", extra.icmp_sent);
 	printf("replies=%lu\n", extra.icmp_replies);
+	printf("block_reads=%lu\n", extra.block_reads);
 	printf("ready_to_closed_us=%lld\n", (long long)extra.icmp_ready_latency_us);
 	printf("cpu_s=%.3f\n", (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec)
 			+ (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
