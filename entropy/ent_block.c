@@ -46,7 +46,7 @@ int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 		}
 		strcpy(b->path, path);
 	} else if (ops->root_device(ops->ctx, b->path, sizeof(b->path)) < 0) {
-		ent_log(log, LOG_WARNING, "entropy: no block device behind / (%s): block reads off "
+		ent_log(log, LOG_WARNING, "entropy: no block device behind / nor a usual disk (%s): block reads off "
 				"(-X blockdev=/dev/NAME names one)", strerror(errno));
 		return -1;
 	}

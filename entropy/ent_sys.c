@@ -46,6 +46,7 @@ static ssize_t sys_read_file(void *ctx, const char *path, char *buf, size_t len)
 	int fd;
 	size_t got = 0;
 	ssize_t r;
+	int saved;
 
 	(void)ctx;
 	if (len == 0) {
@@ -64,7 +65,7 @@ static ssize_t sys_read_file(void *ctx, const char *path, char *buf, size_t len)
 			if (errno == EINTR) {
 				continue;
 			}
-			int saved = errno;
+			saved = errno;
 			close(fd);
 			errno = saved;
 			return -1;
@@ -224,6 +225,27 @@ static ssize_t sys_pread(void *ctx, int fd, void *buf, size_t len, uint64_t off)
 	return r;
 }
 
+/* Root in an initramfs, tmpfs or on NFS: take the first disk that exists
+ * under a usual name. Reading it is as harmless as reading the root. */
+static int first_disk(char *path, size_t len)
+{
+	static const char *const disks[] = {
+		"/dev/vda", "/dev/mmcblk0", "/dev/nvme0n1", "/dev/sda", "/dev/xvda", NULL
+	};
+	struct stat st;
+	int i;
+
+	for (i = 0; disks[i] != NULL; i++) {
+		if (stat(disks[i], &st) == 0 && S_ISBLK(st.st_mode)
+				&& strlen(disks[i]) < len) {
+			strcpy(path, disks[i]);
+			return 0;
+		}
+	}
+	errno = ENODEV;
+	return -1;
+}
+
 static int sys_root_device(void *ctx, char *path, size_t len)
 {
 	struct stat st;
@@ -236,9 +258,8 @@ static int sys_root_device(void *ctx, char *path, size_t len)
 		return -1;
 	}
 	if (major(st.st_dev) == 0) {
-		/* tmpfs, overlay, NFS: no block device behind / */
-		errno = ENODEV;
-		return -1;
+		/* No block device behind / */
+		return first_disk(path, len);
 	}
 	w = snprintf(sysp, sizeof(sysp), "/sys/dev/block/%u:%u/uevent",
 			major(st.st_dev), minor(st.st_dev));

@@ -363,8 +363,12 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 				&& (!w.col.running || now - w.t_gain >= ENT_STALL_US)) {
 			log_hint_once(&w);
 		}
-		describe(&w, running, sizeof(running), 1);
-		(void)ent_progress_tick(&w.prog, now, w.bits, running);
+		if (now - w.prog.t_last_line >= w.prog.interval_us) {
+			/* Only build the text when a line is due: this loop turns
+			 * once per ICMP reply */
+			describe(&w, running, sizeof(running), 1);
+			(void)ent_progress_tick(&w.prog, now, w.bits, running);
+		}
 
 		nfds = 0;
 		icmp_idx = col_idx = -1;

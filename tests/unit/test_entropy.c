@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/wait.h>
 
 #include "sim.h"
 
@@ -857,6 +860,60 @@ static void test_wait_kmsg(void)
 	common_after("kmsg", &s, r);
 }
 
+/* The server's SIGCHLD handler, as in svr-main.c: reaps anything */
+static void reap_all(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	while (waitpid(-1, NULL, WNOHANG) > 0) {
+	}
+	errno = saved;
+}
+
+/* The real collector on this (seeded) kernel: the child's getrandom()
+ * returns at once, its pipe hangs up, and reaping copes with a SIGCHLD
+ * handler that got there first. */
+static void test_real_collector(void)
+{
+	struct sigaction sa, old;
+	struct pollfd pfd;
+	pid_t pid;
+	int fd = -1, r, round;
+
+	for (round = 0; round < 2; round++) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = round == 0 ? SIG_DFL : reap_all;
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = SA_NOCLDSTOP;
+		sigaction(SIGCHLD, &sa, &old);
+		pid = ent_sys_collector_spawn(NULL, &fd);
+		CHECK(pid > 0 && fd >= 0, "real collector %d: spawned", round);
+		if (pid <= 0) {
+			sigaction(SIGCHLD, &old, NULL);
+			continue;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		do {
+			r = poll(&pfd, 1, 5000);
+		} while (r < 0 && errno == EINTR);
+		CHECK(r == 1 && (pfd.revents & (POLLHUP | POLLIN)), "real collector %d: pipe hung up", round);
+		CHECK(ent_sys_collector_reap(NULL, pid, 0) == 0, "real collector %d: reaped%s", round,
+				round ? " (ECHILD after the handler)" : "");
+		CHECK(close(fd) == 0, "real collector %d: parent's end closes", round);
+		sigaction(SIGCHLD, &old, NULL);
+	}
+	/* Killing a child that is still running */
+	pid = ent_sys_collector_spawn(NULL, &fd);
+	if (pid > 0) {
+		CHECK(ent_sys_collector_reap(NULL, pid, 1) == 0, "real collector: kill and reap");
+		close(fd);
+	}
+	CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD, "real collector: no child left");
+}
+
 int main(void)
 {
 	test_probe();
@@ -880,6 +937,7 @@ int main(void)
 	test_wait_validation();
 	test_wait_coalescing();
 	test_wait_kmsg();
+	test_real_collector();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }
