@@ -45,6 +45,8 @@ struct sim {
 	const char *route_text;	/* NULL: the default table with 10.0.2.2 */
 	int raw_eperm, dgram_eperm;
 	int gw_answers;		/* 1: the gateway answers echo requests */
+	const char *silent_gw;	/* a second default gateway that never answers */
+	unsigned long sent_silent;
 	int rtt_us;
 	int coalesce_us;	/* 0: every reply raises an interrupt */
 	int no_reply_irq;	/* replies raise no interrupt at all */

@@ -791,6 +791,32 @@ static void test_wait_fallbacks(void)
 	common_after("child error", &s, r);
 }
 
+static void test_wait_two_gateways(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	int r;
+
+	/* Two default routes; the second gateway never answers */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.stimulators = ENTROPY_STIM_ICMP;
+	cfg.stimulators_set = 1;
+	s.route_text =
+		"Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+		"eth0\t00000000\t0202000A\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
+		"wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n";
+	s.silent_gw = "192.168.1.1";
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0, "two gateways: seeded through the one that answers");
+	CHECK(s.sent_silent == ENT_ICMP_DEAD_FIRST, "two gateways: silent one given up after %d (%lu)",
+			ENT_ICMP_DEAD_FIRST, s.sent_silent);
+	CHECK(sim_log_count(&s, "gateway 192.168.1.1 does not answer") == 1,
+			"two gateways: warning names the silent one");
+	CHECK(sim_log_count(&s, "ICMP echo to 10.0.2.2 192.168.1.1") == 1, "two gateways: plan names both");
+	common_after("two gateways", &s, r);
+}
+
 static void test_wait_validation(void)
 {
 	struct sim s;
@@ -934,6 +960,7 @@ int main(void)
 	test_wait_bounds();
 	test_wait_gateway_drops();
 	test_wait_fallbacks();
+	test_wait_two_gateways();
 	test_wait_validation();
 	test_wait_coalescing();
 	test_wait_kmsg();
