@@ -97,6 +97,11 @@ static void advance_to(struct sim *s, int64_t to)
 		if (s->reply_pending && s->reply_at > s->now && s->reply_at < step) {
 			step = s->reply_at;
 		}
+		if (s->reply_pending && s->bad_before_each && !s->bad_sent
+				&& s->reply_at - s->rtt_us / 2 > s->now
+				&& s->reply_at - s->rtt_us / 2 < step) {
+			step = s->reply_at - s->rtt_us / 2;
+		}
 		dt = (double)(step - s->now) / 1e6;
 		s->now = step;
 		/* per-CPU timer ticks at 250 Hz on 2 CPUs: no credit */
@@ -113,10 +118,16 @@ static void advance_to(struct sim *s, int64_t to)
 				s->jitter_acc -= (double)(int)s->jitter_acc;
 			}
 		}
+		if (s->reply_pending && s->bad_before_each && !s->bad_sent
+				&& s->now >= s->reply_at - s->rtt_us / 2) {
+			/* Strangers arrive while the real reply is on its way:
+			 * taking one for the reply would put two requests out */
+			s->bad_queued = 3;
+			s->bad_sent = 1;
+		}
 		if (s->reply_pending && s->reply_at <= s->now) {
 			s->reply_pending = 0;
 			s->reply_ready = 1;
-			s->bad_queued = s->bad_before_each ? 3 : 0;
 			/* Interrupt moderation: replies closer together than
 			 * coalesce_us interrupt only one time in eight */
 			if (s->coalesce_us == 0 || s->now - s->last_rx_irq >= s->coalesce_us) {
@@ -245,11 +256,27 @@ static int sim_poll(void *ctx, struct pollfd *fds, nfds_t n, int64_t timeout_us)
 	deadline = timeout_us < 0 ? s->limit + 1 : s->now + timeout_us;
 	for (;;) {
 		if (s->stop_at != 0 && s->now >= s->stop_at && s->stop_flag != NULL) {
+			if (++s->stop_returns > 1000) {
+				printf("FAIL sim: the wait keeps polling after the stop flag\n");
+				printf("0 passed, 1 failed\n");
+				exit(1);
+			}
 			*s->stop_flag = 1;
 			errno = EINTR;
 			return -1;
 		}
+		if (s->now >= s->limit + 10000000) {
+			/* The wait ignored the stop flag: end the test run */
+			printf("FAIL sim: the wait did not return 10 s after the stop flag\n");
+			printf("0 passed, 1 failed\n");
+			exit(1);
+		}
 		if (s->now >= s->limit && s->stop_flag != NULL) {
+			if (++s->stop_returns > 1000) {
+				printf("FAIL sim: the wait keeps polling after the stop flag\n");
+				printf("0 passed, 1 failed\n");
+				exit(1);
+			}
 			s->hit_limit = 1;
 			*s->stop_flag = 1;
 			errno = EINTR;
@@ -272,6 +299,11 @@ static int sim_poll(void *ctx, struct pollfd *fds, nfds_t n, int64_t timeout_us)
 			/* Stop at a reply's arrival so that it wakes the poll */
 			if (s->reply_pending && s->reply_at > s->now && s->reply_at < to) {
 				to = s->reply_at;
+			}
+			if (s->reply_pending && s->bad_before_each && !s->bad_sent
+					&& s->reply_at - s->rtt_us / 2 > s->now
+					&& s->reply_at - s->rtt_us / 2 < to) {
+				to = s->reply_at - s->rtt_us / 2;
 			}
 			advance_to(s, to);
 		}
@@ -369,6 +401,7 @@ static ssize_t sim_sendto(void *ctx, int fd, const void *buf, size_t len,
 		s->reply_at = s->now + s->rtt_us;
 		s->reply_id = ntohs(h->un.echo.id);
 		s->reply_seq = ntohs(h->un.echo.sequence);
+		s->bad_sent = 0;
 	}
 	return (ssize_t)len;
 }
@@ -387,7 +420,7 @@ static ssize_t sim_recvfrom(void *ctx, int fd, void *buf, size_t len,
 		errno = EBADF;
 		return -1;
 	}
-	if (s->bad_queued > 0 && s->reply_ready) {
+	if (s->bad_queued > 0) {
 		bad = s->bad_queued--;
 	} else if (!s->reply_ready) {
 		errno = EAGAIN;

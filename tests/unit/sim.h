@@ -79,6 +79,7 @@ struct sim {
 	int64_t reply_at;
 	uint16_t reply_id, reply_seq;
 	int bad_queued;
+	int bad_sent;		/* strangers already queued for this request */
 	int block_open;
 	int collector_running, collector_killed, collector_spawned;
 	int kmsg_open;
@@ -90,6 +91,7 @@ struct sim {
 	int64_t last_send_at;
 	unsigned long violations;	/* blocking getrandom, bad close, ... */
 	int hit_limit;
+	unsigned long stop_returns;	/* EINTR returns after the stop */
 	int nlog;
 	struct sim_log log[SIM_LOG_MAX];
 	int nkmsg;
