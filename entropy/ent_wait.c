@@ -137,6 +137,9 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 	} while (0)
 	if (w->col.running) {
 		ADD("%scollector child %ld", used ? ", " : "", (long)w->col.pid);
+	} else if (w->col.finished) {
+		/* Its getrandom() returned: the kernel's collector was in it */
+		ADD("%scollector child (returned)", used ? ", " : "");
 	}
 	if (w->icmp.active) {
 		ADD("%sICMP echo to", used ? ", " : "");
@@ -422,9 +425,8 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			w.bits = w.gen.bits_needed;
 		}
 		ent_log(&w.prog, LOG_NOTICE, "entropy: kernel CRNG seeded after %.1f s, while "
-				"running: %s; %lu ICMP packets, %lu replies, %lu block reads",
-				(double)(t_ready - t0) / 1e6, by, w.icmp.sent, w.icmp.replies,
-				w.blk.reads);
+				"running: %s; in all %lu ICMP packets, %lu block reads",
+				(double)(t_ready - t0) / 1e6, by, w.icmp.sent, w.blk.reads);
 	}
 	ent_progress_close(&w.prog);
 	free(w.text);

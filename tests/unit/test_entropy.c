@@ -546,6 +546,8 @@ static void test_wait_collector(void)
 			(double)(s.ready_at - 5000000) / 1e6);
 	CHECK(s.polls < 20, "collector: woke by the child, few polls (%lu)", s.polls);
 	CHECK(!s.collector_killed, "collector: child finished by itself, not killed");
+	CHECK(sim_log_count(&s, "seeded after 1.0 s, while running: collector child (returned)") == 1,
+			"collector: final line says the child returned");
 }
 
 static void test_wait_all_defaults(void)
