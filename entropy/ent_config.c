@@ -12,7 +12,7 @@
 #include "ent_internal.h"
 
 #define FORM_STIM	"stim=collector,icmp,block (any of them, comma separated) or stim=none"
-#define FORM_GATEWAY	"gateway=A.B.C.D (a unicast IPv4 address)"
+#define FORM_GATEWAY	"gateway=A.B.C.D (a unicast IPv4 address, not loopback)"
 #define FORM_BLOCKDEV	"blockdev=/dev/NAME (an absolute path, at most 127 bytes)"
 #define FORM_PACKETS	"max-packets=N (N from 1 to 10000000)"
 #define FORM_SECONDS	"max-seconds=N (N from 1 to 86400)"
@@ -81,8 +81,9 @@ static int parse_ipv4(const char *s)
 	if (*s != '\0') {
 		return -1;
 	}
-	/* 0.x.x.x, multicast, reserved and broadcast are no gateway */
-	if (part[0] == 0 || part[0] >= 224) {
+	/* 0.x.x.x, multicast, reserved and broadcast are no gateway; loopback
+	 * raises no device interrupt, so it would only burn CPU */
+	if (part[0] == 0 || part[0] == 127 || part[0] >= 224) {
 		return -1;
 	}
 	return 0;

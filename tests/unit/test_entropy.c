@@ -204,6 +204,7 @@ static void test_config(void)
 	bad("gateway=0.0.0.0", "-X gateway");
 	bad("gateway=255.255.255.255", "-X gateway");
 	bad("gateway=224.0.0.1", "-X gateway");
+	bad("gateway=127.0.0.1", "-X gateway");
 	bad("gateway=host.example", "-X gateway");
 	bad("gateway= 10.0.2.2", "-X gateway");
 	bad("blockdev", "-X blockdev");
