@@ -23,6 +23,7 @@
 #define ENT_TEXT_MAX		65536	/* /proc/interrupts, /proc/net/route */
 #define ENT_BITS_EVERY_US	250000
 #define ENT_LINE_US_IDLE	60000000	/* progress once a minute when stuck */
+#define ENT_ROUTE_RETRY_US	1000000	/* look for a default route again */
 
 struct ent_wait_state {
 	const struct entropy_config *cfg;
@@ -42,6 +43,9 @@ struct ent_wait_state {
 	unsigned long events_seen;	/* replies + reads at last pace window */
 	int hint_logged;
 	int bound_logged;
+	int route_retry;	/* ICMP wanted, but no route yet */
+	int64_t t_route;	/* next look at the routing table */
+	struct ent_wait_extra *extra;
 };
 
 static const char *ipv4_text(struct in_addr a, char *buf, size_t len)
@@ -52,8 +56,10 @@ static const char *ipv4_text(struct in_addr a, char *buf, size_t len)
 	return buf;
 }
 
-/* Gateways from -X gateway= or from this namespace's routing table */
-static int find_gateways(struct ent_wait_state *w, struct in_addr *gw)
+/* Gateways from -X gateway= or from this namespace's routing table. At
+ * boot the network often comes up after the server: without a route the
+ * wait looks again every second (quietly). */
+static int find_gateways(struct ent_wait_state *w, struct in_addr *gw, int quiet)
 {
 	const struct ent_ops *ops = w->ops;
 	int n;
@@ -67,15 +73,23 @@ static int find_gateways(struct ent_wait_state *w, struct in_addr *gw)
 		return 1;
 	}
 	if (ops->read_file(ops->ctx, ENT_PATH_ROUTE, w->text, ENT_TEXT_MAX) < 0) {
-		ent_log(&w->prog, LOG_WARNING, "entropy: cannot read %s (%s): ICMP stimulator off",
-				ENT_PATH_ROUTE, strerror(errno));
+		if (!quiet) {
+			ent_log(&w->prog, LOG_WARNING, "entropy: cannot read %s (%s): no ICMP "
+					"until it can be read", ENT_PATH_ROUTE, strerror(errno));
+		}
+		w->route_retry = 1;
 		return 0;
 	}
 	n = ent_route_gateways(w->text, gw, ENT_GW_MAX);
 	if (n == 0) {
-		ent_log(&w->prog, LOG_WARNING, "entropy: no IPv4 default route: ICMP stimulator off "
-				"(-X gateway=A.B.C.D names a neighbour that answers ping)");
+		if (!quiet) {
+			ent_log(&w->prog, LOG_WARNING, "entropy: no IPv4 default route: no ICMP until "
+					"one appears (-X gateway=A.B.C.D names a neighbour that answers ping)");
+		}
+		w->route_retry = 1;
+		return 0;
 	}
+	w->route_retry = 0;
 	return n;
 }
 
@@ -89,25 +103,38 @@ static int read_irqs(struct ent_wait_state *w, struct ent_irq_count *irq)
 	return ent_irq_parse(w->text, irq);
 }
 
-static void start_stimulators(struct ent_wait_state *w, unsigned int stim,
-		struct ent_wait_extra *extra, int64_t now)
+static void start_icmp(struct ent_wait_state *w, int64_t now, int quiet)
 {
 	struct in_addr gw[ENT_GW_MAX];
 	struct ent_irq_count irq;
-	int n, have_irq;
+	char a[INET_ADDRSTRLEN];
+	int n;
+
+	n = find_gateways(w, gw, quiet);
+	if (n > 0 && ent_icmp_open(&w->icmp, w->ops, &w->prog, gw, n,
+				ent_config_max_packets(w->cfg),
+				w->extra != NULL && w->extra->force_dgram) == 0) {
+		w->icmp_open = 1;
+		ent_pace_init(&w->icmp.pace, now, read_irqs(w, &irq) == 0 ? &irq : NULL);
+		if (quiet) {
+			ent_log(&w->prog, LOG_INFO, "entropy: default route via %s appeared: "
+					"ICMP stimulator started", ipv4_text(gw[0], a, sizeof(a)));
+		}
+	}
+}
+
+static void start_stimulators(struct ent_wait_state *w, unsigned int stim, int64_t now)
+{
+	struct ent_irq_count irq;
+	int have_irq;
 
 	if (stim & ENTROPY_STIM_COLLECTOR) {
 		(void)ent_collector_start(&w->col, w->ops, &w->prog);
 	}
 	have_irq = read_irqs(w, &irq) == 0;
 	if (stim & ENTROPY_STIM_ICMP) {
-		n = find_gateways(w, gw);
-		if (n > 0 && ent_icmp_open(&w->icmp, w->ops, &w->prog, gw, n,
-					ent_config_max_packets(w->cfg),
-					extra != NULL && extra->force_dgram) == 0) {
-			w->icmp_open = 1;
-			ent_pace_init(&w->icmp.pace, now, have_irq ? &irq : NULL);
-		}
+		start_icmp(w, now, 0);
+		w->t_route = now + ENT_ROUTE_RETRY_US;
 	}
 	if (stim & ENTROPY_STIM_BLOCK) {
 		if (ent_block_open(&w->blk, w->ops, &w->prog, w->cfg->block_device) == 0) {
@@ -303,7 +330,8 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 	if (w.text == NULL) {
 		ent_log(&w.prog, LOG_WARNING, "entropy: out of memory; waiting without stimulation");
 	} else {
-		start_stimulators(&w, ent_config_stimulators(cfg), extra, now);
+		w.extra = extra;
+		start_stimulators(&w, ent_config_stimulators(cfg), now);
 	}
 	if (ent_probe_bits(ops, &w.bits) < 0) {
 		w.bits = 0;
@@ -360,10 +388,18 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			(void)ent_block_step(&w.blk, &w.prog);
 			now = ops->now_us(ops->ctx);
 		}
+		if (w.route_retry && now >= w.t_route) {
+			w.t_route = now + ENT_ROUTE_RETRY_US;
+			if (now < w.t_end_stim) {
+				start_icmp(&w, now, 1);
+			} else {
+				w.route_retry = 0;
+			}
+		}
 		icmp_due = ent_icmp_service(&w.icmp, now);
 		check_bounds(&w, now, icmp_was, blk_was);
 		if (!w.icmp.active && !w.blk.active
-				&& (!w.col.running || now - w.t_gain >= ENT_STALL_US)) {
+				&& ((!w.col.running && !w.route_retry) || now - w.t_gain >= ENT_STALL_US)) {
 			log_hint_once(&w);
 		}
 		if (now - w.prog.t_last_line >= w.prog.interval_us) {

@@ -190,6 +190,9 @@ static ssize_t sim_read_file(void *ctx, const char *path, char *buf, size_t len)
 		snprintf(text, sizeof(text), "%d\n", b);
 		return put_text(buf, len, text);
 	}
+	if (strcmp(path, ENT_PATH_ROUTE) == 0 && !s->no_route_file && s->now < s->route_at) {
+		return put_text(buf, len, "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\n");
+	}
 	if (strcmp(path, ENT_PATH_ROUTE) == 0 && !s->no_route_file) {
 		return put_text(buf, len, s->route_text != NULL ? s->route_text : default_route);
 	}

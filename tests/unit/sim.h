@@ -43,6 +43,7 @@ struct sim {
 	int enosys;
 	int no_entropy_avail, no_ioctl, no_interrupts, no_route_file;
 	const char *route_text;	/* NULL: the default table with 10.0.2.2 */
+	int64_t route_at;	/* no default route before this time */
 	int raw_eperm, dgram_eperm;
 	int gw_answers;		/* 1: the gateway answers echo requests */
 	const char *silent_gw;	/* a second default gateway that never answers */

@@ -794,6 +794,44 @@ static void test_wait_fallbacks(void)
 	common_after("child error", &s, r);
 }
 
+static void test_wait_route_appears(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	int r;
+
+	/* The network comes up 3 s after the server started */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.stimulators = ENTROPY_STIM_ICMP;
+	cfg.stimulators_set = 1;
+	s.route_at = s.now + 3000000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0, "late route: seeded");
+	CHECK(sim_log_count(&s, "no IPv4 default route") == 1, "late route: warned once at start");
+	CHECK(sim_log_count(&s, "default route via 10.0.2.2 appeared") == 1, "late route: start logged");
+	CHECK(s.ready_at >= s.route_at && s.ready_at - s.route_at < 3000000,
+			"late route: seeded %.2f s after the route appeared",
+			(double)(s.ready_at - s.route_at) / 1e6);
+	CHECK(sim_log_count(&s, "virtio-rng") == 0, "late route: no nothing-helps hint");
+	CHECK(s.polls < 200 + s.sent * 2, "late route: no spin while waiting (%lu polls)", s.polls);
+	common_after("late route", &s, r);
+
+	/* Never a route: looked for once a second, no spin, bounded by max-seconds */
+	sim_init(&s, 256);
+	cfg_init(&cfg, &s);
+	cfg.stimulators = ENTROPY_STIM_ICMP;
+	cfg.stimulators_set = 1;
+	cfg.max_seconds = 5;
+	s.route_at = s.now + 3600LL * 1000000;
+	s.stop_at = s.now + 20LL * 1000000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == -1 && s.sockets == 0, "no route ever: nothing opened");
+	CHECK(s.polls <= 20 * 11, "no route ever: %lu polls in 20 s", s.polls);
+	CHECK(sim_log_count(&s, "virtio-rng") == 1, "no route ever: hint once");
+	common_after("no route ever", &s, r);
+}
+
 static void test_wait_two_gateways(void)
 {
 	struct sim s;
@@ -963,6 +1001,7 @@ int main(void)
 	test_wait_bounds();
 	test_wait_gateway_drops();
 	test_wait_fallbacks();
+	test_wait_route_appears();
 	test_wait_two_gateways();
 	test_wait_validation();
 	test_wait_coalescing();
