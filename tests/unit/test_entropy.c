@@ -506,6 +506,14 @@ static void test_wait_icmp_new(void)
 	CHECK(sim_log_count(&s, "kernel CRNG not initialised") == 1, "icmp/new: cause logged once");
 	check_line_rate("icmp/new", &s);
 	CHECK(ex.icmp_sent == s.sent && ex.icmp_replies == s.replies, "icmp/new: counters agree");
+	{
+		/* The tail that tests/vm/rig.py parses */
+		char tail[128];
+
+		snprintf(tail, sizeof(tail), "; %lu ICMP packets, %lu replies, 0 block reads",
+				s.sent, s.replies);
+		CHECK(sim_log_count(&s, tail) == 1, "icmp/new: final line ends in \"%s\"", tail);
+	}
 	CHECK(s.ready_at - 5000000 < 3000000, "icmp/new: seeded in %.2f s virtual",
 			(double)(s.ready_at - 5000000) / 1e6);
 }
