@@ -137,7 +137,7 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		err[0] = '\0';
 	}
 	if (arg == NULL || *arg == '\0') {
-		return fail(err, errlen, "-X: missing value, expected one of %s%s", FORM_KEYS, "");
+		return fail(err, errlen, "-X needs a value, expected one of %s%s", FORM_KEYS, "");
 	}
 	eq = strchr(arg, '=');
 	klen = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
