@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Boot one scenario of the zero-entropy aarch64 guest and measure it.
 
 Everything is measured from the host, in seconds since qemu was started:
