@@ -366,14 +366,15 @@ def parse_stats(text):
             ticks = sum(int(x) for x in f[11:15])
             out["cpu_s"] = round(ticks / 100.0, 2)
         if l.startswith("IRQ "):
-            out["irq_total"] = int(l.split()[1])
+            # Device interrupts (arch timer excluded: it credits nothing).
+            out["irq_device"] = int(l.split()[1])
     return out
 
 
 STATS_SCRIPT = (
     "cat /proc/net/snmp; "
     "p=$(cat /var/run/dropbear.pid); echo \"STAT $(cat /proc/$p/stat)\"; "
-    "echo \"IRQ $(awk '$1 ~ /^[0-9]+:$/ {for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i} END {print s + 0}' /proc/interrupts)\""
+    "echo \"IRQ $(awk '$1 ~ /^[0-9]+:$/ && !/arch_timer/ {for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i} END {print s + 0}' /proc/interrupts)\""
 )
 
 
