@@ -476,7 +476,7 @@ def main():
     ap.add_argument("--blog", action="store_true", help="ping the gateway until ready first")
     ap.add_argument("--peer", dest="peers", action="append", default=[],
                     choices=sorted(PEER_PACKAGES))
-    ap.add_argument("--net", choices=["static", "noroute", "none", "nonic"], default="static")
+    ap.add_argument("--net", choices=["static", "noroute", "onlink", "none", "nonic"], default="static")
     ap.add_argument("--disk", help="raw ext4 image attached as virtio-blk")
     ap.add_argument("--boots", type=int, default=1, help="boot the same image N times")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds per boot")
