@@ -16,7 +16,10 @@
 #define FORM_BLOCKDEV	"blockdev=/dev/NAME (an absolute path, at most 127 bytes)"
 #define FORM_PACKETS	"max-packets=N (N from 1 to 10000000)"
 #define FORM_SECONDS	"max-seconds=N (N from 1 to 86400)"
-#define FORM_KEYS	"off, stim=, gateway=, blockdev=, kmsg, max-packets=, max-seconds="
+#define FORM_POLICY	"policy=strict|default"
+#define FORM_SEEDDIR	"seed-dir=/PATH (an absolute path, at most 127 bytes)"
+#define FORM_KEYS	"off, stim=, gateway=, blockdev=, kmsg, max-packets=, max-seconds=, " \
+			"policy=, seed-dir="
 
 static int fail(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
 {
@@ -195,6 +198,24 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		cfg->max_seconds = n;
 		return 0;
 	}
+	if (KEY("policy")) {
+		if (val != NULL && strcmp(val, "strict") == 0) {
+			cfg->policy = ENTROPY_POLICY_STRICT;
+		} else if (val != NULL && strcmp(val, "default") == 0) {
+			cfg->policy = ENTROPY_POLICY_DEFAULT;
+		} else {
+			return fail(err, errlen, "-X policy: bad value, expected %s%s", FORM_POLICY, "");
+		}
+		return 0;
+	}
+	if (KEY("seed-dir")) {
+		if (val == NULL || val[0] != '/' || val[1] == '\0'
+				|| strlen(val) >= ENTROPY_PATH_MAX) {
+			return fail(err, errlen, "-X seed-dir: bad value, expected %s%s", FORM_SEEDDIR, "");
+		}
+		memcpy(cfg->seed_dir, val, strlen(val) + 1);
+		return 0;
+	}
 #undef KEY
 	return fail(err, errlen, "-X: unknown option \"%.40s\", expected one of %s", arg, FORM_KEYS);
 }
@@ -208,7 +229,9 @@ const char *entropy_config_usage(void)
 		"		blockdev=/dev/NAME (default: device behind /)\n"
 		"		kmsg: copy progress lines to /dev/kmsg\n"
 		"		max-packets=N (ICMP bound per wait, default 65536)\n"
-		"		max-seconds=N (stimulation bound per wait, default 60)\n";
+		"		max-seconds=N (stimulation bound per wait, default 60)\n"
+		"		policy=strict|default: credit nothing / a checked seed file\n"
+		"		seed-dir=/PATH (default " ENTROPY_SEED_DIR ")\n";
 }
 
 unsigned int ent_config_stimulators(const struct entropy_config *cfg)

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <syslog.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <netinet/in.h>
 
@@ -85,6 +86,27 @@ struct ent_ops {
 	/* /dev/kmsg */
 	int (*kmsg_open)(void *ctx);
 	ssize_t (*write)(void *ctx, int fd, const void *buf, size_t len);
+
+	/* Seed file. Paths below a directory are names in it (no '/'); the
+	 * real kernel always adds O_NOFOLLOW | O_CLOEXEC | O_NOCTTY. */
+	int (*mkdir)(void *ctx, const char *path, mode_t mode);
+	/* O_RDONLY | O_DIRECTORY | O_NOFOLLOW */
+	int (*open_dir)(void *ctx, const char *path);
+	int (*fstat)(void *ctx, int fd, struct stat *st);
+	int (*flock)(void *ctx, int fd);	/* LOCK_EX | LOCK_NB */
+	int (*openat)(void *ctx, int dirfd, const char *name, int flags, mode_t mode);
+	ssize_t (*read)(void *ctx, int fd, void *buf, size_t len);
+	int (*unlinkat)(void *ctx, int dirfd, const char *name);
+	int (*fsync)(void *ctx, int fd);
+	int (*renameat)(void *ctx, int dirfd, const char *from, const char *to);
+	uid_t (*geteuid)(void *ctx);
+	/* RNDADDENTROPY: mixes buf and credits bits (CAP_SYS_ADMIN) */
+	int (*rnd_credit)(void *ctx, const void *buf, size_t len, int bits);
+	/* write(2) to /dev/urandom: mixes buf, credits nothing */
+	int (*rnd_mix)(void *ctx, const void *buf, size_t len);
+	/* What tells this device from a clone of its disk image: lines of
+	 * "source=value", in a stable order; returns the length, 0 if none */
+	ssize_t (*identity)(void *ctx, char *buf, size_t len);
 };
 
 /* The real kernel (ent_sys.c) */
@@ -236,6 +258,39 @@ int ent_collector_start(struct ent_collector *c, const struct ent_ops *ops,
 void ent_collector_finished(struct ent_collector *c);
 void ent_collector_stop(struct ent_collector *c);
 
+/* ---- SHA-256 (ent_sha256.c) ---- */
+#define ENT_SHA256_LEN	32
+struct ent_sha256 {
+	uint32_t s[8];
+	uint64_t len;
+	unsigned char buf[64];
+};
+void ent_sha256_init(struct ent_sha256 *h);
+void ent_sha256_update(struct ent_sha256 *h, const void *data, size_t len);
+void ent_sha256_final(struct ent_sha256 *h, unsigned char out[ENT_SHA256_LEN]);
+
+/* ---- seed file (ent_seed.c) ---- */
+#define ENT_SEED_NAME		"seed"
+#define ENT_SEED_TMP		"seed.new"
+#define ENT_SEED_BYTES		32	/* the secret part */
+#define ENT_SEED_CREDIT_BITS	256	/* what a creditable seed is worth */
+#define ENT_SEED_FILE_LEN	(8 + 4 + ENT_SHA256_LEN + ENT_SEED_BYTES + ENT_SHA256_LEN)
+#define ENT_IDENTITY_MAX	4096
+struct ent_seed {
+	int have_old;			/* old holds the seed read at start */
+	unsigned char old[ENT_SEED_BYTES];
+	int credited_bits;		/* out of ent_seed_load() */
+};
+/* Reads, unlinks (durably) and then credits or mixes the seed file.
+ * Returns the bits credited, 0 when the seed was only mixed or absent. */
+int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
+		struct ent_progress *log, struct ent_seed *st);
+/* Writes a fresh seed (old one hashed in) by temporary file and rename.
+ * Returns 0 when a seed was written durably, -1 otherwise (logged). */
+int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
+		struct ent_progress *log, const struct ent_seed *st);
+const char *ent_config_seed_dir(const struct entropy_config *cfg);
+
 /* ---- the wait (ent_wait.c) ---- */
 /* Options the public config cannot express, for the namespace driver */
 struct ent_wait_extra {
@@ -244,6 +299,7 @@ struct ent_wait_extra {
 	unsigned long icmp_sent;	/* out */
 	unsigned long icmp_replies;	/* out */
 	unsigned long block_reads;	/* out */
+	int seed_bits;			/* out: credited from the seed file */
 };
 int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_wait_extra *extra);

@@ -9,8 +9,10 @@
 #define _GNU_SOURCE
 #endif
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +21,7 @@
 #include <netinet/ip_icmp.h>
 #include <linux/fs.h>
 #include <linux/random.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -306,6 +309,207 @@ static ssize_t sys_write(void *ctx, int fd, const void *buf, size_t len)
 	return r;
 }
 
+static int sys_mkdir(void *ctx, const char *path, mode_t mode)
+{
+	(void)ctx;
+	return mkdir(path, mode);
+}
+
+static int sys_open_dir(void *ctx, const char *path)
+{
+	(void)ctx;
+	/* O_NOFOLLOW: a symlink planted in place of the directory is refused */
+	return open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+static int sys_fstat(void *ctx, int fd, struct stat *st)
+{
+	(void)ctx;
+	return fstat(fd, st);
+}
+
+static int sys_flock(void *ctx, int fd)
+{
+	int r;
+
+	(void)ctx;
+	do {
+		r = flock(fd, LOCK_EX | LOCK_NB);
+	} while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static int sys_openat(void *ctx, int dirfd, const char *name, int flags, mode_t mode)
+{
+	(void)ctx;
+	return openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
+}
+
+static ssize_t sys_read(void *ctx, int fd, void *buf, size_t len)
+{
+	(void)ctx;
+	return read(fd, buf, len);
+}
+
+static int sys_unlinkat(void *ctx, int dirfd, const char *name)
+{
+	(void)ctx;
+	return unlinkat(dirfd, name, 0);
+}
+
+static int sys_fsync(void *ctx, int fd)
+{
+	(void)ctx;
+	return fsync(fd);
+}
+
+static int sys_renameat(void *ctx, int dirfd, const char *from, const char *to)
+{
+	(void)ctx;
+	return renameat(dirfd, from, dirfd, to);
+}
+
+static uid_t sys_geteuid(void *ctx)
+{
+	(void)ctx;
+	return geteuid();
+}
+
+static int sys_rnd_credit(void *ctx, const void *buf, size_t len, int bits)
+{
+	struct {
+		struct rand_pool_info info;
+		unsigned char data[64];
+	} req;
+	int fd, r, saved;
+
+	(void)ctx;
+	if (len > sizeof(req.data) || bits < 0 || (size_t)bits > len * 8) {
+		errno = EINVAL;
+		return -1;
+	}
+	req.info.entropy_count = bits;
+	req.info.buf_size = (int)len;
+	memcpy(req.data, buf, len);
+	fd = open("/dev/urandom", O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return -1;
+	}
+	r = ioctl(fd, RNDADDENTROPY, &req);
+	saved = errno;
+	close(fd);
+	memset(&req, 0, sizeof(req));
+	errno = saved;
+	return r < 0 ? -1 : 0;
+}
+
+static int sys_rnd_mix(void *ctx, const void *buf, size_t len)
+{
+	ssize_t r;
+	int fd, saved;
+
+	/* A write to /dev/urandom mixes into the pool and never credits */
+	fd = open("/dev/urandom", O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return -1;
+	}
+	r = sys_write(ctx, fd, buf, len);
+	saved = errno;
+	close(fd);
+	if (r != (ssize_t)len) {
+		errno = r < 0 ? saved : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+/* Adds "tag=content" (first line of a small file, or raw bytes) to buf */
+static size_t add_id(char *buf, size_t used, size_t len, const char *tag, const char *path)
+{
+	char v[256];
+	ssize_t n;
+	int w;
+
+	n = sys_read_file(NULL, path, v, sizeof(v));
+	if (n <= 0) {
+		return used;
+	}
+	/* Device-tree strings end in NUL, sysfs values in a newline */
+	v[strcspn(v, "\n")] = '\0';
+	if (v[0] == '\0' || strcmp(v, "00:00:00:00:00:00") == 0) {
+		return used;
+	}
+	w = snprintf(buf + used, len - used, "%s=%s\n", tag, v);
+	if (w < 0 || (size_t)w >= len - used) {
+		return used;
+	}
+	return used + (size_t)w;
+}
+
+/* Identity sources that a cloned disk image does not carry along: serial
+ * numbers and the MACs of NICs backed by a device (virtual interfaces
+ * have random MACs). /etc/machine-id travels with an image, so it only
+ * adds to the others. Sorted, so that probe order does not matter. */
+static ssize_t sys_identity(void *ctx, char *buf, size_t len)
+{
+	static const char *const files[][2] = {
+		{ "dt-serial", "/sys/firmware/devicetree/base/serial-number" },
+		{ "dmi-uuid", "/sys/class/dmi/id/product_uuid" },
+		{ "dmi-serial", "/sys/class/dmi/id/product_serial" },
+		{ "dmi-board", "/sys/class/dmi/id/board_serial" },
+	};
+	char nics[16][24], path[64];
+	struct dirent *de;
+	DIR *d;
+	size_t used = 0, i;
+	int n = 0, hw = 0;
+
+	(void)ctx;
+	if (len == 0) {
+		return 0;
+	}
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		size_t before = used;
+
+		used = add_id(buf, used, len, files[i][0], files[i][1]);
+		hw += used != before;
+	}
+	d = opendir("/sys/class/net");
+	if (d != NULL) {
+		while ((de = readdir(d)) != NULL && n < 16) {
+			if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(nics[0])) {
+				continue;
+			}
+			(void)snprintf(path, sizeof(path), "/sys/class/net/%.23s/device", de->d_name);
+			if (access(path, F_OK) == 0) {
+				strcpy(nics[n++], de->d_name);
+			}
+		}
+		(void)closedir(d);
+	}
+	qsort(nics, (size_t)n, sizeof(nics[0]), cmp_str);
+	for (i = 0; i < (size_t)n; i++) {
+		size_t before = used;
+
+		(void)snprintf(path, sizeof(path), "/sys/class/net/%.23s/address", nics[i]);
+		used = add_id(buf, used, len, "mac", path);
+		hw += used != before;
+	}
+	if (hw == 0) {
+		/* machine-id alone would bind the seed to the image, not the
+		 * device: report nothing, and the seed is never credited */
+		return 0;
+	}
+	used = add_id(buf, used, len, "machine-id", "/etc/machine-id");
+	return (ssize_t)used;
+}
+
 static const struct ent_ops sys_ops = {
 	NULL,
 	sys_getrandom,
@@ -326,6 +530,19 @@ static const struct ent_ops sys_ops = {
 	ent_sys_collector_reap,
 	sys_kmsg_open,
 	sys_write,
+	sys_mkdir,
+	sys_open_dir,
+	sys_fstat,
+	sys_flock,
+	sys_openat,
+	sys_read,
+	sys_unlinkat,
+	sys_fsync,
+	sys_renameat,
+	sys_geteuid,
+	sys_rnd_credit,
+	sys_rnd_mix,
+	sys_identity,
 };
 
 const struct ent_ops *ent_sys_ops(void)

@@ -33,6 +33,7 @@ struct ent_wait_state {
 	struct ent_collector col;
 	struct ent_icmp icmp;
 	struct ent_block blk;
+	struct ent_seed seed;
 	int icmp_open;
 	int blk_open;
 	char *text;		/* scratch for /proc files, ENT_TEXT_MAX */
@@ -196,6 +197,9 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 					w->blk.max_reads);
 		}
 	}
+	if (w->seed.credited_bits > 0) {
+		ADD("%sseed file (%d bits)", used ? ", " : "", w->seed.credited_bits);
+	}
 	if (used == 0) {
 		ADD("nothing (the kernel on its own)");
 	}
@@ -327,6 +331,12 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 	now = t0 = ops->now_us(ops->ctx);
 	(void)ent_probe_generation(ops, &w.gen);
 	ent_progress_init(&w.prog, cfg, ops, w.gen.bits_needed, now);
+	/* The seed file first: where it is credited, nothing else starts */
+	if (ent_seed_load(cfg, ops, &w.prog, &w.seed) > 0 && ent_probe_ready(ops) == 1) {
+		t_ready = ops->now_us(ops->ctx);
+		ret = 0;
+		goto done;
+	}
 	if (w.text == NULL) {
 		ent_log(&w.prog, LOG_WARNING, "entropy: out of memory; waiting without stimulation");
 	} else {
@@ -447,6 +457,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		}
 	}
 
+done:
 	describe(&w, by, sizeof(by), 1);
 	stop_stimulation(&w);
 	if (extra != NULL) {
@@ -465,10 +476,35 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 				"running: %s; %lu ICMP packets, %lu replies, %lu block reads",
 				(double)(t_ready - t0) / 1e6, by, w.icmp.sent, w.icmp.replies,
 				w.blk.reads);
+		/* getrandom() is ready: this seed will be creditable */
+		(void)ent_seed_save(cfg, ops, &w.prog, &w.seed);
+	}
+	if (extra != NULL) {
+		extra->seed_bits = w.seed.credited_bits;
 	}
 	ent_progress_close(&w.prog);
 	free(w.text);
 	return ret;
+}
+
+void entropy_save_seed(const struct entropy_config *cfg)
+{
+	const struct ent_ops *ops = ent_sys_ops();
+	struct entropy_config defaults;
+	struct ent_progress prog;
+	struct ent_seed none;
+
+	if (cfg == NULL) {
+		memset(&defaults, 0, sizeof(defaults));
+		cfg = &defaults;
+	}
+	if (cfg->disabled) {
+		return;
+	}
+	memset(&none, 0, sizeof(none));
+	ent_progress_init(&prog, cfg, ops, 256, ops->now_us(ops->ctx));
+	(void)ent_seed_save(cfg, ops, &prog, &none);
+	ent_progress_close(&prog);
 }
 
 int entropy_ensure_seeded(const struct entropy_config *cfg)

@@ -8,7 +8,8 @@
  *   - svr-main.c calls entropy_ensure_seeded() once, after the listening
  *     sockets exist and after daemon(), before the accept loop;
  *   - dbrandom.c calls entropy_ensure_seeded() on the EAGAIN path of its
- *     getrandom() seeding (inetd mode, dropbearkey, dbclient).
+ *     getrandom() seeding (inetd mode, dropbearkey, dbclient);
+ *   - svr-main.c calls entropy_save_seed() on SIGTERM before exiting.
  *
  * A zero-initialised struct entropy_config means "defaults", so programs
  * that never parse options (dbclient, dropbearkey) need no set-up.
@@ -26,6 +27,12 @@
 #define ENTROPY_STIM_BLOCK	0x4u	/* small O_DIRECT reads of a block device: completion interrupts */
 #define ENTROPY_STIM_ALL	(ENTROPY_STIM_COLLECTOR | ENTROPY_STIM_ICMP | ENTROPY_STIM_BLOCK)
 
+/* Credit policy, entropy_config.policy (see the man page for each level) */
+#define ENTROPY_POLICY_DEFAULT	0	/* strict + a checked seed file */
+#define ENTROPY_POLICY_STRICT	1	/* credit nothing ourselves, only mix */
+
+#define ENTROPY_SEED_DIR	"/var/lib/dropbear-entropy"
+
 #define ENTROPY_GATEWAY_MAX	64	/* dotted quad fits easily; checked when parsed */
 #define ENTROPY_PATH_MAX	128
 
@@ -39,6 +46,8 @@ struct entropy_config {
 	int log_kmsg;			/* also write progress to /dev/kmsg */
 	unsigned long max_packets;	/* ICMP bound per wait, 0 = built-in default */
 	unsigned long max_seconds;	/* stimulation bound per wait, 0 = default */
+	int policy;			/* ENTROPY_POLICY_* */
+	char seed_dir[ENTROPY_PATH_MAX];	/* "" = ENTROPY_SEED_DIR */
 
 	/* Filled by the caller, never by options. */
 	void (*log)(int priority, const char *format, ...);	/* NULL: silent */
@@ -61,5 +70,11 @@ const char *entropy_config_usage(void);
  * disabled (-X off) or when getrandom() is missing (ENOSYS); the caller then
  * takes upstream's own path (a blocking getrandom() or /dev/urandom). */
 int entropy_ensure_seeded(const struct entropy_config *cfg);
+
+/* The server's SIGTERM path: replaces the seed file with a fresh one (the
+ * old one hashed in), creditable at the next boot only when getrandom() is
+ * ready now. Quiet when the seed directory is missing; never blocks; cfg
+ * may be NULL for the defaults. */
+void entropy_save_seed(const struct entropy_config *cfg);
 
 #endif /* DROPBEAR_ENTROPY_H */

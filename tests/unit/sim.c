@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/ip_icmp.h>
 
 #include "sim.h"
@@ -42,6 +43,8 @@ void sim_init(struct sim *s, int poolsize)
 	s->last_mix = s->now;
 	s->old_fastload = 256;
 	s->last_rx_irq = -1000000000LL;
+	s->dir_mode = S_IFDIR | 0700;
+	s->file_idx = -1;
 	sim_set_current(s);
 }
 
@@ -151,15 +154,22 @@ static ssize_t sim_getrandom(void *ctx, void *buf, size_t len, unsigned int flag
 		errno = ENOSYS;
 		return -1;
 	}
-	if (!(flags & 1)) {
+	if (!(flags & 5)) {
 		/* The parent must never block in getrandom() */
 		s->violations++;
 	}
-	if (!s->ready) {
+	if (!s->ready && !(flags & 4)) {
 		errno = EAGAIN;
 		return -1;
 	}
-	memset(buf, 0x5a, len);
+	{
+		size_t i;
+
+		s->rnd_counter++;
+		for (i = 0; i < len; i++) {
+			((unsigned char *)buf)[i] = (unsigned char)(s->rnd_counter * 131 + i * 7);
+		}
+	}
 	return (ssize_t)len;
 }
 
@@ -332,6 +342,14 @@ static int sim_close(void *ctx, int fd)
 	}
 	if (fd == SIM_FD_KMSG && s->kmsg_open) {
 		s->kmsg_open = 0;
+		return 0;
+	}
+	if (fd == SIM_FD_DIR && s->dir_open) {
+		s->dir_open = 0;
+		return 0;
+	}
+	if (fd == SIM_FD_FILE && s->file_open) {
+		s->file_open = 0;
 		return 0;
 	}
 	s->violations++;
@@ -576,6 +594,29 @@ static ssize_t sim_write(void *ctx, int fd, const void *buf, size_t len)
 	struct sim *s = ctx;
 	size_t n = len < sizeof(s->kmsg_last) - 1 ? len : sizeof(s->kmsg_last) - 1;
 
+	if (fd == SIM_FD_FILE && s->file_open && s->file_wr) {
+		struct sim_file *f = &s->files[s->file_idx];
+
+		if (s->dir_enospc) {
+			errno = ENOSPC;
+			return -1;
+		}
+		if (s->fail_op != NULL && strcmp(s->fail_op, "write") == 0) {
+			s->fail_op = NULL;
+			errno = s->fail_errno;
+			return -1;
+		}
+		if (s->file_off + len > sizeof(f->data)) {
+			errno = EFBIG;
+			return -1;
+		}
+		memcpy(f->data + s->file_off, buf, len);
+		s->file_off += len;
+		if (s->file_off > f->len) {
+			f->len = s->file_off;
+		}
+		return (ssize_t)len;
+	}
 	if (fd != SIM_FD_KMSG || !s->kmsg_open) {
 		s->violations++;
 		errno = EBADF;
@@ -583,8 +624,333 @@ static ssize_t sim_write(void *ctx, int fd, const void *buf, size_t len)
 	}
 	memcpy(s->kmsg_last, buf, n);
 	s->kmsg_last[n] = '\0';
+	if (strstr(s->kmsg_last, "seeded after") != NULL) {
+		memcpy(s->kmsg_seeded, s->kmsg_last, n + 1);
+	}
 	s->nkmsg++;
 	return (ssize_t)len;
+}
+
+/* ---- seed directory ---- */
+static int injected(struct sim *s, const char *op)
+{
+	if (s->fail_op != NULL && strcmp(s->fail_op, op) == 0) {
+		s->fail_op = NULL;
+		errno = s->fail_errno;
+		return 1;
+	}
+	return 0;
+}
+
+struct sim_file *sim_file(struct sim *s, const char *name)
+{
+	int i;
+
+	for (i = 0; i < SIM_FILES; i++) {
+		if (s->files[i].used && strcmp(s->files[i].name, name) == 0) {
+			return &s->files[i];
+		}
+	}
+	return NULL;
+}
+
+struct sim_file *sim_file_add(struct sim *s, const char *name, const void *data, size_t len)
+{
+	int i;
+
+	for (i = 0; i < SIM_FILES; i++) {
+		if (!s->files[i].used) {
+			memset(&s->files[i], 0, sizeof(s->files[i]));
+			s->files[i].used = 1;
+			snprintf(s->files[i].name, sizeof(s->files[i].name), "%s", name);
+			if (len > sizeof(s->files[i].data)) {
+				len = sizeof(s->files[i].data);
+			}
+			if (data != NULL) {
+				memcpy(s->files[i].data, data, len);
+			}
+			s->files[i].len = len;
+			s->files[i].mode = S_IFREG | 0600;
+			s->files[i].uid = s->euid;
+			return &s->files[i];
+		}
+	}
+	return NULL;
+}
+
+static int sim_mkdir(void *ctx, const char *path, mode_t mode)
+{
+	struct sim *s = ctx;
+
+	if (injected(s, "mkdir")) {
+		return -1;
+	}
+	if (strcmp(path, SIM_SEED_DIR) != 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (s->dir_exists) {
+		errno = EEXIST;
+		return -1;
+	}
+	if (s->dir_rofs) {
+		errno = EROFS;
+		return -1;
+	}
+	s->dir_exists = 1;
+	s->dir_mode = S_IFDIR | (mode & 07777);
+	s->dir_uid = s->euid;
+	return 0;
+}
+
+static int sim_open_dir(void *ctx, const char *path)
+{
+	struct sim *s = ctx;
+
+	if (injected(s, "open_dir")) {
+		return -1;
+	}
+	if (strcmp(path, SIM_SEED_DIR) != 0 || !s->dir_exists) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (s->dir_open) {
+		s->violations++;
+	}
+	s->dir_open = 1;
+	return SIM_FD_DIR;
+}
+
+static int sim_fstat(void *ctx, int fd, struct stat *st)
+{
+	struct sim *s = ctx;
+
+	memset(st, 0, sizeof(*st));
+	if (fd == SIM_FD_DIR && s->dir_open) {
+		st->st_mode = s->dir_mode;
+		st->st_uid = s->dir_uid;
+		return 0;
+	}
+	if (fd == SIM_FD_FILE && s->file_open) {
+		st->st_mode = s->files[s->file_idx].mode;
+		st->st_uid = s->files[s->file_idx].uid;
+		st->st_size = (off_t)s->files[s->file_idx].len;
+		return 0;
+	}
+	s->violations++;
+	errno = EBADF;
+	return -1;
+}
+
+static int sim_flock(void *ctx, int fd)
+{
+	struct sim *s = ctx;
+
+	if (fd != SIM_FD_DIR || !s->dir_open) {
+		s->violations++;
+		errno = EBADF;
+		return -1;
+	}
+	if (s->dir_locked) {
+		errno = EWOULDBLOCK;
+		return -1;
+	}
+	return 0;
+}
+
+static int sim_openat(void *ctx, int dirfd, const char *name, int flags, mode_t mode)
+{
+	struct sim *s = ctx;
+	struct sim_file *f;
+
+	if (dirfd != SIM_FD_DIR || !s->dir_open || strchr(name, '/') != NULL || s->file_open) {
+		s->violations++;
+		errno = EBADF;
+		return -1;
+	}
+	if (injected(s, "openat")) {
+		return -1;
+	}
+	f = sim_file(s, name);
+	if (f != NULL && (flags & O_CREAT) && (flags & O_EXCL)) {
+		errno = EEXIST;
+		return -1;
+	}
+	if (f != NULL && S_ISLNK(f->mode)) {
+		errno = ELOOP;	/* O_NOFOLLOW */
+		return -1;
+	}
+	if (f == NULL) {
+		if (!(flags & O_CREAT)) {
+			errno = ENOENT;
+			return -1;
+		}
+		if (s->dir_rofs) {
+			errno = EROFS;
+			return -1;
+		}
+		f = sim_file_add(s, name, NULL, 0);
+		if (f == NULL) {
+			errno = ENOSPC;
+			return -1;
+		}
+		f->mode = S_IFREG | (mode & 07777);
+	}
+	s->file_open = 1;
+	s->file_idx = (int)(f - s->files);
+	s->file_wr = (flags & O_ACCMODE) != O_RDONLY;
+	s->file_off = 0;
+	return SIM_FD_FILE;
+}
+
+static ssize_t sim_read(void *ctx, int fd, void *buf, size_t len)
+{
+	struct sim *s = ctx;
+	struct sim_file *f;
+	size_t n;
+
+	if (fd != SIM_FD_FILE || !s->file_open) {
+		s->violations++;
+		errno = EBADF;
+		return -1;
+	}
+	if (injected(s, "read")) {
+		return -1;
+	}
+	f = &s->files[s->file_idx];
+	n = f->len - s->file_off;
+	if (n > len) {
+		n = len;
+	}
+	/* Short reads, to exercise the read loop */
+	if (n > 50) {
+		n = 50;
+	}
+	memcpy(buf, f->data + s->file_off, n);
+	s->file_off += n;
+	return (ssize_t)n;
+}
+
+static int sim_unlinkat(void *ctx, int dirfd, const char *name)
+{
+	struct sim *s = ctx;
+	struct sim_file *f;
+
+	if (dirfd != SIM_FD_DIR || !s->dir_open) {
+		s->violations++;
+		errno = EBADF;
+		return -1;
+	}
+	if (injected(s, "unlinkat")) {
+		return -1;
+	}
+	if (s->dir_rofs) {
+		errno = EROFS;
+		return -1;
+	}
+	f = sim_file(s, name);
+	if (f == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	f->used = 0;
+	if (strcmp(name, ENT_SEED_NAME) == 0) {
+		s->unlinked_unsynced = 1;
+	}
+	return 0;
+}
+
+static int sim_fsync(void *ctx, int fd)
+{
+	struct sim *s = ctx;
+
+	if (!((fd == SIM_FD_DIR && s->dir_open) || (fd == SIM_FD_FILE && s->file_open))) {
+		s->violations++;
+		errno = EBADF;
+		return -1;
+	}
+	if (injected(s, "fsync")) {
+		return -1;
+	}
+	if (fd == SIM_FD_DIR && s->unlinked_unsynced) {
+		s->unlinked_unsynced = 0;
+		s->durable_unlinks++;
+	}
+	return 0;
+}
+
+static int sim_renameat(void *ctx, int dirfd, const char *from, const char *to)
+{
+	struct sim *s = ctx;
+	struct sim_file *f, *t;
+
+	if (dirfd != SIM_FD_DIR || !s->dir_open) {
+		s->violations++;
+		errno = EBADF;
+		return -1;
+	}
+	if (injected(s, "renameat")) {
+		return -1;
+	}
+	f = sim_file(s, from);
+	if (f == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	t = sim_file(s, to);
+	if (t != NULL) {
+		t->used = 0;
+	}
+	snprintf(f->name, sizeof(f->name), "%s", to);
+	return 0;
+}
+
+static uid_t sim_geteuid(void *ctx)
+{
+	return ((struct sim *)ctx)->euid;
+}
+
+static int sim_rnd_credit(void *ctx, const void *buf, size_t len, int bits)
+{
+	struct sim *s = ctx;
+
+	(void)buf;
+	s->credit_calls++;
+	if (s->unlinked_unsynced) {
+		s->credit_before_sync++;
+	}
+	if (s->euid != 0) {
+		errno = EPERM;
+		return -1;
+	}
+	if (injected(s, "rnd_credit")) {
+		return -1;
+	}
+	if (bits < 0 || (size_t)bits > len * 8) {
+		s->violations++;
+		errno = EINVAL;
+		return -1;
+	}
+	s->credited_bits += bits;
+	credit(s, (double)bits);
+	return 0;
+}
+
+static int sim_rnd_mix(void *ctx, const void *buf, size_t len)
+{
+	struct sim *s = ctx;
+
+	(void)buf;
+	(void)len;
+	s->mix_calls++;
+	return 0;
+}
+
+static ssize_t sim_identity(void *ctx, char *buf, size_t len)
+{
+	struct sim *s = ctx;
+
+	return put_text(buf, len, s->identity != NULL ? s->identity : "mac=52:54:00:12:34:56\n");
 }
 
 const struct ent_ops *sim_ops(struct sim *s)
@@ -610,6 +976,19 @@ const struct ent_ops *sim_ops(struct sim *s)
 	ops.collector_reap = sim_reap;
 	ops.kmsg_open = sim_kmsg_open;
 	ops.write = sim_write;
+	ops.mkdir = sim_mkdir;
+	ops.open_dir = sim_open_dir;
+	ops.fstat = sim_fstat;
+	ops.flock = sim_flock;
+	ops.openat = sim_openat;
+	ops.read = sim_read;
+	ops.unlinkat = sim_unlinkat;
+	ops.fsync = sim_fsync;
+	ops.renameat = sim_renameat;
+	ops.geteuid = sim_geteuid;
+	ops.rnd_credit = sim_rnd_credit;
+	ops.rnd_mix = sim_rnd_mix;
+	ops.identity = sim_identity;
 	return &ops;
 }
 
@@ -647,5 +1026,6 @@ int sim_log_count(const struct sim *s, const char *needle)
 
 int sim_fds_open(const struct sim *s)
 {
-	return s->icmp_open + s->block_open + s->collector_spawned + s->kmsg_open;
+	return s->icmp_open + s->block_open + s->collector_spawned + s->kmsg_open
+		+ s->dir_open + s->file_open;
 }

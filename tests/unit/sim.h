@@ -27,6 +27,20 @@
 #define SIM_FD_KMSG	13
 #define SIM_COLLECTOR_PID 777
 #define SIM_LOG_MAX	256
+#define SIM_FD_DIR	20
+#define SIM_FD_FILE	21
+#define SIM_FILES	4
+#define SIM_SEED_DIR	"/sim/seed"
+
+/* One entry of the simulated seed directory */
+struct sim_file {
+	int used;
+	char name[32];
+	unsigned char data[512];
+	size_t len;
+	mode_t mode;		/* S_IFREG | 0600, S_IFLNK, S_IFIFO ... */
+	uid_t uid;
+};
 
 struct sim_log {
 	int priority;
@@ -63,6 +77,19 @@ struct sim {
 	int64_t limit;		/* hard end of a test: raise *stop_flag */
 	volatile int *stop_flag;
 
+	/* seed directory model: SIM_SEED_DIR only */
+	int dir_exists;
+	mode_t dir_mode;	/* S_IFDIR | 0700 by default */
+	uid_t dir_uid;
+	int dir_rofs;		/* EROFS on every change */
+	int dir_enospc;		/* writes fail with ENOSPC */
+	int dir_locked;		/* another instance holds the flock */
+	uid_t euid;
+	const char *identity;	/* NULL: "mac=52:54:00:12:34:56\n" */
+	const char *fail_op;	/* op name that fails once with fail_errno */
+	int fail_errno;
+	struct sim_file files[SIM_FILES];
+
 	/* state */
 	int64_t now;
 	int ready;
@@ -84,6 +111,9 @@ struct sim {
 	int block_open;
 	int collector_running, collector_killed, collector_spawned;
 	int kmsg_open;
+	int dir_open, file_open, file_idx, file_wr;
+	size_t file_off;
+	unsigned long rnd_counter;
 
 	/* what the tests check */
 	unsigned long getrandom_calls, polls, zero_polls, sockets;
@@ -95,8 +125,13 @@ struct sim {
 	unsigned long stop_returns;	/* EINTR returns after the stop */
 	int nlog;
 	struct sim_log log[SIM_LOG_MAX];
+	unsigned long credit_calls, mix_calls, durable_unlinks;
+	int credited_bits;	/* by RNDADDENTROPY */
+	int unlinked_unsynced;	/* the seed left without a directory fsync */
+	int credit_before_sync;	/* a credit while an unlink was not durable */
 	int nkmsg;
 	char kmsg_last[ENT_LINE_MAX + 64];
+	char kmsg_seeded[ENT_LINE_MAX + 64];	/* last line with "seeded after" */
 };
 
 void sim_init(struct sim *s, int poolsize);
@@ -107,5 +142,8 @@ void sim_set_current(struct sim *s);
 /* Lines logged that contain needle */
 int sim_log_count(const struct sim *s, const char *needle);
 int sim_fds_open(const struct sim *s);
+/* The seed directory entry called name, or NULL */
+struct sim_file *sim_file(struct sim *s, const char *name);
+struct sim_file *sim_file_add(struct sim *s, const char *name, const void *data, size_t len);
 
 #endif /* DBE_SIM_H */
