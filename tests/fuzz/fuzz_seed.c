@@ -1,0 +1,290 @@
+/*
+ * libFuzzer target: the seed file as ent_seed_load() reads it.
+ *
+ * The file is whatever the fuzzer makes of it, in a simulated seed
+ * directory. Byte 0 controls the surroundings; the rest is the file:
+ *   bit 0  rewrite the checksum field so that it matches (else the fuzzer
+ *          could never get past it)
+ *   bit 1  write this device's identity hash into the file
+ *   bit 2  file is group/other readable (mode 0644, must not be credited)
+ *   bit 3  -X policy=strict
+ *   bit 4  unlinkat() of the seed fails (EROFS)
+ *   bit 5  fsync() of the directory fails (EIO)
+ *   bit 6  RNDADDENTROPY refused (EPERM)
+ *   bit 7  the file belongs to another user
+ * The oracle, stated independently of the code: bits are credited only
+ * for a file of exactly the right size, with our magic, a matching
+ * checksum, both flags (made while ready, bound), this device's hash,
+ * owned by us with no group/other bits, under the default policy, and
+ * only after the name was unlinked and the directory fsync()ed. Nothing
+ * is credited twice, and nothing but the file's bytes is mixed.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ent_internal.h"
+
+#define DIRFD	10
+#define FILEFD	11
+#define IDENT	"dmi-uuid=4c4c4544-0042-3510-8052-b4c04f4e3232\n"
+
+/* layout, as documented in ent_seed.c */
+#define OFF_FLAGS	8
+#define OFF_DEVICE	12
+#define OFF_SEED	(OFF_DEVICE + ENT_SHA256_LEN)
+#define OFF_SUM		(OFF_SEED + ENT_SEED_BYTES)
+
+struct fz {
+	unsigned char ctl;
+	unsigned char *file;
+	size_t len;
+	size_t pos;
+	int unlinked;
+	int dir_synced_after_unlink;
+	int credits;
+	int credit_before_removal;
+	int mixes;
+	int mix_foreign;	/* mixed bytes that are not the file's */
+};
+
+static void hash2(unsigned char out[ENT_SHA256_LEN], const char *label,
+		const void *a, size_t alen)
+{
+	struct ent_sha256 h;
+
+	ent_sha256_init(&h);
+	ent_sha256_update(&h, label, strlen(label) + 1);
+	ent_sha256_update(&h, a, alen);
+	ent_sha256_final(&h, out);
+}
+
+static int fz_open_dir(void *ctx, const char *path)
+{
+	(void)ctx;
+	(void)path;
+	return DIRFD;
+}
+
+static int fz_fstat(void *ctx, int fd, struct stat *st)
+{
+	struct fz *f = ctx;
+
+	memset(st, 0, sizeof(*st));
+	if (fd == DIRFD) {
+		st->st_mode = S_IFDIR | 0700;
+		st->st_uid = 0;
+		return 0;
+	}
+	st->st_mode = S_IFREG | ((f->ctl & 0x04) ? 0644 : 0600);
+	st->st_uid = (f->ctl & 0x80) ? 1000 : 0;
+	st->st_size = (off_t)f->len;
+	return 0;
+}
+
+static int fz_flock(void *ctx, int fd)
+{
+	(void)ctx;
+	(void)fd;
+	return 0;
+}
+
+static int fz_openat(void *ctx, int dirfd, const char *name, int flags, mode_t mode)
+{
+	struct fz *f = ctx;
+
+	(void)flags;
+	(void)mode;
+	if (dirfd != DIRFD || strcmp(name, ENT_SEED_NAME) != 0 || f->unlinked) {
+		errno = ENOENT;
+		return -1;
+	}
+	return FILEFD;
+}
+
+static ssize_t fz_read(void *ctx, int fd, void *buf, size_t len)
+{
+	struct fz *f = ctx;
+	size_t n = f->len - f->pos;
+
+	if (fd != FILEFD) {
+		errno = EBADF;
+		return -1;
+	}
+	/* short reads, as a file system may give them */
+	if (n > len) {
+		n = len;
+	}
+	if (n > 17) {
+		n = 17;
+	}
+	memcpy(buf, f->file + f->pos, n);
+	f->pos += n;
+	return (ssize_t)n;
+}
+
+static int fz_close(void *ctx, int fd)
+{
+	(void)ctx;
+	(void)fd;
+	return 0;
+}
+
+static int fz_unlinkat(void *ctx, int dirfd, const char *name)
+{
+	struct fz *f = ctx;
+
+	if (dirfd != DIRFD || strcmp(name, ENT_SEED_NAME) != 0) {
+		abort();	/* it only ever removes its own seed */
+	}
+	if (f->ctl & 0x10) {
+		errno = EROFS;
+		return -1;
+	}
+	f->unlinked = 1;
+	return 0;
+}
+
+static int fz_fsync(void *ctx, int fd)
+{
+	struct fz *f = ctx;
+
+	if (f->ctl & 0x20) {
+		errno = EIO;
+		return -1;
+	}
+	if (fd == DIRFD && f->unlinked) {
+		f->dir_synced_after_unlink = 1;
+	}
+	return 0;
+}
+
+static uid_t fz_geteuid(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static int fz_credit(void *ctx, const void *buf, size_t len, int bits)
+{
+	struct fz *f = ctx;
+
+	(void)buf;
+	(void)len;
+	(void)bits;
+	if (!(f->unlinked && f->dir_synced_after_unlink)) {
+		f->credit_before_removal = 1;
+	}
+	if (f->ctl & 0x40) {
+		errno = EPERM;
+		return -1;
+	}
+	f->credits++;
+	return 0;
+}
+
+static int fz_mix(void *ctx, const void *buf, size_t len)
+{
+	struct fz *f = ctx;
+
+	f->mixes++;
+	if (len > f->len || memcmp(buf, f->file, len) != 0) {
+		f->mix_foreign = 1;
+	}
+	return 0;
+}
+
+static ssize_t fz_identity(void *ctx, char *buf, size_t len)
+{
+	size_t n = strlen(IDENT);
+
+	(void)ctx;
+	if (n > len) {
+		n = len;
+	}
+	memcpy(buf, IDENT, n);
+	return (ssize_t)n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct entropy_config cfg;
+	struct ent_ops ops;
+	struct ent_progress log;
+	struct ent_seed st;
+	struct fz f;
+	unsigned char dev[ENT_SHA256_LEN], sum[ENT_SHA256_LEN];
+	int r, want;
+
+	if (size < 1) {
+		return 0;
+	}
+	memset(&f, 0, sizeof(f));
+	f.ctl = data[0];
+	f.len = size - 1;
+	f.file = malloc(f.len + 1);
+	if (f.file == NULL) {
+		return 0;
+	}
+	memcpy(f.file, data + 1, f.len);
+	hash2(dev, "dropbear-entropy device v1", IDENT, strlen(IDENT));
+	if ((f.ctl & 0x02) && f.len >= OFF_SEED) {
+		memcpy(f.file + OFF_DEVICE, dev, ENT_SHA256_LEN);
+	}
+	if ((f.ctl & 0x01) && f.len >= OFF_SUM + ENT_SHA256_LEN) {
+		hash2(sum, "dropbear-entropy seed file v1", f.file, OFF_SUM);
+		memcpy(f.file + OFF_SUM, sum, ENT_SHA256_LEN);
+	}
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.policy = (f.ctl & 0x08) ? ENTROPY_POLICY_STRICT : ENTROPY_POLICY_DEFAULT;
+	memset(&ops, 0, sizeof(ops));
+	ops.ctx = &f;
+	ops.open_dir = fz_open_dir;
+	ops.fstat = fz_fstat;
+	ops.flock = fz_flock;
+	ops.openat = fz_openat;
+	ops.read = fz_read;
+	ops.close = fz_close;
+	ops.unlinkat = fz_unlinkat;
+	ops.fsync = fz_fsync;
+	ops.geteuid = fz_geteuid;
+	ops.rnd_credit = fz_credit;
+	ops.rnd_mix = fz_mix;
+	ops.identity = fz_identity;
+	memset(&log, 0, sizeof(log));
+	log.kmsg_fd = -1;
+	log.ops = &ops;
+
+	r = ent_seed_load(&cfg, &ops, &log, &st);
+
+	want = f.len == ENT_SEED_FILE_LEN
+		&& memcmp(f.file, "DBESEED1", 8) == 0
+		&& (hash2(sum, "dropbear-entropy seed file v1", f.file, OFF_SUM),
+			memcmp(sum, f.file + OFF_SUM, ENT_SHA256_LEN) == 0)
+		&& (f.file[OFF_FLAGS] & 0x3) == 0x3
+		&& memcmp(f.file + OFF_DEVICE, dev, ENT_SHA256_LEN) == 0
+		&& !(f.ctl & 0x04) && !(f.ctl & 0x80)
+		&& !(f.ctl & 0x08)
+		&& !(f.ctl & 0x10) && !(f.ctl & 0x20);
+	if (f.credit_before_removal) {
+		abort();	/* a crash now could credit the same seed again */
+	}
+	if (f.credits > 1 || (f.credits == 1) != (want && !(f.ctl & 0x40))) {
+		abort();
+	}
+	if (r != (f.credits == 1 ? ENT_SEED_CREDIT_BITS : 0) || st.credited_bits != r) {
+		abort();
+	}
+	if (f.mix_foreign) {
+		abort();
+	}
+	/* whatever happened, the name is gone unless removing it failed */
+	if (!f.unlinked && !(f.ctl & 0x10)) {
+		abort();
+	}
+	free(f.file);
+	return 0;
+}
