@@ -1,0 +1,225 @@
+/*
+ * Seed-file driver for tests/seedfile/run: the real module (ent_seed.c on
+ * the real ent_sys.c file operations) with three things replaced:
+ *   - readiness: getrandom(GRND_NONBLOCK) fails with EAGAIN until the
+ *     driver's "kernel" was credited, so the unseeded path is taken on a
+ *     seeded host;
+ *   - crediting: RNDADDENTROPY is never issued; each credit appends the
+ *     SHA-256 of the credited bytes to a ledger file (fsync'ed), which the
+ *     script checks for a seed credited twice. Mixing is recorded too;
+ *   - the device identity, from $DBE_IDENTITY when set.
+ * Fault injection: every seed-file operation is numbered; with
+ * DBE_CRASH_BEFORE=N the process dies (_exit, like a power cut for this
+ * process) before operation N, with DBE_CRASH_AFTER=N just after it.
+ * DBE_COUNT=1 prints the number of operations on exit.
+ *
+ *   driver boot DIR     the unseeded start: load (credit), then save
+ *   driver save DIR [--unready]   the SIGTERM save
+ * Prints "credited=N" on success.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/random.h>
+
+#include "ent_internal.h"
+
+static const struct ent_ops *real;
+static int ready;
+static long opno, crash_before, crash_after;
+
+static void step(void)
+{
+	opno++;
+	if (crash_before == opno) {
+		_exit(77);
+	}
+}
+
+static void after(void)
+{
+	if (crash_after == opno) {
+		_exit(77);
+	}
+}
+
+#define WRAP(ret, name, params, args) \
+	static ret drv_##name params \
+	{ \
+		ret r; \
+		step(); \
+		r = real->name args; \
+		after(); \
+		return r; \
+	}
+
+WRAP(int, mkdir, (void *c, const char *p, mode_t m), (c, p, m))
+WRAP(int, open_dir, (void *c, const char *p), (c, p))
+WRAP(int, fstat, (void *c, int fd, struct stat *st), (c, fd, st))
+WRAP(int, flock, (void *c, int fd), (c, fd))
+WRAP(int, openat, (void *c, int d, const char *n, int f, mode_t m), (c, d, n, f, m))
+WRAP(ssize_t, read, (void *c, int fd, void *b, size_t l), (c, fd, b, l))
+WRAP(int, unlinkat, (void *c, int d, const char *n), (c, d, n))
+WRAP(int, fsync, (void *c, int fd), (c, fd))
+WRAP(int, renameat, (void *c, int d, const char *f, const char *t), (c, d, f, t))
+WRAP(ssize_t, write, (void *c, int fd, const void *b, size_t l), (c, fd, b, l))
+
+static ssize_t drv_getrandom(void *c, void *buf, size_t len, unsigned int flags)
+{
+	if ((flags & GRND_NONBLOCK) && !ready) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return real->getrandom(c, buf, len, flags);
+}
+
+static void ledger(const char *what, const void *buf, size_t len, int bits)
+{
+	const char *path = getenv("DBE_LEDGER");
+	unsigned char d[ENT_SHA256_LEN];
+	struct ent_sha256 h;
+	char line[128];
+	int fd, i, n;
+
+	if (path == NULL) {
+		return;
+	}
+	ent_sha256_init(&h);
+	ent_sha256_update(&h, buf, len);
+	ent_sha256_final(&h, d);
+	n = snprintf(line, sizeof(line), "%s %d ", what, bits);
+	for (i = 0; i < 8; i++) {
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%02x", d[i]);
+	}
+	line[n++] = '\n';
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, line, (size_t)n) != n || fsync(fd) < 0) {
+		perror("ledger");
+		_exit(3);
+	}
+	close(fd);
+}
+
+static int drv_rnd_credit(void *c, const void *buf, size_t len, int bits)
+{
+	(void)c;
+	step();
+	ledger("credit", buf, len, bits);
+	ready = 1;
+	after();
+	return 0;
+}
+
+static int drv_rnd_mix(void *c, const void *buf, size_t len)
+{
+	(void)c;
+	step();
+	ledger("mix", buf, len, 0);
+	after();
+	return 0;
+}
+
+static ssize_t drv_identity(void *c, char *buf, size_t len)
+{
+	const char *id = getenv("DBE_IDENTITY");
+	size_t n;
+
+	if (id == NULL) {
+		return real->identity(c, buf, len);
+	}
+	n = strlen(id);
+	if (n >= len) {
+		n = len - 1;
+	}
+	memcpy(buf, id, n);
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+static void log_stderr(int priority, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "<%d> ", priority);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int main(int argc, char **argv)
+{
+	struct entropy_config cfg;
+	struct ent_progress prog;
+	struct ent_seed st;
+	struct ent_ops ops;
+	const char *e;
+	int bits = 0, r = 0, i;
+
+	if (argc < 3 || strlen(argv[2]) >= sizeof(cfg.seed_dir)) {
+		fprintf(stderr, "usage: %s boot|save DIR [--unready] [-X opt]...\n", argv[0]);
+		return 2;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.log = log_stderr;
+	strcpy(cfg.seed_dir, argv[2]);
+	ready = strcmp(argv[1], "save") == 0;
+	for (i = 3; i < argc; i++) {
+		char err[256];
+
+		if (strcmp(argv[i], "--unready") == 0) {
+			ready = 0;
+		} else if (strcmp(argv[i], "-X") == 0 && i + 1 < argc) {
+			if (entropy_config_set(&cfg, argv[++i], err, sizeof(err)) < 0) {
+				fprintf(stderr, "%s\n", err);
+				return 2;
+			}
+		} else {
+			return 2;
+		}
+	}
+	e = getenv("DBE_CRASH_BEFORE");
+	crash_before = e != NULL ? strtol(e, NULL, 10) : 0;
+	e = getenv("DBE_CRASH_AFTER");
+	crash_after = e != NULL ? strtol(e, NULL, 10) : 0;
+
+	real = ent_sys_ops();
+	ops = *real;
+	ops.getrandom = drv_getrandom;
+	ops.mkdir = drv_mkdir;
+	ops.open_dir = drv_open_dir;
+	ops.fstat = drv_fstat;
+	ops.flock = drv_flock;
+	ops.openat = drv_openat;
+	ops.read = drv_read;
+	ops.unlinkat = drv_unlinkat;
+	ops.fsync = drv_fsync;
+	ops.renameat = drv_renameat;
+	ops.write = drv_write;
+	ops.rnd_credit = drv_rnd_credit;
+	ops.rnd_mix = drv_rnd_mix;
+	ops.identity = drv_identity;
+
+	ent_progress_init(&prog, &cfg, &ops, 256, real->now_us(NULL));
+	memset(&st, 0, sizeof(st));
+	if (strcmp(argv[1], "boot") == 0) {
+		bits = ent_seed_load(&cfg, &ops, &prog, &st);
+		/* Whatever the seed did, the stimulators are taken to have
+		 * seeded the kernel by now: the save below is creditable */
+		ready = 1;
+	}
+	r = ent_seed_save(&cfg, &ops, &prog, &st);
+	ent_progress_close(&prog);
+	if (getenv("DBE_COUNT") != NULL) {
+		printf("ops=%ld\n", opno);
+	}
+	printf("credited=%d saved=%d\n", bits, r == 0);
+	return 0;
+}
