@@ -41,7 +41,7 @@ SRC_URI += "file://0001-dbrandom-wait-for-the-kernel-RNG-through-the-entropy.pat
 # value, restated so that a different tarball fails here).
 SRC_URI[sha256sum] = "e098034a843699200c8c977a991fff73159735bf795d5f72ef672c41a6b1ae81"
 # Our release tarball (scripts/dist update-packaging writes this line).
-SRC_URI[dbe.sha256sum] = "97dace4c777ef9f00079ba5752182cc95dc571f0e7b87a46864e2cc23e9b78c2"
+SRC_URI[dbe.sha256sum] = "0eeb4cd8f934effe32302154c56f57dabfad29369afa136eea58b511ccb77543"
 
 LICENSE:append = " AND MIT"
 LIC_FILES_CHKSUM += "file://${DBE_S}/LICENSE;md5=5869bbe0656fce5e99ee487114dde63d"
