@@ -16,7 +16,7 @@
 #define FORM_BLOCKDEV	"blockdev=/dev/NAME (an absolute path, at most 127 bytes)"
 #define FORM_PACKETS	"max-packets=N (N from 1 to 10000000)"
 #define FORM_SECONDS	"max-seconds=N (N from 1 to 86400)"
-#define FORM_POLICY	"policy=strict|default"
+#define FORM_POLICY	"policy=strict|default|jitter"
 #define FORM_SEEDDIR	"seed-dir=/PATH (an absolute path, at most 127 bytes)"
 #define FORM_KEYS	"off, stim=, gateway=, blockdev=, kmsg, max-packets=, max-seconds=, " \
 			"policy=, seed-dir="
@@ -203,6 +203,8 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 			cfg->policy = ENTROPY_POLICY_STRICT;
 		} else if (val != NULL && strcmp(val, "default") == 0) {
 			cfg->policy = ENTROPY_POLICY_DEFAULT;
+		} else if (val != NULL && strcmp(val, "jitter") == 0) {
+			cfg->policy = ENTROPY_POLICY_JITTER;
 		} else {
 			return fail(err, errlen, "-X policy: bad value, expected %s%s", FORM_POLICY, "");
 		}
@@ -230,7 +232,8 @@ const char *entropy_config_usage(void)
 		"		kmsg: copy progress lines to /dev/kmsg\n"
 		"		max-packets=N (ICMP bound per wait, default 65536)\n"
 		"		max-seconds=N (stimulation bound per wait, default 60)\n"
-		"		policy=strict|default: credit nothing / a checked seed file\n"
+		"		policy=strict|default|jitter: credit nothing / a checked\n"
+		"		  seed file / that and health-tested CPU jitter\n"
 		"		seed-dir=/PATH (default " ENTROPY_SEED_DIR ")\n";
 }
 

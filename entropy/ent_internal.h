@@ -107,6 +107,10 @@ struct ent_ops {
 	/* What tells this device from a clone of its disk image: lines of
 	 * "source=value", in a stable order; returns the length, 0 if none */
 	ssize_t (*identity)(void *ctx, char *buf, size_t len);
+
+	/* CPU jitter: n samples, each the nanoseconds a memory-touching
+	 * loop over mem took on the finest clock; returns n or -1 */
+	ssize_t (*jitter_sample)(void *ctx, void *mem, size_t memlen, uint64_t *d, size_t n);
 };
 
 /* The real kernel (ent_sys.c) */
@@ -291,6 +295,38 @@ int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_progress *log, const struct ent_seed *st);
 const char *ent_config_seed_dir(const struct entropy_config *cfg);
 
+/* ---- CPU jitter collector (ent_jitter.c) ---- */
+#define ENT_JIT_STARTUP		1024	/* samples of the start-up test */
+#define ENT_JIT_APT_W		512	/* adaptive proportion window */
+#define ENT_JIT_BATCH		256	/* samples hashed per credit */
+#define ENT_JIT_MEM		(128 * 1024)	/* beyond L1, for cache timing */
+#define ENT_JIT_GRACE_US	1000000	/* kernel collector's chance first */
+struct ent_jitter {
+	double h;		/* min-entropy per sample, start-up estimate */
+	unsigned int rct_cutoff, apt_cutoff;
+	unsigned int rct_count, rct_last;
+	unsigned int apt_n, apt_count, apt_ref;
+	int failed, active;
+	const char *why;	/* the failed test */
+	struct ent_sha256 pool;
+	unsigned int pooled;	/* healthy samples in pool */
+	unsigned long credited;
+	void *mem;
+};
+double ent_log2(double x);
+/* Start-up estimate of min-entropy per 8-bit symbol; -1 and why when the
+ * stream is refused */
+int ent_jitter_assess(const uint64_t *d, size_t n, double *h, const char **why);
+unsigned int ent_jitter_apt_cutoff(double h);
+int ent_jitter_health(struct ent_jitter *j, unsigned int sym);
+/* Start-up test; 0 when crediting may begin (logged either way) */
+int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
+		struct ent_progress *log);
+/* One batch of samples: bits credited now, 0, or -1 once stopped */
+int ent_jitter_step(struct ent_jitter *j, const struct ent_ops *ops,
+		struct ent_progress *log);
+void ent_jitter_stop(struct ent_jitter *j);
+
 /* ---- the wait (ent_wait.c) ---- */
 /* Options the public config cannot express, for the namespace driver */
 struct ent_wait_extra {
@@ -300,6 +336,7 @@ struct ent_wait_extra {
 	unsigned long icmp_replies;	/* out */
 	unsigned long block_reads;	/* out */
 	int seed_bits;			/* out: credited from the seed file */
+	unsigned long jitter_bits;	/* out: credited by our jitter collector */
 };
 int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_wait_extra *extra);

@@ -510,6 +510,38 @@ static ssize_t sys_identity(void *ctx, char *buf, size_t len)
 	return (ssize_t)used;
 }
 
+static ssize_t sys_jitter_sample(void *ctx, void *mem, size_t memlen, uint64_t *d, size_t n)
+{
+	volatile unsigned char *m = mem;
+	struct timespec a, b;
+	size_t i, k, idx = 0;
+
+	(void)ctx;
+	if (memlen == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		/* CLOCK_MONOTONIC_RAW through the vDSO: the finest clock that
+		 * userspace can always read (the cycle counter often not) */
+		if (clock_gettime(CLOCK_MONOTONIC_RAW, &a) < 0) {
+			return -1;
+		}
+		/* A data-dependent walk that the prefetcher cannot follow:
+		 * cache and TLB misses make its duration vary */
+		for (k = 0; k < 64; k++) {
+			idx = (idx * 1103515245u + 12345u + m[idx % memlen]) % memlen;
+			m[idx]++;
+		}
+		if (clock_gettime(CLOCK_MONOTONIC_RAW, &b) < 0) {
+			return -1;
+		}
+		d[i] = (uint64_t)((int64_t)(b.tv_sec - a.tv_sec) * 1000000000
+				+ (b.tv_nsec - a.tv_nsec));
+	}
+	return (ssize_t)n;
+}
+
 static const struct ent_ops sys_ops = {
 	NULL,
 	sys_getrandom,
@@ -543,6 +575,7 @@ static const struct ent_ops sys_ops = {
 	sys_rnd_credit,
 	sys_rnd_mix,
 	sys_identity,
+	sys_jitter_sample,
 };
 
 const struct ent_ops *ent_sys_ops(void)

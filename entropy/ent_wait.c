@@ -34,6 +34,8 @@ struct ent_wait_state {
 	struct ent_icmp icmp;
 	struct ent_block blk;
 	struct ent_seed seed;
+	struct ent_jitter jit;
+	int jit_tried;
 	int icmp_open;
 	int blk_open;
 	char *text;		/* scratch for /proc files, ENT_TEXT_MAX */
@@ -197,6 +199,13 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 					w->blk.max_reads);
 		}
 	}
+	if (!detail && w->cfg->policy == ENTROPY_POLICY_JITTER && !w->jit_tried) {
+		ADD("%sCPU jitter (policy=jitter, %s)", used ? ", " : "",
+				w->gen.poolsize == 4096 ? "at once" : "if the kernel's own stalls 1 s");
+	}
+	if (w->jit.active || w->jit.credited > 0) {
+		ADD("%sCPU jitter (%lu bits credited)", used ? ", " : "", w->jit.credited);
+	}
 	if (w->seed.credited_bits > 0) {
 		ADD("%sseed file (%d bits)", used ? ", " : "", w->seed.credited_bits);
 	}
@@ -208,6 +217,9 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 
 static void stop_stimulation(struct ent_wait_state *w)
 {
+	if (w->jit.active) {
+		ent_jitter_stop(&w->jit);
+	}
 	if (w->icmp_open) {
 		ent_icmp_close(&w->icmp);
 	}
@@ -235,8 +247,8 @@ static int64_t next_timeout(struct ent_wait_state *w, int64_t now, int64_t icmp_
 {
 	int64_t t;
 
-	if (w->blk.active) {
-		return 0;	/* back-to-back reads, the poll only collects replies */
+	if (w->blk.active || w->jit.active) {
+		return 0;	/* back-to-back work, the poll only collects replies */
 	}
 	t = w->prog.t_last_line + w->prog.interval_us - now;
 	if (w->icmp.active) {
@@ -279,7 +291,7 @@ static void pace_window(struct ent_wait_state *w, int64_t now)
 static void check_bounds(struct ent_wait_state *w, int64_t now, int icmp_was_active,
 		int blk_was_active)
 {
-	if (now >= w->t_end_stim && (w->icmp.active || w->blk.active)) {
+	if (now >= w->t_end_stim && (w->icmp.active || w->blk.active || w->jit.active)) {
 		stop_stimulation(w);
 		if (!w->bound_logged) {
 			w->bound_logged = 1;
@@ -398,6 +410,20 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			(void)ent_block_step(&w.blk, &w.prog);
 			now = ops->now_us(ops->ctx);
 		}
+		/* policy=jitter: at once where the kernel has no jitter
+		 * collector (poolsize 4096), else after its grace period */
+		if (cfg->policy == ENTROPY_POLICY_JITTER && !w.jit_tried && now < w.t_end_stim
+				&& (w.gen.poolsize == 4096 || now - t0 >= ENT_JIT_GRACE_US)) {
+			w.jit_tried = 1;
+			(void)ent_jitter_start(&w.jit, ops, &w.prog);
+			now = ops->now_us(ops->ctx);
+		}
+		if (w.jit.active) {
+			if (ent_jitter_step(&w.jit, ops, &w.prog) > 0) {
+				check_now = 1;
+			}
+			now = ops->now_us(ops->ctx);
+		}
 		if (w.route_retry && now >= w.t_route) {
 			w.t_route = now + ENT_ROUTE_RETRY_US;
 			if (now < w.t_end_stim) {
@@ -408,7 +434,8 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		}
 		icmp_due = ent_icmp_service(&w.icmp, now);
 		check_bounds(&w, now, icmp_was, blk_was);
-		if (!w.icmp.active && !w.blk.active
+		if (!w.icmp.active && !w.blk.active && !w.jit.active
+				&& (cfg->policy != ENTROPY_POLICY_JITTER || w.jit_tried)
 				&& ((!w.col.running && !w.route_retry) || now - w.t_gain >= ENT_STALL_US)) {
 			log_hint_once(&w);
 		}
@@ -481,6 +508,7 @@ done:
 	}
 	if (extra != NULL) {
 		extra->seed_bits = w.seed.credited_bits;
+		extra->jitter_bits = w.jit.credited;
 	}
 	ent_progress_close(&w.prog);
 	free(w.text);

@@ -30,6 +30,7 @@
 /* Credit policy, entropy_config.policy (see the man page for each level) */
 #define ENTROPY_POLICY_DEFAULT	0	/* strict + a checked seed file */
 #define ENTROPY_POLICY_STRICT	1	/* credit nothing ourselves, only mix */
+#define ENTROPY_POLICY_JITTER	2	/* default + our CPU jitter collector */
 
 #define ENTROPY_SEED_DIR	"/var/lib/dropbear-entropy"
 

@@ -953,6 +953,49 @@ static ssize_t sim_identity(void *ctx, char *buf, size_t len)
 	return put_text(buf, len, s->identity != NULL ? s->identity : "mac=52:54:00:12:34:56\n");
 }
 
+/* Durations in ns of the memory loop. Healthy: spread over a few
+ * hundred ns by a generator the health tests cannot predict by lag */
+static uint64_t jit_next(struct sim *s)
+{
+	static const uint64_t period[] = { 310, 325, 402, 377, 290, 515, 333, 460 };
+	unsigned long i = s->jit_samples++;
+
+	if (s->jit_stream == SIM_JIT_CONSTANT
+			|| (s->jit_stuck_after != 0 && i >= s->jit_stuck_after)) {
+		return 400;
+	}
+	if (s->jit_stream == SIM_JIT_PERIODIC) {
+		return period[i % 8];
+	}
+	s->jit_x = s->jit_x * 1664525u + 1013904223u;
+	if (s->jit_stream == SIM_JIT_COARSE) {
+		/* a 24 MHz counter behind a loop shorter than one tick */
+		return (s->jit_x >> 28) < 3 ? 42 : 0;
+	}
+	return 250 + (s->jit_x >> 22) % 400;
+}
+
+static ssize_t sim_jitter_sample(void *ctx, void *mem, size_t memlen, uint64_t *d, size_t n)
+{
+	struct sim *s = ctx;
+	uint64_t ns = 0;
+	size_t i;
+
+	if (mem == NULL || memlen == 0) {
+		s->violations++;
+	}
+	if (s->jit_stream == SIM_JIT_NOCLOCK) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		d[i] = jit_next(s);
+		ns += d[i];
+	}
+	advance_to(s, s->now + (int64_t)(ns / 1000) + 1);
+	return (ssize_t)n;
+}
+
 const struct ent_ops *sim_ops(struct sim *s)
 {
 	static struct ent_ops ops;
@@ -989,6 +1032,7 @@ const struct ent_ops *sim_ops(struct sim *s)
 	ops.rnd_credit = sim_rnd_credit;
 	ops.rnd_mix = sim_rnd_mix;
 	ops.identity = sim_identity;
+	ops.jitter_sample = sim_jitter_sample;
 	return &ops;
 }
 

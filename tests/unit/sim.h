@@ -31,6 +31,11 @@
 #define SIM_FD_FILE	21
 #define SIM_FILES	4
 #define SIM_SEED_DIR	"/sim/seed"
+#define SIM_JIT_HEALTHY		0
+#define SIM_JIT_CONSTANT	1
+#define SIM_JIT_PERIODIC	2
+#define SIM_JIT_COARSE		3
+#define SIM_JIT_NOCLOCK		4
 
 /* One entry of the simulated seed directory */
 struct sim_file {
@@ -89,6 +94,12 @@ struct sim {
 	const char *fail_op;	/* op name that fails once with fail_errno */
 	int fail_errno;
 	struct sim_file files[SIM_FILES];
+
+	/* CPU jitter: synthetic timing streams */
+	int jit_stream;		/* SIM_JIT_* */
+	unsigned long jit_stuck_after;	/* healthy, then constant from here */
+	unsigned long jit_samples;
+	uint32_t jit_x;
 
 	/* state */
 	int64_t now;

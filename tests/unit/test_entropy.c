@@ -20,6 +20,7 @@
 static int passed, failed;
 
 void test_seed(int *passed, int *failed);	/* test_seed.c */
+void test_jitter(int *passed, int *failed);	/* test_jitter.c */
 
 #define CHECK(cond, ...) do { \
 		if (cond) { \
@@ -1019,6 +1020,7 @@ int main(void)
 	test_wait_kmsg();
 	test_real_collector();
 	test_seed(&passed, &failed);
+	test_jitter(&passed, &failed);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }

@@ -1,0 +1,223 @@
+/*
+ * Unit tests of the CPU jitter collector (ent_jitter.c): synthetic timing
+ * streams from sim.c, the SP 800-90B cutoffs, and the wait under
+ * -X policy=jitter. Called from test_entropy.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sim.h"
+
+static int *np, *nf;
+
+#define CHECK(cond, ...) do { \
+		if (cond) { \
+			(*np)++; \
+		} else { \
+			(*nf)++; \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+			printf(__VA_ARGS__); \
+			printf("  [%s]\n", #cond); \
+		} \
+	} while (0)
+
+static volatile int stop;
+
+static void setup(struct sim *s, struct entropy_config *cfg, int poolsize, int stream)
+{
+	sim_init(s, poolsize);
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->log = sim_log_fn;
+	stop = 0;
+	cfg->stop_flag = &stop;
+	s->stop_flag = &stop;
+	s->jit_stream = stream;
+	snprintf(cfg->seed_dir, sizeof(cfg->seed_dir), "%s", SIM_SEED_DIR);
+}
+
+static int assess(int stream, double *h, const char **why)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	uint64_t d[ENT_JIT_STARTUP];
+	unsigned char mem[16];
+
+	setup(&s, &cfg, 4096, stream);
+	if (sim_ops(&s)->jitter_sample(&s, mem, sizeof(mem), d, ENT_JIT_STARTUP)
+			!= ENT_JIT_STARTUP) {
+		return -2;
+	}
+	return ent_jitter_assess(d, ENT_JIT_STARTUP, h, why);
+}
+
+static void test_streams(void)
+{
+	const char *why;
+	double h;
+
+	CHECK(assess(SIM_JIT_HEALTHY, &h, &why) == 0 && h > 5.0 && h <= 8.0,
+			"healthy stream accepted (%.2f bits/sample)", h);
+	CHECK(assess(SIM_JIT_CONSTANT, &h, &why) == -1, "constant stream refused");
+	CHECK(assess(SIM_JIT_PERIODIC, &h, &why) == -1 && why != NULL
+			&& strstr(why, "below 1 bit") != NULL,
+			"periodic stream refused by the lag predictor (%.2f)", h);
+	CHECK(assess(SIM_JIT_COARSE, &h, &why) == -1 && why != NULL
+			&& strstr(why, "too coarse") != NULL, "coarse counter refused");
+	CHECK(ent_jitter_assess((const uint64_t *)"", 0, &h, &why) == -1, "no samples refused");
+}
+
+static void test_cutoffs(void)
+{
+	struct ent_jitter j;
+	unsigned int c05, c1, c2, c4, c8, i, n;
+	double l;
+
+	l = ent_log2(8.0);
+	CHECK(l > 2.999999 && l < 3.000001, "log2(8) = %f", l);
+	l = ent_log2(0.3);
+	CHECK(l > -1.736966 && l < -1.736965, "log2(0.3) = %f", l);
+	/* SP 800-90B's table of APT cutoffs for W = 512, alpha = 2^-20 */
+	c05 = ent_jitter_apt_cutoff(0.5);
+	c1 = ent_jitter_apt_cutoff(1.0);
+	c2 = ent_jitter_apt_cutoff(2.0);
+	c4 = ent_jitter_apt_cutoff(4.0);
+	c8 = ent_jitter_apt_cutoff(8.0);
+	CHECK(c05 == 410 && c1 == 311 && c2 == 177 && c4 == 62 && c8 == 13,
+			"APT cutoffs 410 311 177 62 13: %u %u %u %u %u", c05, c1, c2, c4, c8);
+
+	memset(&j, 0, sizeof(j));
+	j.rct_cutoff = 21;
+	j.apt_cutoff = 410;
+	for (i = 0; i < 20; i++) {
+		CHECK(ent_jitter_health(&j, 7) == 0 || i >= 20, "RCT: %u repeats pass", i + 1);
+	}
+	CHECK(ent_jitter_health(&j, 7) == -1 && strstr(j.why, "repetition") != NULL,
+			"RCT: the 21st repeat fails");
+	CHECK(ent_jitter_health(&j, 8) == -1, "RCT: a failure stays");
+
+	memset(&j, 0, sizeof(j));
+	j.rct_cutoff = 21;
+	j.apt_cutoff = 100;
+	/* The first symbol of a window, then every other one: 2 never repeats
+	 * twenty times in a row, yet fills the window */
+	for (i = 0, n = 0; i < 400 && ent_jitter_health(&j, i % 2 ? 9 : 2) == 0; i++) {
+		n++;
+	}
+	CHECK(n == 198 && j.failed && strstr(j.why, "adaptive") != NULL,
+			"APT: fails at the 100th reference symbol (%u samples)", n);
+}
+
+static void test_wait_jitter(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	struct ent_wait_extra ex;
+	int r;
+
+	/* Legacy kernel without a collector of its own: seeded by ours */
+	setup(&s, &cfg, 4096, SIM_JIT_HEALTHY);
+	cfg.policy = ENTROPY_POLICY_JITTER;
+	cfg.stimulators_set = 1;
+	memset(&ex, 0, sizeof(ex));
+	r = ent_wait(&cfg, sim_ops(&s), &ex);
+	CHECK(r == 0 && ex.jitter_bits >= 128 && s.credited_bits == (int)ex.jitter_bits,
+			"legacy: seeded by jitter (%lu bits)", ex.jitter_bits);
+	CHECK(s.ready_at - 5000000 < 100000, "legacy: within 0.1 s (%lld us)",
+			(long long)(s.ready_at - 5000000));
+	CHECK(sim_log_count(&s, "jitter collector started") == 1
+			&& sim_log_count(&s, "CPU jitter (256 bits credited)") == 1
+			&& sim_log_count(&s, "plan: CPU jitter (policy=jitter, at once)") == 1, "legacy: logged");
+	CHECK(sim_fds_open(&s) == 0 && s.violations == 0, "legacy: clean");
+
+	/* The same under policy=default: never started */
+	setup(&s, &cfg, 4096, SIM_JIT_HEALTHY);
+	cfg.stimulators_set = 1;
+	s.limit = s.now + 3000000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == -1 && s.jit_samples == 0 && s.credit_calls == 0, "default policy: no jitter");
+
+	/* Rewritten kernel with its own collector: ours waits and is not needed */
+	setup(&s, &cfg, 256, SIM_JIT_HEALTHY);
+	cfg.policy = ENTROPY_POLICY_JITTER;
+	s.has_jitter = 1;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0 && s.jit_samples == 0, "kernel collector: ours not started");
+
+	/* Rewritten kernel whose collector makes no progress: ours after 1 s */
+	setup(&s, &cfg, 256, SIM_JIT_HEALTHY);
+	cfg.policy = ENTROPY_POLICY_JITTER;
+	cfg.stimulators = ENTROPY_STIM_COLLECTOR;
+	cfg.stimulators_set = 1;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0 && s.jit_samples > 0 && s.ready_at - 5000000 >= 1000000
+			&& s.ready_at - 5000000 < 1200000, "stalled kernel collector: ours after 1 s");
+
+	/* Coarse counter: refused with one line, the wait goes on */
+	setup(&s, &cfg, 4096, SIM_JIT_COARSE);
+	cfg.policy = ENTROPY_POLICY_JITTER;
+	cfg.stimulators_set = 1;
+	s.limit = s.now + 3000000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == -1 && s.credit_calls == 0 && sim_log_count(&s, "refused: counter too coarse") == 1,
+			"coarse: refused, says so");
+
+	/* Healthy, then stuck: the repetition count test stops crediting */
+	setup(&s, &cfg, 4096, SIM_JIT_HEALTHY);
+	cfg.policy = ENTROPY_POLICY_JITTER;
+	cfg.stimulators_set = 1;
+	s.jit_stuck_after = ENT_JIT_STARTUP + 100;
+	s.limit = s.now + 3000000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == -1 && s.credited_bits == 0 && s.mix_calls == 1
+			&& sim_log_count(&s, "repetition count test failed") == 1,
+			"stuck: stopped before the first batch, the pool mixed (%d bits)",
+			s.credited_bits);
+	CHECK(sim_fds_open(&s) == 0 && s.violations == 0, "stuck: clean");
+
+	/* Not root: one warning, no credit */
+	setup(&s, &cfg, 4096, SIM_JIT_HEALTHY);
+	cfg.policy = ENTROPY_POLICY_JITTER;
+	cfg.stimulators_set = 1;
+	s.euid = 1000;
+	s.limit = s.now + 2000000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == -1 && s.credited_bits == 0 && sim_log_count(&s, "CAP_SYS_ADMIN") == 1,
+			"non-root: one warning");
+
+	/* A clock that fails */
+	setup(&s, &cfg, 4096, SIM_JIT_NOCLOCK);
+	cfg.policy = ENTROPY_POLICY_JITTER;
+	cfg.stimulators_set = 1;
+	s.limit = s.now + 2000000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == -1 && sim_log_count(&s, "refused: no clock") == 1, "no clock: refused");
+}
+
+/* This machine's real clock and memory loop: a report, and the estimate
+ * must at least be computed */
+static void test_real_jitter(void)
+{
+	const struct ent_ops *ops = ent_sys_ops();
+	static uint64_t d[ENT_JIT_STARTUP];
+	static unsigned char mem[ENT_JIT_MEM];
+	const char *why;
+	double h = 0.0;
+	int r;
+
+	CHECK(ops->jitter_sample(NULL, mem, sizeof(mem), d, ENT_JIT_STARTUP) == ENT_JIT_STARTUP,
+			"real clock: samples taken");
+	r = ent_jitter_assess(d, ENT_JIT_STARTUP, &h, &why);
+	printf("info: this machine's jitter: %s, %.2f bits/sample (%s)\n",
+			r == 0 ? "accepted" : "refused", h, why != NULL ? why : "healthy");
+	CHECK(h >= 0.0 && h <= 8.0, "real clock: estimate in range");
+}
+
+void test_jitter(int *passed, int *failed)
+{
+	np = passed;
+	nf = failed;
+	test_streams();
+	test_cutoffs();
+	test_wait_jitter();
+	test_real_jitter();
+}
