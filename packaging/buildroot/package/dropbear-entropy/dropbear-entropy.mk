@@ -24,7 +24,7 @@ DROPBEAR_ENTROPY_CPE_ID_VENDOR = dropbear_ssh_project
 DROPBEAR_ENTROPY_CPE_ID_PRODUCT = dropbear_ssh
 DROPBEAR_ENTROPY_CPE_ID_VERSION = $(DROPBEAR_ENTROPY_UPSTREAM_VERSION)
 DROPBEAR_ENTROPY_TARGET_BINS = dropbearkey dropbearconvert scp
-DROPBEAR_ENTROPY_PROGRAMS = dropbear $(DROPBEAR_ENTROPY_TARGET_BINS)
+DROPBEAR_ENTROPY_PROGRAMS = dropbear dropbearkey dropbearconvert scp
 
 # Upstream's hardening flags are left to Buildroot's own options.
 DROPBEAR_ENTROPY_CONF_OPTS = --disable-harden
