@@ -111,6 +111,8 @@ struct ent_ops {
 	/* CPU jitter: n samples, each the nanoseconds a memory-touching
 	 * loop over mem took on the finest clock; returns n or -1 */
 	ssize_t (*jitter_sample)(void *ctx, void *mem, size_t memlen, uint64_t *d, size_t n);
+	/* /dev/hwrng, O_RDONLY | O_NONBLOCK; -1 when there is none */
+	int (*open_hwrng)(void *ctx);
 };
 
 /* The real kernel (ent_sys.c) */
@@ -327,6 +329,29 @@ int ent_jitter_step(struct ent_jitter *j, const struct ent_ops *ops,
 		struct ent_progress *log);
 void ent_jitter_stop(struct ent_jitter *j);
 
+/* ---- /dev/hwrng (ent_hwrng.c) ---- */
+#define ALPHA_BITS		20	/* health-test false alarms: 2^-20 */
+#define ENT_HWRNG_BLOCK		32	/* bytes per read */
+#define ENT_HWRNG_CLAIM		4	/* bits/byte the tests hold it to */
+#define ENT_HWRNG_CREDIT	2	/* bits/byte credited */
+#define ENT_HWRNG_MAX_BYTES	4096	/* per wait */
+#define ENT_HWRNG_RETRY_US	10000	/* after EAGAIN */
+struct ent_hwrng {
+	struct ent_jitter ht;	/* health tests and pool, as for jitter */
+	int fd;
+	int active;
+	uint64_t *startup;	/* the start-up test's bytes, then NULL */
+	unsigned int nstartup;
+	unsigned long bytes;
+	int64_t next;		/* no read before this (EAGAIN) */
+};
+void ent_hwrng_init(struct ent_hwrng *hw);
+int ent_hwrng_open(struct ent_hwrng *hw, const struct ent_ops *ops);
+/* One read: bits credited, 0, or -1 once it stopped (logged) */
+int ent_hwrng_step(struct ent_hwrng *hw, const struct ent_ops *ops,
+		struct ent_progress *log, int64_t now);
+void ent_hwrng_close(struct ent_hwrng *hw, const struct ent_ops *ops);
+
 /* ---- the wait (ent_wait.c) ---- */
 /* Options the public config cannot express, for the namespace driver */
 struct ent_wait_extra {
@@ -337,6 +362,7 @@ struct ent_wait_extra {
 	unsigned long block_reads;	/* out */
 	int seed_bits;			/* out: credited from the seed file */
 	unsigned long jitter_bits;	/* out: credited by our jitter collector */
+	unsigned long hwrng_bits;	/* out: credited from /dev/hwrng */
 };
 int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_wait_extra *extra);

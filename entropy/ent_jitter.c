@@ -33,7 +33,7 @@
 
 #include "ent_internal.h"
 
-#define ALPHA_LOG2	20
+#define ALPHA_LOG2	ALPHA_BITS
 #define CONF_Z		2.576	/* 99% upper bound, as 6.3.1 */
 
 /* No libm in the static target: small enough to carry */

@@ -542,6 +542,13 @@ static ssize_t sys_jitter_sample(void *ctx, void *mem, size_t memlen, uint64_t *
 	return (ssize_t)n;
 }
 
+static int sys_open_hwrng(void *ctx)
+{
+	(void)ctx;
+	/* O_NONBLOCK: a read never holds up the wait loop (EAGAIN instead) */
+	return open("/dev/hwrng", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+}
+
 static const struct ent_ops sys_ops = {
 	NULL,
 	sys_getrandom,
@@ -576,6 +583,7 @@ static const struct ent_ops sys_ops = {
 	sys_rnd_mix,
 	sys_identity,
 	sys_jitter_sample,
+	sys_open_hwrng,
 };
 
 const struct ent_ops *ent_sys_ops(void)

@@ -36,6 +36,7 @@ struct ent_wait_state {
 	struct ent_seed seed;
 	struct ent_jitter jit;
 	int jit_tried;
+	struct ent_hwrng hw;
 	int icmp_open;
 	int blk_open;
 	char *text;		/* scratch for /proc files, ENT_TEXT_MAX */
@@ -131,6 +132,9 @@ static void start_stimulators(struct ent_wait_state *w, unsigned int stim, int64
 	struct ent_irq_count irq;
 	int have_irq;
 
+	if (w->cfg->policy != ENTROPY_POLICY_STRICT) {
+		(void)ent_hwrng_open(&w->hw, w->ops);
+	}
 	if (stim & ENTROPY_STIM_COLLECTOR) {
 		(void)ent_collector_start(&w->col, w->ops, &w->prog);
 	}
@@ -203,6 +207,9 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 		ADD("%sCPU jitter (policy=jitter, %s)", used ? ", " : "",
 				w->gen.poolsize == 4096 ? "at once" : "if the kernel's own stalls 1 s");
 	}
+	if (w->hw.active || w->hw.ht.credited > 0) {
+		ADD("%s/dev/hwrng (%lu bits credited)", used ? ", " : "", w->hw.ht.credited);
+	}
 	if (w->jit.active || w->jit.credited > 0) {
 		ADD("%sCPU jitter (%lu bits credited)", used ? ", " : "", w->jit.credited);
 	}
@@ -219,6 +226,9 @@ static void stop_stimulation(struct ent_wait_state *w)
 {
 	if (w->jit.active) {
 		ent_jitter_stop(&w->jit);
+	}
+	if (w->hw.active) {
+		ent_hwrng_close(&w->hw, w->ops);
 	}
 	if (w->icmp_open) {
 		ent_icmp_close(&w->icmp);
@@ -249,6 +259,10 @@ static int64_t next_timeout(struct ent_wait_state *w, int64_t now, int64_t icmp_
 
 	if (w->blk.active || w->jit.active) {
 		return 0;	/* back-to-back work, the poll only collects replies */
+	}
+	if (w->hw.active) {
+		t = w->hw.next - now;
+		return t > 0 ? t : 0;
 	}
 	t = w->prog.t_last_line + w->prog.interval_us - now;
 	if (w->icmp.active) {
@@ -291,7 +305,8 @@ static void pace_window(struct ent_wait_state *w, int64_t now)
 static void check_bounds(struct ent_wait_state *w, int64_t now, int icmp_was_active,
 		int blk_was_active)
 {
-	if (now >= w->t_end_stim && (w->icmp.active || w->blk.active || w->jit.active)) {
+	if (now >= w->t_end_stim && (w->icmp.active || w->blk.active || w->jit.active
+				|| w->hw.active)) {
 		stop_stimulation(w);
 		if (!w->bound_logged) {
 			w->bound_logged = 1;
@@ -339,6 +354,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 	w.col.fd = -1;
 	w.icmp.fd = -1;
 	w.blk.fd = -1;
+	ent_hwrng_init(&w.hw);
 	w.text = malloc(ENT_TEXT_MAX);
 	now = t0 = ops->now_us(ops->ctx);
 	(void)ent_probe_generation(ops, &w.gen);
@@ -418,6 +434,9 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			(void)ent_jitter_start(&w.jit, ops, &w.prog);
 			now = ops->now_us(ops->ctx);
 		}
+		if (w.hw.active && ent_hwrng_step(&w.hw, ops, &w.prog, now) > 0) {
+			check_now = 1;
+		}
 		if (w.jit.active) {
 			if (ent_jitter_step(&w.jit, ops, &w.prog) > 0) {
 				check_now = 1;
@@ -434,7 +453,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		}
 		icmp_due = ent_icmp_service(&w.icmp, now);
 		check_bounds(&w, now, icmp_was, blk_was);
-		if (!w.icmp.active && !w.blk.active && !w.jit.active
+		if (!w.icmp.active && !w.blk.active && !w.jit.active && !w.hw.active
 				&& (cfg->policy != ENTROPY_POLICY_JITTER || w.jit_tried)
 				&& ((!w.col.running && !w.route_retry) || now - w.t_gain >= ENT_STALL_US)) {
 			log_hint_once(&w);
@@ -509,6 +528,7 @@ done:
 	if (extra != NULL) {
 		extra->seed_bits = w.seed.credited_bits;
 		extra->jitter_bits = w.jit.credited;
+		extra->hwrng_bits = w.hw.ht.credited;
 	}
 	ent_progress_close(&w.prog);
 	free(w.text);

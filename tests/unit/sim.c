@@ -17,6 +17,8 @@
 
 static struct sim *current;
 
+static ssize_t hwrng_read(struct sim *s, unsigned char *buf, size_t len);
+
 static const char default_route[] =
 	"Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
 	"eth0\t00000000\t0202000A\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
@@ -346,6 +348,10 @@ static int sim_close(void *ctx, int fd)
 	}
 	if (fd == SIM_FD_DIR && s->dir_open) {
 		s->dir_open = 0;
+		return 0;
+	}
+	if (fd == SIM_FD_HWRNG && s->hwrng_open) {
+		s->hwrng_open = 0;
 		return 0;
 	}
 	if (fd == SIM_FD_FILE && s->file_open) {
@@ -809,6 +815,9 @@ static ssize_t sim_read(void *ctx, int fd, void *buf, size_t len)
 	struct sim_file *f;
 	size_t n;
 
+	if (fd == SIM_FD_HWRNG && s->hwrng_open) {
+		return hwrng_read(s, buf, len);
+	}
 	if (fd != SIM_FD_FILE || !s->file_open) {
 		s->violations++;
 		errno = EBADF;
@@ -996,6 +1005,49 @@ static ssize_t sim_jitter_sample(void *ctx, void *mem, size_t memlen, uint64_t *
 	return (ssize_t)n;
 }
 
+static int sim_open_hwrng(void *ctx)
+{
+	struct sim *s = ctx;
+
+	if (s->hwrng == SIM_HWRNG_NONE) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (s->hwrng_open) {
+		s->violations++;
+	}
+	s->hwrng_open = 1;
+	return SIM_FD_HWRNG;
+}
+
+static ssize_t hwrng_read(struct sim *s, unsigned char *buf, size_t len)
+{
+	size_t i;
+
+	s->hwrng_reads++;
+	if (s->hwrng == SIM_HWRNG_EIO) {
+		errno = EIO;
+		return -1;
+	}
+	if (s->hwrng_eagain && s->hwrng_reads % 2 == 1) {
+		errno = EAGAIN;
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		s->hwrng_x = s->hwrng_x * 1664525u + 1013904223u;
+		buf[i] = (unsigned char)(s->hwrng_x >> 24);
+		if (s->hwrng == SIM_HWRNG_STUCK && s->hwrng_bytes >= 1100) {
+			buf[i] = 0xff;
+		} else if (s->hwrng == SIM_HWRNG_BIASED) {
+			buf[i] &= 0x81;
+		}
+		s->hwrng_bytes++;
+	}
+	/* about 1 MB/s */
+	advance_to(s, s->now + (int64_t)len);
+	return (ssize_t)len;
+}
+
 const struct ent_ops *sim_ops(struct sim *s)
 {
 	static struct ent_ops ops;
@@ -1033,6 +1085,7 @@ const struct ent_ops *sim_ops(struct sim *s)
 	ops.rnd_mix = sim_rnd_mix;
 	ops.identity = sim_identity;
 	ops.jitter_sample = sim_jitter_sample;
+	ops.open_hwrng = sim_open_hwrng;
 	return &ops;
 }
 
@@ -1071,5 +1124,5 @@ int sim_log_count(const struct sim *s, const char *needle)
 int sim_fds_open(const struct sim *s)
 {
 	return s->icmp_open + s->block_open + s->collector_spawned + s->kmsg_open
-		+ s->dir_open + s->file_open;
+		+ s->dir_open + s->file_open + s->hwrng_open;
 }

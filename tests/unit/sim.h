@@ -31,6 +31,12 @@
 #define SIM_FD_FILE	21
 #define SIM_FILES	4
 #define SIM_SEED_DIR	"/sim/seed"
+#define SIM_FD_HWRNG	22
+#define SIM_HWRNG_NONE		0
+#define SIM_HWRNG_GOOD		1
+#define SIM_HWRNG_STUCK		2	/* good for 1100 bytes, then constant */
+#define SIM_HWRNG_EIO		3
+#define SIM_HWRNG_BIASED	4	/* two values only */
 #define SIM_JIT_HEALTHY		0
 #define SIM_JIT_CONSTANT	1
 #define SIM_JIT_PERIODIC	2
@@ -100,6 +106,13 @@ struct sim {
 	unsigned long jit_stuck_after;	/* healthy, then constant from here */
 	unsigned long jit_samples;
 	uint32_t jit_x;
+
+	/* /dev/hwrng */
+	int hwrng;		/* SIM_HWRNG_* */
+	int hwrng_eagain;	/* every other read fails with EAGAIN */
+	int hwrng_open;
+	unsigned long hwrng_bytes, hwrng_reads;
+	uint32_t hwrng_x;
 
 	/* state */
 	int64_t now;

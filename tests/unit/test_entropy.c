@@ -21,6 +21,7 @@ static int passed, failed;
 
 void test_seed(int *passed, int *failed);	/* test_seed.c */
 void test_jitter(int *passed, int *failed);	/* test_jitter.c */
+void test_hwrng(int *passed, int *failed);	/* test_hwrng.c */
 
 #define CHECK(cond, ...) do { \
 		if (cond) { \
@@ -1021,6 +1022,7 @@ int main(void)
 	test_real_collector();
 	test_seed(&passed, &failed);
 	test_jitter(&passed, &failed);
+	test_hwrng(&passed, &failed);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }

@@ -1,0 +1,86 @@
+/*
+ * Unit tests of /dev/hwrng use (ent_hwrng.c) in the wait, on the
+ * simulated device of sim.c. Called from test_entropy.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sim.h"
+
+static int *np, *nf;
+
+#define CHECK(cond, ...) do { \
+		if (cond) { \
+			(*np)++; \
+		} else { \
+			(*nf)++; \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+			printf(__VA_ARGS__); \
+			printf("  [%s]\n", #cond); \
+		} \
+	} while (0)
+
+static volatile int stop;
+
+static int run(struct sim *s, int poolsize, int dev, int policy, struct ent_wait_extra *ex,
+		int eagain)
+{
+	struct entropy_config cfg;
+
+	sim_init(s, poolsize);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.log = sim_log_fn;
+	stop = 0;
+	cfg.stop_flag = &stop;
+	s->stop_flag = &stop;
+	s->hwrng = dev;
+	s->hwrng_eagain = eagain;
+	s->limit = s->now + 3000000;
+	cfg.policy = policy;
+	cfg.stimulators_set = 1;	/* nothing else helps */
+	snprintf(cfg.seed_dir, sizeof(cfg.seed_dir), "%s", SIM_SEED_DIR);
+	memset(ex, 0, sizeof(*ex));
+	return ent_wait(&cfg, sim_ops(s), ex);
+}
+
+void test_hwrng(int *passed, int *failed)
+{
+	struct ent_wait_extra ex;
+	struct sim s;
+	int r;
+
+	np = passed;
+	nf = failed;
+
+	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == 0 && ex.hwrng_bits == 256 && s.hwrng_bytes == 1024 + 128,
+			"good hwrng: 256 bits from 1152 bytes (%lu bits, %lu bytes)",
+			ex.hwrng_bits, s.hwrng_bytes);
+	CHECK(sim_log_count(&s, "passed its start-up test") == 1
+			&& sim_log_count(&s, "/dev/hwrng (256 bits credited)") == 1, "good hwrng: logged");
+	CHECK(sim_fds_open(&s) == 0 && s.violations == 0, "good hwrng: closed");
+
+	r = run(&s, 4096, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, &ex, 1);
+	CHECK(r == 0 && ex.hwrng_bits >= 128 && s.hwrng_reads > 70,
+			"old kernel, EAGAIN every other read: seeded by hwrng (%lu reads)", s.hwrng_reads);
+
+	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_STRICT, &ex, 0);
+	CHECK(r == -1 && s.hwrng_reads == 0 && s.credit_calls == 0, "strict: hwrng not read");
+
+	r = run(&s, 256, SIM_HWRNG_STUCK, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == -1 && s.credit_calls == 0 && s.mix_calls == 1
+			&& sim_log_count(&s, "repetition count test after 0 bits") == 1,
+			"stuck hwrng: stopped, pool mixed");
+	CHECK(sim_fds_open(&s) == 0, "stuck hwrng: closed");
+
+	r = run(&s, 256, SIM_HWRNG_BIASED, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == -1 && s.credit_calls == 0 && sim_log_count(&s, "/dev/hwrng: counter too coarse") == 1,
+			"biased hwrng (2 values): refused at start-up");
+
+	r = run(&s, 256, SIM_HWRNG_EIO, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == -1 && s.credit_calls == 0 && sim_log_count(&s, "/dev/hwrng unreadable") == 1
+			&& s.hwrng_reads == 1 && sim_fds_open(&s) == 0, "EIO: one line, closed, no retry");
+
+	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == -1 && sim_log_count(&s, "hwrng") == 1, "no device: not a word (besides the hint)");
+}
