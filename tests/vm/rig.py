@@ -245,10 +245,12 @@ def make_initramfs(work, args, bindir, modules):
         "RIG_GW": SLIRP_GW,
         "RIG_BLOG": "1" if args.blog else "0",
         "RIG_PEERS": " ".join(args.peers),
-        "DROPBEAR_ARGS": args.server_args,
     }
     write(os.path.join(root, "etc", "rig.conf"),
           "".join("%s=%s\n" % (k, shell_quote(v)) for k, v in conf.items()))
+    # The server's arguments where a board's init script looks for them.
+    write(os.path.join(root, "etc", "default", "dropbear"),
+          "DROPBEAR_ARGS=%s\n" % shell_quote(args.server_args))
     cpio = os.path.join(work, "initramfs.cpio")
     files = subprocess.run(["find", "."], cwd=root, stdout=subprocess.PIPE,
                            check=True).stdout
