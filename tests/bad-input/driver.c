@@ -1,0 +1,426 @@
+/*
+ * Bad-input driver: runs the real entropy module on inputs chosen by
+ * tests/bad-input/run, one table row at a time.
+ *
+ *   driver wait [--ready-after-ms N] [--alarm S] [--file PATH=TEXTFILE]...
+ *               [--fail PATH=ERRNO]... [--identity TEXT] [-X opt]...
+ *               [--real-rnd]
+ *   driver save-seed [-X opt]...     (a seed as the server writes it once
+ *                                     getrandom() is ready)
+ *   driver icmp raw|dgram FROM HEX   (one datagram; prints accepted/invalid)
+ *
+ * "wait" is ent_wait() with the real kernel except: readiness is simulated
+ * (getrandom() says EAGAIN until N ms have passed; the host's CRNG is long
+ * seeded), there is no /dev/hwrng, the named /proc files read as the
+ * given text or fail with the
+ * given errno, and the kernel RNG is never written: RNDADDENTROPY and
+ * /dev/urandom writes are recorded and reported, not made. --real-rnd
+ * makes them real; tests/faults/run uses it only as an unprivileged user,
+ * where RNDADDENTROPY fails with EPERM. SIGTERM raises the stop flag, as
+ * in the server. It must run in
+ * a network namespace of its own (the runner uses unshare -n), so that the
+ * ICMP stimulator has nothing to reach. Results go to stdout as key=value
+ * lines; the module's log lines go to stderr. Every run ends by itself
+ * (SIGALRM raises the stop flag).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "ent_internal.h"
+
+#define MAX_FILES	8
+
+struct file_sub {
+	const char *path;
+	char text[8192];
+	int err;	/* non-zero: reading fails with this errno */
+};
+
+struct drv {
+	const struct ent_ops *real;
+	int64_t ready_at;	/* monotonic us; -1 never */
+	struct file_sub files[MAX_FILES];
+	int nfiles;
+	const char *identity;
+	int credited_bits;
+	int credit_calls;
+	size_t mixed_bytes;
+};
+
+static volatile int stop_flag;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void log_stderr(int priority, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "<%d> ", priority);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int is_ready(struct drv *d)
+{
+	return d->ready_at >= 0 && d->real->now_us(NULL) >= d->ready_at;
+}
+
+static ssize_t drv_getrandom(void *ctx, void *buf, size_t len, unsigned int flags)
+{
+	struct drv *d = ctx;
+
+	(void)flags;
+	if (!is_ready(d)) {
+		errno = EAGAIN;
+		return -1;
+	}
+	/* real bytes: a seed written by save-seed must be usable */
+	return d->real->getrandom(NULL, buf, len, 0);
+}
+
+static ssize_t drv_read_file(void *ctx, const char *path, char *buf, size_t len)
+{
+	struct drv *d = ctx;
+	size_t n;
+	int i;
+
+	for (i = 0; i < d->nfiles; i++) {
+		if (strcmp(d->files[i].path, path) != 0) {
+			continue;
+		}
+		if (d->files[i].err != 0) {
+			errno = d->files[i].err;
+			return -1;
+		}
+		/* as the real read_file: at most len - 1 bytes, terminated */
+		n = strlen(d->files[i].text);
+		if (len == 0) {
+			errno = EINVAL;
+			return -1;
+		}
+		if (n > len - 1) {
+			n = len - 1;
+		}
+		memcpy(buf, d->files[i].text, n);
+		buf[n] = '\0';
+		return (ssize_t)n;
+	}
+	if (strcmp(path, ENT_PATH_ENTROPY_AVAIL) == 0) {
+		return snprintf(buf, len, "%d\n", is_ready(d) ? 256 : 0);
+	}
+	return d->real->read_file(NULL, path, buf, len);
+}
+
+static int drv_entcnt(void *ctx, int *bits)
+{
+	*bits = is_ready(ctx) ? 256 : 0;
+	return 0;
+}
+
+/* Never credit the real kernel: record what the module asked for */
+static int drv_credit(void *ctx, const void *buf, size_t len, int bits)
+{
+	struct drv *d = ctx;
+
+	(void)buf;
+	(void)len;
+	d->credit_calls++;
+	d->credited_bits += bits;
+	return 0;
+}
+
+static int drv_mix(void *ctx, const void *buf, size_t len)
+{
+	struct drv *d = ctx;
+
+	(void)buf;
+	d->mixed_bytes += len;
+	return 0;
+}
+
+static ssize_t drv_identity(void *ctx, char *buf, size_t len)
+{
+	struct drv *d = ctx;
+	size_t n;
+
+	if (d->identity == NULL) {
+		return d->real->identity(NULL, buf, len);
+	}
+	n = strlen(d->identity);
+	if (n > len) {
+		n = len;
+	}
+	memcpy(buf, d->identity, n);
+	return (ssize_t)n;
+}
+
+/* The host may have a hardware RNG; the rows are about other inputs, and
+ * the bits a real /dev/hwrng gives would muddle the credit counts. */
+static int drv_no_hwrng(void *ctx)
+{
+	(void)ctx;
+	errno = ENOENT;
+	return -1;
+}
+
+static int add_file(struct drv *d, const char *spec, int fail)
+{
+	struct file_sub *f;
+	const char *eq = strchr(spec, '=');
+	FILE *fp;
+	size_t n;
+
+	if (eq == NULL || d->nfiles == MAX_FILES) {
+		return -1;
+	}
+	f = &d->files[d->nfiles];
+	f->path = strndup(spec, (size_t)(eq - spec));
+	if (f->path == NULL) {
+		return -1;
+	}
+	if (fail) {
+		f->err = atoi(eq + 1);
+		if (f->err <= 0) {
+			return -1;
+		}
+	} else {
+		fp = fopen(eq + 1, "r");
+		if (fp == NULL) {
+			return -1;
+		}
+		n = fread(f->text, 1, sizeof(f->text) - 1, fp);
+		f->text[n] = '\0';
+		if (fclose(fp) != 0) {
+			return -1;
+		}
+	}
+	d->nfiles++;
+	return 0;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f') {
+		return c - 'a' + 10;
+	}
+	return -1;
+}
+
+static int fake_socket(void *ctx, int raw)
+{
+	(void)ctx;
+	(void)raw;
+	return 100;
+}
+
+static pid_t fake_pid(void *ctx)
+{
+	(void)ctx;
+	return 0x1234;
+}
+
+static int fake_close(void *ctx, int fd)
+{
+	(void)ctx;
+	(void)fd;
+	return 0;
+}
+
+struct one_dgram {
+	unsigned char b[512];
+	size_t len;
+	struct in_addr from;
+	int given;
+};
+
+static ssize_t one_recvfrom(void *ctx, int fd, void *buf, size_t len,
+		struct sockaddr_in *from)
+{
+	struct one_dgram *g = ctx;
+	size_t n = g->len < len ? g->len : len;
+
+	(void)fd;
+	if (g->given) {
+		errno = EAGAIN;
+		return -1;
+	}
+	g->given = 1;
+	memcpy(buf, g->b, n);
+	memset(from, 0, sizeof(*from));
+	from->sin_family = AF_INET;
+	from->sin_addr = g->from;
+	return (ssize_t)n;
+}
+
+/* The stimulator has one echo request (id 0x1234, sequence 1) in flight
+ * to 10.0.2.2; is this datagram taken as its reply? */
+static int run_icmp(int argc, char **argv)
+{
+	struct ent_ops ops;
+	struct ent_progress log;
+	struct ent_icmp ic;
+	struct one_dgram g;
+	struct in_addr gw;
+	size_t i;
+	int hi, lo;
+
+	if (argc != 5) {
+		fprintf(stderr, "usage: driver icmp raw|dgram FROM HEX\n");
+		return 2;
+	}
+	memset(&g, 0, sizeof(g));
+	if (inet_pton(AF_INET, argv[3], &g.from) != 1) {
+		return 2;
+	}
+	for (i = 0; argv[4][2 * i] != '\0' && i < sizeof(g.b); i++) {
+		hi = hexval(argv[4][2 * i]);
+		lo = hi < 0 ? -1 : hexval(argv[4][2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			fprintf(stderr, "bad hex\n");
+			return 2;
+		}
+		g.b[i] = (unsigned char)(hi * 16 + lo);
+	}
+	g.len = i;
+	memset(&ops, 0, sizeof(ops));
+	ops.ctx = &g;
+	ops.icmp_socket = fake_socket;
+	ops.getpid = fake_pid;
+	ops.close = fake_close;
+	ops.recvfrom = one_recvfrom;
+	memset(&log, 0, sizeof(log));
+	log.kmsg_fd = -1;
+	log.ops = &ops;
+	(void)inet_pton(AF_INET, "10.0.2.2", &gw);
+	if (ent_icmp_open(&ic, &ops, &log, &gw, 1, 100, strcmp(argv[2], "raw") != 0) != 0) {
+		return 2;
+	}
+	ic.t[0].in_flight = 1;
+	ic.t[0].seq = 1;
+	ent_icmp_receive(&ic, 0);
+	printf("%s\n", ic.replies == 1 ? "accepted" : "invalid");
+	printf("in_flight=%d invalid=%lu\n", ic.t[0].in_flight, ic.invalid);
+	ent_icmp_close(&ic);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct entropy_config cfg;
+	struct ent_wait_extra extra;
+	struct ent_ops ops;
+	struct drv d;
+	struct sigaction sa;
+	struct ent_progress prog;
+	struct ent_seed none;
+	char err[256];
+	long ready_ms = -1, alarm_s = 5;
+	int64_t t0, t1;
+	int i, r, save = 0, real_rnd = 0;
+
+	if (argc >= 2 && strcmp(argv[1], "icmp") == 0) {
+		return run_icmp(argc, argv);
+	}
+	if (argc < 2 || (strcmp(argv[1], "wait") != 0 && strcmp(argv[1], "save-seed") != 0)) {
+		fprintf(stderr, "usage: driver wait|save-seed|icmp ...\n");
+		return 2;
+	}
+	save = strcmp(argv[1], "save-seed") == 0;
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&extra, 0, sizeof(extra));
+	memset(&d, 0, sizeof(d));
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--ready-after-ms") == 0 && i + 1 < argc) {
+			ready_ms = strtol(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--alarm") == 0 && i + 1 < argc) {
+			alarm_s = strtol(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--file") == 0 && i + 1 < argc) {
+			if (add_file(&d, argv[++i], 0) < 0) {
+				fprintf(stderr, "bad --file %s\n", argv[i]);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--fail") == 0 && i + 1 < argc) {
+			if (add_file(&d, argv[++i], 1) < 0) {
+				fprintf(stderr, "bad --fail %s\n", argv[i]);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--real-rnd") == 0) {
+			real_rnd = 1;
+		} else if (strcmp(argv[i], "--identity") == 0 && i + 1 < argc) {
+			d.identity = argv[++i];
+		} else if (strcmp(argv[i], "-X") == 0 && i + 1 < argc) {
+			if (entropy_config_set(&cfg, argv[++i], err, sizeof(err)) < 0) {
+				/* as svr-runopts: the message, exit 1 */
+				fprintf(stderr, "%s\n", err);
+				return 1;
+			}
+		} else {
+			fprintf(stderr, "driver: unknown argument %s\n", argv[i]);
+			return 2;
+		}
+	}
+	/* every run ends by itself */
+	if (alarm_s <= 0 || alarm_s > 30) {
+		alarm_s = 5;
+	}
+	d.real = ent_sys_ops();
+	ops = *d.real;
+	ops.ctx = &d;
+	ops.getrandom = drv_getrandom;
+	ops.read_file = drv_read_file;
+	ops.entcnt_ioctl = drv_entcnt;
+	if (!real_rnd) {
+		ops.rnd_credit = drv_credit;
+		ops.rnd_mix = drv_mix;
+	}
+	ops.identity = drv_identity;
+	ops.open_hwrng = drv_no_hwrng;
+	cfg.log = log_stderr;
+	cfg.stop_flag = &stop_flag;
+
+	if (save) {
+		d.ready_at = 0;
+		memset(&none, 0, sizeof(none));
+		ent_progress_init(&prog, &cfg, &ops, 256, ops.now_us(ops.ctx));
+		r = ent_seed_save(&cfg, &ops, &prog, &none);
+		ent_progress_close(&prog);
+		printf("saved=%d\n", r == 0);
+		return r == 0 ? 0 : 3;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	if (sigaction(SIGALRM, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0) {
+		perror("sigaction");
+		return 2;
+	}
+	t0 = d.real->now_us(NULL);
+	d.ready_at = ready_ms < 0 ? -1 : t0 + (int64_t)ready_ms * 1000;
+	alarm((unsigned int)alarm_s);
+	r = ent_wait(&cfg, &ops, &extra);
+	t1 = d.real->now_us(NULL);
+	printf("returned=%d\n", r);
+	/* 0 before the simulated readiness would be serving unseeded */
+	printf("early=%d\n", r == 0 && !is_ready(&d) ? 1 : 0);
+	printf("elapsed_ms=%lld\n", (long long)((t1 - t0) / 1000));
+	printf("credited_bits=%d credit_calls=%d mixed_bytes=%zu\n",
+			d.credited_bits, d.credit_calls, d.mixed_bytes);
+	printf("icmp_sent=%lu\n", extra.icmp_sent);
+	printf("stopped=%d\n", stop_flag ? 1 : 0);
+	return 0;
+}
