@@ -41,7 +41,7 @@ SRC_URI += "file://0001-dbrandom-wait-for-the-kernel-RNG-through-the-entropy.pat
 # value, restated so that a different tarball fails here).
 SRC_URI[sha256sum] = "e098034a843699200c8c977a991fff73159735bf795d5f72ef672c41a6b1ae81"
 # Our release tarball (scripts/dist update-packaging writes this line).
-SRC_URI[dbe.sha256sum] = "be6169dd82383f51254368e50e58e9f677635d6c7c23e8f3bd3ed7e6ff0b0c77"
+SRC_URI[dbe.sha256sum] = "0e77830a5fda872fde875c5329d18fcfc2306005ab8776034072fd367fab35cd"
 
 LICENSE:append = " AND MIT"
 LIC_FILES_CHKSUM += "file://${DBE_S}/LICENSE;md5=5869bbe0656fce5e99ee487114dde63d"
