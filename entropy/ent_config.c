@@ -19,7 +19,7 @@
 #define FORM_POLICY	"policy=strict|default|jitter"
 #define FORM_SEEDDIR	"seed-dir=/PATH (an absolute path, at most 127 bytes)"
 #define FORM_KEYS	"off, stim=, gateway=, blockdev=, kmsg, max-packets=, max-seconds=, " \
-			"policy=, seed-dir="
+			"policy=, seed-dir=, trust-cpu"
 
 static int fail(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
 {
@@ -198,6 +198,14 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		cfg->max_seconds = n;
 		return 0;
 	}
+	if (KEY("trust-cpu")) {
+		if (val != NULL) {
+			return fail(err, errlen, "-X trust-cpu: takes no value, expected %s%s",
+					"trust-cpu", "");
+		}
+		cfg->trust_cpu = 1;
+		return 0;
+	}
 	if (KEY("policy")) {
 		if (val != NULL && strcmp(val, "strict") == 0) {
 			cfg->policy = ENTROPY_POLICY_STRICT;
@@ -234,7 +242,8 @@ const char *entropy_config_usage(void)
 		"		max-seconds=N (stimulation bound per wait, default 60)\n"
 		"		policy=strict|default|jitter: credit nothing / a checked\n"
 		"		  seed file / that and health-tested CPU jitter\n"
-		"		seed-dir=/PATH (default " ENTROPY_SEED_DIR ")\n";
+		"		seed-dir=/PATH (default " ENTROPY_SEED_DIR ")\n"
+		"		trust-cpu: credit RDSEED/RDRAND or RNDR output\n";
 }
 
 unsigned int ent_config_stimulators(const struct entropy_config *cfg)

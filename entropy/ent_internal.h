@@ -113,6 +113,9 @@ struct ent_ops {
 	ssize_t (*jitter_sample)(void *ctx, void *mem, size_t memlen, uint64_t *d, size_t n);
 	/* /dev/hwrng, O_RDONLY | O_NONBLOCK; -1 when there is none */
 	int (*open_hwrng)(void *ctx);
+	/* len bytes from RDSEED/RDRAND or RNDRRS/RNDR; *name says which;
+	 * -1 with ENOTSUP when the CPU has none */
+	ssize_t (*cpu_rng)(void *ctx, void *buf, size_t len, const char **name);
 };
 
 /* The real kernel (ent_sys.c) */
@@ -352,6 +355,11 @@ int ent_hwrng_step(struct ent_hwrng *hw, const struct ent_ops *ops,
 		struct ent_progress *log, int64_t now);
 void ent_hwrng_close(struct ent_hwrng *hw, const struct ent_ops *ops);
 
+/* ---- CPU RNG instructions (ent_cpurng.c) ---- */
+/* Mixes (or under trust-cpu credits) one read; returns bits credited */
+int ent_cpurng_feed(const struct entropy_config *cfg, const struct ent_ops *ops,
+		struct ent_progress *log);
+
 /* ---- the wait (ent_wait.c) ---- */
 /* Options the public config cannot express, for the namespace driver */
 struct ent_wait_extra {
@@ -363,6 +371,7 @@ struct ent_wait_extra {
 	int seed_bits;			/* out: credited from the seed file */
 	unsigned long jitter_bits;	/* out: credited by our jitter collector */
 	unsigned long hwrng_bits;	/* out: credited from /dev/hwrng */
+	int cpu_bits;			/* out: credited from CPU RNG instructions */
 };
 int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_wait_extra *extra);

@@ -29,6 +29,11 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#elif defined(__aarch64__)
+#include <sys/auxv.h>
+#endif
 
 #include "ent_internal.h"
 
@@ -549,6 +554,102 @@ static int sys_open_hwrng(void *ctx)
 	return open("/dev/hwrng", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 }
 
+#if defined(__x86_64__) || defined(__i386__)
+/* One word from RDSEED (seed grade) or RDRAND; CF = 1 means valid */
+static int cpu_word(int seed, unsigned long *v)
+{
+	unsigned char ok;
+
+	if (seed) {
+		__asm__ volatile("rdseed %0; setc %1" : "=r"(*v), "=qm"(ok) : : "cc");
+	} else {
+		__asm__ volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok) : : "cc");
+	}
+	return ok;
+}
+
+static int cpu_kind(const char **name)
+{
+	unsigned int a, b, c, d;
+
+	if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 18))) {
+		*name = "RDSEED";
+		return 1;
+	}
+	if (__get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 30))) {
+		*name = "RDRAND";
+		return 0;
+	}
+	return -1;
+}
+#elif defined(__aarch64__)
+/* RNDRRS (reseeded) or RNDR; NZCV.Z = 1 means the read failed */
+static int cpu_word(int seed, unsigned long *v)
+{
+	unsigned long ok;
+
+	if (seed) {
+		__asm__ volatile("mrs %0, s3_3_c2_c4_1\n\tcset %1, ne" : "=r"(*v), "=r"(ok) : : "cc");
+	} else {
+		__asm__ volatile("mrs %0, s3_3_c2_c4_0\n\tcset %1, ne" : "=r"(*v), "=r"(ok) : : "cc");
+	}
+	return (int)ok;
+}
+
+static int cpu_kind(const char **name)
+{
+	/* HWCAP2_RNG: the kernel says the instructions exist; reading the
+	 * register without it would be an illegal instruction */
+	if (getauxval(AT_HWCAP2) & (1ul << 16)) {
+		*name = "RNDRRS";
+		return 1;
+	}
+	return -1;
+}
+#else
+static int cpu_word(int seed, unsigned long *v)
+{
+	(void)seed;
+	*v = 0;
+	return 0;
+}
+
+static int cpu_kind(const char **name)
+{
+	(void)name;
+	return -1;
+}
+#endif
+
+static ssize_t sys_cpu_rng(void *ctx, void *buf, size_t len, const char **name)
+{
+	unsigned char *p = buf;
+	unsigned long v;
+	size_t got = 0, take;
+	int seed, tries;
+
+	(void)ctx;
+	seed = cpu_kind(name);
+	if (seed < 0) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	while (got < len) {
+		/* Seed-grade reads may run dry for a moment: retry a little */
+		for (tries = 0; tries < 100 && !cpu_word(seed, &v); tries++) {
+		}
+		if (tries == 100) {
+			errno = EAGAIN;
+			return -1;
+		}
+		take = len - got < sizeof(v) ? len - got : sizeof(v);
+		memcpy(p + got, &v, take);
+		got += take;
+	}
+	v = 0;
+	return (ssize_t)got;
+}
+
 static const struct ent_ops sys_ops = {
 	NULL,
 	sys_getrandom,
@@ -584,6 +685,7 @@ static const struct ent_ops sys_ops = {
 	sys_identity,
 	sys_jitter_sample,
 	sys_open_hwrng,
+	sys_cpu_rng,
 };
 
 const struct ent_ops *ent_sys_ops(void)

@@ -37,6 +37,7 @@ struct ent_wait_state {
 	struct ent_jitter jit;
 	int jit_tried;
 	struct ent_hwrng hw;
+	int cpu_bits;
 	int icmp_open;
 	int blk_open;
 	char *text;		/* scratch for /proc files, ENT_TEXT_MAX */
@@ -132,6 +133,7 @@ static void start_stimulators(struct ent_wait_state *w, unsigned int stim, int64
 	struct ent_irq_count irq;
 	int have_irq;
 
+	w->cpu_bits = ent_cpurng_feed(w->cfg, w->ops, &w->prog);
 	if (w->cfg->policy != ENTROPY_POLICY_STRICT) {
 		(void)ent_hwrng_open(&w->hw, w->ops);
 	}
@@ -206,6 +208,9 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 	if (!detail && w->cfg->policy == ENTROPY_POLICY_JITTER && !w->jit_tried) {
 		ADD("%sCPU jitter (policy=jitter, %s)", used ? ", " : "",
 				w->gen.poolsize == 4096 ? "at once" : "if the kernel's own stalls 1 s");
+	}
+	if (w->cpu_bits > 0) {
+		ADD("%sCPU RNG (%d bits)", used ? ", " : "", w->cpu_bits);
 	}
 	if (w->hw.active || w->hw.ht.credited > 0) {
 		ADD("%s/dev/hwrng (%lu bits credited)", used ? ", " : "", w->hw.ht.credited);
@@ -529,6 +534,7 @@ done:
 		extra->seed_bits = w.seed.credited_bits;
 		extra->jitter_bits = w.jit.credited;
 		extra->hwrng_bits = w.hw.ht.credited;
+		extra->cpu_bits = w.cpu_bits;
 	}
 	ent_progress_close(&w.prog);
 	free(w.text);

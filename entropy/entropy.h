@@ -49,6 +49,7 @@ struct entropy_config {
 	unsigned long max_seconds;	/* stimulation bound per wait, 0 = default */
 	int policy;			/* ENTROPY_POLICY_* */
 	char seed_dir[ENTROPY_PATH_MAX];	/* "" = ENTROPY_SEED_DIR */
+	int trust_cpu;			/* credit CPU RNG instructions */
 
 	/* Filled by the caller, never by options. */
 	void (*log)(int priority, const char *format, ...);	/* NULL: silent */

@@ -1005,6 +1005,20 @@ static ssize_t sim_jitter_sample(void *ctx, void *mem, size_t memlen, uint64_t *
 	return (ssize_t)n;
 }
 
+static ssize_t sim_cpu_rng(void *ctx, void *buf, size_t len, const char **name)
+{
+	struct sim *s = ctx;
+
+	if (!s->cpu_rng) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	s->cpu_reads++;
+	*name = "RNDRRS";
+	memset(buf, 0x3c, len);
+	return (ssize_t)len;
+}
+
 static int sim_open_hwrng(void *ctx)
 {
 	struct sim *s = ctx;
@@ -1086,6 +1100,7 @@ const struct ent_ops *sim_ops(struct sim *s)
 	ops.identity = sim_identity;
 	ops.jitter_sample = sim_jitter_sample;
 	ops.open_hwrng = sim_open_hwrng;
+	ops.cpu_rng = sim_cpu_rng;
 	return &ops;
 }
 

@@ -107,6 +107,9 @@ struct sim {
 	unsigned long jit_samples;
 	uint32_t jit_x;
 
+	int cpu_rng;		/* the CPU has RNG instructions */
+	unsigned long cpu_reads;
+
 	/* /dev/hwrng */
 	int hwrng;		/* SIM_HWRNG_* */
 	int hwrng_eagain;	/* every other read fails with EAGAIN */

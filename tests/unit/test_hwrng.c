@@ -2,6 +2,7 @@
  * Unit tests of /dev/hwrng use (ent_hwrng.c) in the wait, on the
  * simulated device of sim.c. Called from test_entropy.c.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,8 @@ static int *np, *nf;
 
 static volatile int stop;
 
+static int cpu, trust;
+
 static int run(struct sim *s, int poolsize, int dev, int policy, struct ent_wait_extra *ex,
 		int eagain)
 {
@@ -35,6 +38,8 @@ static int run(struct sim *s, int poolsize, int dev, int policy, struct ent_wait
 	s->stop_flag = &stop;
 	s->hwrng = dev;
 	s->hwrng_eagain = eagain;
+	s->cpu_rng = cpu;
+	cfg.trust_cpu = trust;
 	s->limit = s->now + 3000000;
 	cfg.policy = policy;
 	cfg.stimulators_set = 1;	/* nothing else helps */
@@ -82,5 +87,48 @@ void test_hwrng(int *passed, int *failed)
 			&& s.hwrng_reads == 1 && sim_fds_open(&s) == 0, "EIO: one line, closed, no retry");
 
 	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
-	CHECK(r == -1 && sim_log_count(&s, "hwrng") == 1, "no device: not a word (besides the hint)");
+	CHECK(r == -1 && sim_log_count(&s, "hwrng") == 1 && sim_log_count(&s, "CPU RNG") == 0,
+			"no device, no CPU RNG: not a word (besides the hint)");
+
+	/* CPU RNG instructions: mixed, credited only under trust-cpu */
+	cpu = 1;
+	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == -1 && s.cpu_reads == 1 && s.credit_calls == 0 && s.mix_calls == 1
+			&& sim_log_count(&s, "CPU RNG (RNDRRS) mixed in without credit (-X trust-cpu") == 1,
+			"CPU RNG: mixed, not credited");
+	trust = 1;
+	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == 0 && ex.cpu_bits == 256 && s.credited_bits == 256
+			&& sim_log_count(&s, "while running: CPU RNG (256 bits)") == 1,
+			"trust-cpu: 256 bits credited, seeded");
+	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_STRICT, &ex, 0);
+	CHECK(r == -1 && s.credit_calls == 0 && s.mix_calls == 1
+			&& sim_log_count(&s, "(policy strict)") == 1, "trust-cpu under strict: mixed only");
+	cpu = trust = 0;
+
+	{
+		struct entropy_config c;
+		char err[128];
+
+		memset(&c, 0, sizeof(c));
+		CHECK(entropy_config_set(&c, "trust-cpu", err, sizeof(err)) == 0 && c.trust_cpu == 1,
+				"-X trust-cpu");
+		CHECK(entropy_config_set(&c, "trust-cpu=yes", err, sizeof(err)) == -1
+				&& strstr(err, "-X trust-cpu: takes no value") != NULL, "-X trust-cpu=yes: %s", err);
+	}
+
+	/* This machine's CPU, if it has the instructions: bytes come back */
+	{
+		unsigned char a[64], b[64];
+		const char *name = "";
+		const struct ent_ops *ops = ent_sys_ops();
+
+		if (ops->cpu_rng(NULL, a, sizeof(a), &name) == 64
+				&& ops->cpu_rng(NULL, b, sizeof(b), &name) == 64) {
+			CHECK(memcmp(a, b, sizeof(a)) != 0, "real %s: two reads differ", name);
+			printf("info: this CPU has %s\n", name);
+		} else {
+			printf("info: this CPU has no RNG instruction (%s)\n", strerror(errno));
+		}
+	}
 }
