@@ -8,6 +8,11 @@
  *
  *   driver [--ready-after-ms N] [--alarm S] [--dgram] [-X key=value]...
  *
+ * This machine's kernel and files are never touched beyond the network:
+ * crediting and mixing (RNDADDENTROPY, writes to /dev/urandom), /dev/hwrng
+ * and the seed directory are replaced by stand-ins that do nothing (the
+ * seed directory reads as absent on a read-only file system).
+ *
  * SIGALRM after S seconds raises the stop flag, as SIGTERM does in the
  * server. Results go to stdout as key=value lines; the module's log lines
  * go to stderr.
@@ -92,6 +97,39 @@ static int drv_entcnt(void *ctx, int *bits)
 	return 0;
 }
 
+static int drv_rnd_credit(void *c, const void *buf, size_t len, int bits)
+{
+	(void)c; (void)buf; (void)len; (void)bits;
+	return 0;
+}
+
+static int drv_rnd_mix(void *c, const void *buf, size_t len)
+{
+	(void)c; (void)buf; (void)len;
+	return 0;
+}
+
+static int drv_no_hwrng(void *c)
+{
+	(void)c;
+	errno = ENOENT;
+	return -1;
+}
+
+static int drv_no_mkdir(void *c, const char *path, mode_t mode)
+{
+	(void)c; (void)path; (void)mode;
+	errno = EROFS;
+	return -1;
+}
+
+static int drv_no_dir(void *c, const char *path)
+{
+	(void)c; (void)path;
+	errno = ENOENT;
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct entropy_config cfg;
@@ -146,6 +184,11 @@ int main(int argc, char **argv)
 	ops.getrandom = drv_getrandom;
 	ops.read_file = drv_read_file;
 	ops.entcnt_ioctl = drv_entcnt;
+	ops.rnd_credit = drv_rnd_credit;
+	ops.rnd_mix = drv_rnd_mix;
+	ops.open_hwrng = drv_no_hwrng;
+	ops.mkdir = drv_no_mkdir;
+	ops.open_dir = drv_no_dir;
 
 	t0 = d.real->now_us(NULL);
 	t0_real = realtime_now();
