@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by tests/host/run and tests/host/bench-login: a network namespace
 # with only loopback, a dedicated login user and keys that are the test's own.
 # The caller sets FORK_DIR/STOCK_DIR, sources this file, calls host_setup
@@ -47,7 +48,8 @@ host_setup() {
 	mkdir -p "$home"
 	chown "$user:" "$home"
 	rm -rf "$keys"
-	mkdir -m 0700 -p "$keys"
+	mkdir -p "$keys"
+	chmod 0700 "$keys"
 	ssh-keygen -q -t ed25519 -N "" -f "$keys/id_ed25519" || { echo "tests/host: ssh-keygen failed"; return 1; }
 	cp "$keys/id_ed25519.pub" "$keys/authorized_keys"
 	chmod 0600 "$keys/authorized_keys"
@@ -59,6 +61,7 @@ host_setup() {
 
 # snmp_out FIELD-PROTO FIELD: one counter from the namespace's /proc/net/snmp
 snmp_out() {
+	# shellcheck disable=SC2016 # $1, $i, $col are awk's
 	ip netns exec "$ns" awk -v proto="$1:" -v field="$2" '
 		$1 == proto && !hdr { for (i = 2; i <= NF; i++) col[$i] = i; hdr = 1; next }
 		$1 == proto && hdr { print $col[field]; exit }' /proc/net/snmp
