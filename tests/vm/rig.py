@@ -45,6 +45,8 @@ KERNEL_APPEND = {
     "debian": BASE_APPEND,
 }
 
+PACKAGED_INIT = os.path.join(REPO_DIR, "packaging", "buildroot", "package",
+                             "dropbear-entropy", "S50dropbear")
 # The guest's gateway is always slirp's virtual host.
 SLIRP_GW = "10.0.2.2"
 GUEST_IP = "10.0.2.15"
@@ -199,6 +201,11 @@ def make_initramfs(work, args, bindir, modules):
     """Stage the guest's root and pack it as a newc cpio."""
     root = os.path.join(work, "root")
     copy_tree(os.path.join(VM_DIR, "guest"), root)
+    # The server starts through the packaged init script, as on a board
+    # built with packaging/buildroot (git keeps it 0644, as Buildroot wants).
+    initd = os.path.join(root, "etc", "init.d")
+    shutil.copy2(PACKAGED_INIT, os.path.join(initd, "S50dropbear"))
+    os.chmod(os.path.join(initd, "S50dropbear"), 0o755)
     os.makedirs(os.path.join(root, "bin"), exist_ok=True)
     shutil.copy2(busybox(), os.path.join(root, "bin", "busybox"))
     os.makedirs(os.path.join(root, "usr", "sbin"), exist_ok=True)
@@ -248,9 +255,10 @@ def make_initramfs(work, args, bindir, modules):
     }
     write(os.path.join(root, "etc", "rig.conf"),
           "".join("%s=%s\n" % (k, shell_quote(v)) for k, v in conf.items()))
-    # The server's arguments where a board's init script looks for them.
+    # The server's arguments where the packaged init script looks for
+    # them; its log goes to the console, where the rig reads it.
     write(os.path.join(root, "etc", "default", "dropbear"),
-          "DROPBEAR_ARGS=%s\n" % shell_quote(args.server_args))
+          "DROPBEAR_LOG=console\nDROPBEAR_ARGS=%s\n" % shell_quote(args.server_args))
     cpio = os.path.join(work, "initramfs.cpio")
     files = subprocess.run(["find", "."], cwd=root, stdout=subprocess.PIPE,
                            check=True).stdout
