@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared shell helpers for the zero-entropy aarch64 rig (sourced, not run).
 #
 # Everything expensive lives under $DBE_CACHE, keyed on its inputs, so that
@@ -13,6 +14,7 @@ REPO_DIR=$(cd "$VM_DIR/../.." && pwd)
 : "${STOCK_DIR:=$DBE_BUILD/aarch64-static/stock}"
 export DBE_CACHE DBE_BUILD FORK_DIR STOCK_DIR
 
+# shellcheck disable=SC2034 # used by tests/vm/build-kernel, which sources this
 CROSS=aarch64-linux-gnu-
 
 die() {
