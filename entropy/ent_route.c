@@ -54,6 +54,17 @@ static int skip_field(const char **pp)
 	return 0;
 }
 
+/* The first octet of a gateway as the kernel prints it (s_addr in network
+ * order): 0.x, loopback (which raises no device interrupt, so pinging it
+ * would only burn CPU), multicast and reserved addresses are no gateway,
+ * as for -X gateway=. */
+static int usable_gateway(unsigned long gate)
+{
+	unsigned long first = ntohl((uint32_t)gate) >> 24;
+
+	return gate != 0 && first != 0 && first != 127 && first < 224;
+}
+
 int ent_route_gateways(const char *text, struct in_addr *gw, int max)
 {
 	const char *line = text;
@@ -75,7 +86,7 @@ int ent_route_gateways(const char *text, struct in_addr *gw, int max)
 				&& skip_field(&p) == 0
 				&& skip_field(&p) == 0
 				&& hex_field(&p, &mask) == 0
-				&& dest == 0 && mask == 0 && gate != 0
+				&& dest == 0 && mask == 0 && usable_gateway(gate)
 				&& (flags & (RTF_UP_BIT | RTF_GATEWAY_BIT))
 					== (RTF_UP_BIT | RTF_GATEWAY_BIT)) {
 			/* The kernel prints the address as the 32-bit word it

@@ -266,6 +266,13 @@ static void test_route(void)
 			"eth0\t00000000\t0202000A\t0002\t0\t0\t0\t00000000\t0\t0\t0\n", hdr);
 	CHECK(ent_route_gateways(text, gw, ENT_GW_MAX) == 0, "route: not RTF_UP");
 
+	/* loopback, 0.x and multicast gateways raise no device interrupt */
+	snprintf(text, sizeof(text), "%s"
+			"lo\t00000000\t0100007F\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
+			"eth0\t00000000\t01000000\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
+			"eth1\t00000000\t010000E0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n", hdr);
+	CHECK(ent_route_gateways(text, gw, ENT_GW_MAX) == 0, "route: loopback, 0.x, multicast gateways ignored");
+
 	snprintf(text, sizeof(text), "%s"
 			"eth0\t00000000\t0202000A\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
 			"wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n"
