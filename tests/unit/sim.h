@@ -173,4 +173,17 @@ int sim_fds_open(const struct sim *s);
 struct sim_file *sim_file(struct sim *s, const char *name);
 struct sim_file *sim_file_add(struct sim *s, const char *name, const void *data, size_t len);
 
+/* One check of a test file: counts into its own passed/failed counters
+ * and names the failing line and condition. */
+#define CHECK_COUNT(passed, failed, cond, ...) do { \
+		if (cond) { \
+			(passed)++; \
+		} else { \
+			(failed)++; \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+			printf(__VA_ARGS__); \
+			printf("  [%s]\n", #cond); \
+		} \
+	} while (0)
+
 #endif /* DBE_SIM_H */

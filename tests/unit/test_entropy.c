@@ -23,16 +23,7 @@ void test_seed(int *passed, int *failed);	/* test_seed.c */
 void test_jitter(int *passed, int *failed);	/* test_jitter.c */
 void test_hwrng(int *passed, int *failed);	/* test_hwrng.c */
 
-#define CHECK(cond, ...) do { \
-		if (cond) { \
-			passed++; \
-		} else { \
-			failed++; \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-			printf(__VA_ARGS__); \
-			printf("  [%s]\n", #cond); \
-		} \
-	} while (0)
+#define CHECK(cond, ...) CHECK_COUNT(passed, failed, cond, __VA_ARGS__)
 
 static volatile int stop;
 

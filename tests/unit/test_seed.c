@@ -10,16 +10,7 @@
 
 static int *np, *nf;
 
-#define CHECK(cond, ...) do { \
-		if (cond) { \
-			(*np)++; \
-		} else { \
-			(*nf)++; \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-			printf(__VA_ARGS__); \
-			printf("  [%s]\n", #cond); \
-		} \
-	} while (0)
+#define CHECK(cond, ...) CHECK_COUNT((*np), (*nf), cond, __VA_ARGS__)
 
 static volatile int stop;
 
