@@ -41,7 +41,7 @@ SRC_URI += "file://0001-dbrandom-wait-for-the-kernel-RNG-through-the-entropy.pat
 # value, restated so that a different tarball fails here).
 SRC_URI[sha256sum] = "e098034a843699200c8c977a991fff73159735bf795d5f72ef672c41a6b1ae81"
 # Our release tarball (scripts/dist update-packaging writes this line).
-SRC_URI[dbe.sha256sum] = "71e9a2bac9e12247ffeeff10fd2e54b48afc5738f96d22f2f49216455ef27a87"
+SRC_URI[dbe.sha256sum] = "c8d8f0486b318f02d7fa521384798318297cf1553672abbb282352d1ace0e874"
 
 LICENSE:append = " AND MIT"
 LIC_FILES_CHKSUM += "file://${DBE_S}/LICENSE;md5=5869bbe0656fce5e99ee487114dde63d"
