@@ -31,6 +31,7 @@
 #define ENT_PACE_WINDOW_US	200000	/* interrupt yield is measured per window */
 #define ENT_PACE_MAX_GAP_US	2000
 #define ENT_PACE_GOOD_YIELD	0.9	/* device interrupts per reply deemed fine */
+#define ENT_PACE_POOR_YIELD	0.5	/* below this, block reads join in */
 #define ENT_BLOCK_MAX_BYTES	(16UL * 1024 * 1024)
 #define ENT_BLOCK_MAX_READS	32768UL
 #define ENT_BLOCK_ALIGN		4096

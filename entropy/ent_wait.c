@@ -39,6 +39,8 @@ struct ent_wait_state {
 	struct ent_hwrng hw;
 	int cpu_bits;
 	int icmp_open;
+	int blk_wanted;		/* in -X stim= */
+	int blk_tried;
 	int blk_open;
 	char *text;		/* scratch for /proc files, ENT_TEXT_MAX */
 	int bits;
@@ -128,6 +130,27 @@ static void start_icmp(struct ent_wait_state *w, int64_t now, int quiet)
 	}
 }
 
+/* Block reads come second: on a single-CPU board they compete with the
+ * ICMP ping-pong for the same CPU, and measured on the rig they made
+ * seeding slower, not faster, while ICMP ran well. So they start only
+ * where ICMP does not run, stops, or raises too few device interrupts. */
+static void start_block(struct ent_wait_state *w)
+{
+	if (!w->blk_wanted || w->blk_tried) {
+		return;
+	}
+	w->blk_tried = 1;
+	if (ent_block_open(&w->blk, w->ops, &w->prog, w->cfg->block_device) == 0) {
+		w->blk_open = 1;
+	}
+}
+
+static int icmp_falls_short(const struct ent_wait_state *w)
+{
+	return !w->icmp.active || (w->icmp.pace.last_yield >= 0.0
+			&& w->icmp.pace.last_yield < ENT_PACE_POOR_YIELD);
+}
+
 static void start_stimulators(struct ent_wait_state *w, unsigned int stim, int64_t now)
 {
 	struct ent_irq_count irq;
@@ -145,10 +168,9 @@ static void start_stimulators(struct ent_wait_state *w, unsigned int stim, int64
 		start_icmp(w, now, 0);
 		w->t_route = now + ENT_ROUTE_RETRY_US;
 	}
-	if (stim & ENTROPY_STIM_BLOCK) {
-		if (ent_block_open(&w->blk, w->ops, &w->prog, w->cfg->block_device) == 0) {
-			w->blk_open = 1;
-		}
+	w->blk_wanted = (stim & ENTROPY_STIM_BLOCK) != 0;
+	if (!w->icmp_open) {
+		start_block(w);
 	}
 	if ((w->icmp_open || w->blk_open) && !have_irq) {
 		ent_log(&w->prog, LOG_INFO, "entropy: %s unreadable: pacing without interrupt counts",
@@ -204,6 +226,9 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 			ADD("%sO_DIRECT reads of %s (at most %lu)", used ? ", " : "", w->blk.path,
 					w->blk.max_reads);
 		}
+	}
+	if (!detail && w->blk_wanted && !w->blk_tried) {
+		ADD("%sO_DIRECT reads if ICMP falls short", used ? ", " : "");
 	}
 	if (!detail && w->cfg->policy == ENTROPY_POLICY_JITTER && !w->jit_tried) {
 		ADD("%sCPU jitter (policy=jitter, %s)", used ? ", " : "",
@@ -458,6 +483,9 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		}
 		icmp_due = ent_icmp_service(&w.icmp, now);
 		check_bounds(&w, now, icmp_was, blk_was);
+		if (!w.blk_tried && w.blk_wanted && now < w.t_end_stim && icmp_falls_short(&w)) {
+			start_block(&w);
+		}
 		if (!w.icmp.active && !w.blk.active && !w.jit.active && !w.hw.active
 				&& (cfg->policy != ENTROPY_POLICY_JITTER || w.jit_tried)
 				&& ((!w.col.running && !w.route_retry) || now - w.t_gain >= ENT_STALL_US)) {

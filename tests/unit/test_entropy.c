@@ -574,10 +574,34 @@ static void test_wait_all_defaults(void)
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
 	CHECK(r == 0, "all/old: seeded");
 	common_after("all/old", &s, r);
-	CHECK(s.block_reads > 0 && s.replies > 0, "all/old: both ICMP and block ran (%lu, %lu)",
+	CHECK(s.block_reads == 0 && s.replies > 0, "all/old: ICMP alone while it yields (%lu, %lu)",
 			s.replies, s.block_reads);
+	CHECK(sim_log_count(&s, "O_DIRECT reads if ICMP falls short") == 1,
+			"all/old: plan names block reads as the second choice");
 	CHECK(!s.collector_killed, "all/old: child returned by itself at readiness");
 	CHECK(sim_log_count(&s, "collector child") >= 1, "all/old: plan names the collector");
+
+	/* Replies raise no interrupt: block reads join the ICMP */
+	sim_init(&s, 4096);
+	cfg_init(&cfg, &s);
+	s.has_block = 1;
+	s.no_reply_irq = 1;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0 && s.block_reads > 0 && s.replies > 0,
+			"poor yield: block reads joined ICMP (%lu, %lu)", s.replies, s.block_reads);
+	common_after("poor yield", &s, r);
+
+	/* No route at all: block reads start at once */
+	sim_init(&s, 4096);
+	cfg_init(&cfg, &s);
+	s.has_block = 1;
+	s.no_route_file = 1;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0 && s.block_reads > 0 && s.replies == 0,
+			"no route: block reads seeded (%lu)", s.block_reads);
+	CHECK(sim_log_count(&s, "O_DIRECT reads of /dev/simblk (at most") == 1,
+			"no route: plan starts with block reads");
+	common_after("no route, block", &s, r);
 }
 
 static void test_wait_nothing_helps(void)
@@ -777,14 +801,21 @@ static void test_wait_fallbacks(void)
 	cfg.stimulators = ENTROPY_STIM_BLOCK | ENTROPY_STIM_ICMP;
 	cfg.stimulators_set = 1;
 	strcpy(cfg.block_device, "/dev/nonesuch");
+	/* block reads are tried only without ICMP; the kernel's collector
+	 * seeds in the end */
+	s.no_route_file = 1;
+	s.has_jitter = 1;
+	cfg.stimulators |= ENTROPY_STIM_COLLECTOR;
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
 	CHECK(r == 0 && sim_log_count(&s, "cannot open /dev/nonesuch") == 1,
-			"missing blockdev: warned, ICMP seeded");
+			"missing blockdev: warned, collector seeded");
 	common_after("missing blockdev", &s, r);
 	sim_init(&s, 256);
 	cfg_init(&cfg, &s);
 	s.has_block = 1;
 	s.block_fails = 1;
+	s.no_route_file = 1;
+	s.has_jitter = 1;
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
 	CHECK(r == 0 && sim_log_count(&s, "block reads off") == 1, "read errors: warned once");
 	common_after("block errors", &s, r);
