@@ -36,6 +36,18 @@ static void cfg_init(struct entropy_config *cfg, struct sim *s)
 	s->stop_flag = &stop;
 }
 
+/* A fresh simulated kernel of the given generation and a default
+ * configuration; stim != 0 selects the stimulators as -X stim= does */
+static void setup(struct sim *s, struct entropy_config *cfg, int poolsize, unsigned int stim)
+{
+	sim_init(s, poolsize);
+	cfg_init(cfg, s);
+	if (stim != 0) {
+		cfg->stimulators = stim;
+		cfg->stimulators_set = 1;
+	}
+}
+
 /* ------------------------------------------------------------------ */
 static void test_probe(void)
 {
@@ -100,8 +112,7 @@ static void test_progress(void)
 	ent_progress_format(buf, sizeof(buf), 0, 256, 0.06);
 	CHECK(strstr(buf, "ETA 4267 s") != NULL, "format slow ETA: %s", buf);
 
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	ent_progress_init(&p, &cfg, sim_ops(&s), 256, 0);
 	CHECK(ent_progress_tick(&p, 0, 0, "x") == 0, "tick: none at start");
 	CHECK(ent_progress_tick(&p, 500000, 10, "x") == 0, "tick: none after 0.5 s");
@@ -115,8 +126,7 @@ static void test_progress(void)
 	ent_progress_close(&p);
 
 	/* kmsg copy */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	cfg.log_kmsg = 1;
 	ent_progress_init(&p, &cfg, sim_ops(&s), 256, 0);
 	ent_log(&p, LOG_WARNING, "entropy: hello %d", 7);
@@ -124,8 +134,7 @@ static void test_progress(void)
 			"kmsg line: %s", s.kmsg_last);
 	ent_progress_close(&p);
 	CHECK(sim_fds_open(&s) == 0, "kmsg closed");
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	cfg.log_kmsg = 1;
 	s.kmsg_fails = 1;
 	ent_progress_init(&p, &cfg, sim_ops(&s), 256, 0);
@@ -464,8 +473,7 @@ static void test_wait_seeded(void)
 	struct entropy_config cfg;
 	int r;
 
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	s.ready = 1;
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
 	CHECK(r == 0, "seeded: returns 0");
@@ -473,8 +481,7 @@ static void test_wait_seeded(void)
 	CHECK(s.sockets == 0 && s.sent == 0 && !s.collector_spawned && s.nlog == 0 && s.polls == 0,
 			"seeded: no socket, packet, child, poll or log line");
 
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	s.enosys = 1;
 	CHECK(ent_wait(&cfg, sim_ops(&s), NULL) == -1 && s.nlog == 0, "ENOSYS: -1 at once");
 
@@ -492,10 +499,7 @@ static void test_wait_icmp_new(void)
 	struct ent_wait_extra ex;
 	int r;
 
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
-	cfg.stimulators = ENTROPY_STIM_ICMP;
-	cfg.stimulators_set = 1;
+	setup(&s, &cfg, 256, ENTROPY_STIM_ICMP);
 	memset(&ex, 0, sizeof(ex));
 	r = ent_wait(&cfg, sim_ops(&s), &ex);
 	CHECK(r == 0, "icmp/new: seeded");
@@ -526,10 +530,7 @@ static void test_wait_icmp_old(void)
 	struct entropy_config cfg;
 	int r;
 
-	sim_init(&s, 4096);
-	cfg_init(&cfg, &s);
-	cfg.stimulators = ENTROPY_STIM_ICMP;
-	cfg.stimulators_set = 1;
+	setup(&s, &cfg, 4096, ENTROPY_STIM_ICMP);
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
 	CHECK(r == 0, "icmp/old: seeded");
 	common_after("icmp/old", &s, r);
@@ -544,8 +545,7 @@ static void test_wait_collector(void)
 	struct entropy_config cfg;
 	int r;
 
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	s.has_jitter = 1;
 	cfg.stimulators = ENTROPY_STIM_COLLECTOR;
 	cfg.stimulators_set = 1;
@@ -568,8 +568,7 @@ static void test_wait_all_defaults(void)
 	int r;
 
 	/* Default config on a 4.19-like kernel without jitter */
-	sim_init(&s, 4096);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 4096, 0);
 	s.has_block = 1;
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
 	CHECK(r == 0, "all/old: seeded");
@@ -582,8 +581,7 @@ static void test_wait_all_defaults(void)
 	CHECK(sim_log_count(&s, "collector child") >= 1, "all/old: plan names the collector");
 
 	/* Replies raise no interrupt: block reads join the ICMP */
-	sim_init(&s, 4096);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 4096, 0);
 	s.has_block = 1;
 	s.no_reply_irq = 1;
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
@@ -592,8 +590,7 @@ static void test_wait_all_defaults(void)
 	common_after("poor yield", &s, r);
 
 	/* No route at all: block reads start at once */
-	sim_init(&s, 4096);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 4096, 0);
 	s.has_block = 1;
 	s.no_route_file = 1;
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
@@ -611,8 +608,7 @@ static void test_wait_nothing_helps(void)
 	int r;
 
 	/* No route, no block device, no jitter: stop flag after 5 minutes */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	s.route_text = "Iface\tDestination\tGateway\n";
 	s.root_has_block = 0;
 	s.stop_at = s.now + 300LL * 1000000;
@@ -633,8 +629,7 @@ static void test_wait_nothing_helps(void)
 	CHECK(sim_log_count(&s, "wait stopped") == 1, "nothing: stop logged");
 
 	/* Same without the collector (stim=none): polls every 100 ms at most */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	cfg.stimulators_set = 1;
 	s.stop_at = s.now + 60LL * 1000000;
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
@@ -645,8 +640,7 @@ static void test_wait_nothing_helps(void)
 	CHECK(sim_log_count(&s, "virtio-rng") == 1, "stim=none: hint once");
 
 	/* stim=none but the kernel gets seeded by itself: noticed in 100 ms */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	cfg.stimulators_set = 1;
 	s.bg_irq_per_s = 4000;
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
@@ -663,8 +657,7 @@ static void test_wait_stop(void)
 	int r;
 	unsigned long sent;
 
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	s.no_reply_irq = 1;	/* replies credit nothing */
 	s.has_block = 1;
 	s.block_latency_us = 20000;
@@ -678,8 +671,7 @@ static void test_wait_stop(void)
 	CHECK(sent > 0 && s.collector_killed, "stop: had been stimulating, child killed");
 
 	/* Flag already up: nothing at all happens */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	stop = 1;
 	CHECK(ent_wait(&cfg, sim_ops(&s), NULL) == -1 && s.sockets == 0 && s.nlog == 0,
 			"stop: raised before the wait, nothing done");
@@ -692,10 +684,7 @@ static void test_wait_bounds(void)
 	int r;
 
 	/* Packet bound: a NIC that coalesces everything credits nothing */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
-	cfg.stimulators = ENTROPY_STIM_ICMP;
-	cfg.stimulators_set = 1;
+	setup(&s, &cfg, 256, ENTROPY_STIM_ICMP);
 	cfg.max_packets = 1000;
 	s.no_reply_irq = 1;
 	s.stop_at = s.now + 30LL * 1000000;
@@ -706,10 +695,7 @@ static void test_wait_bounds(void)
 	CHECK(s.polls < 2 * 1000 + 30 * 12, "bound: no spin afterwards (%lu polls)", s.polls);
 
 	/* Time bound */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
-	cfg.stimulators = ENTROPY_STIM_ICMP | ENTROPY_STIM_BLOCK;
-	cfg.stimulators_set = 1;
+	setup(&s, &cfg, 256, ENTROPY_STIM_ICMP | ENTROPY_STIM_BLOCK);
 	cfg.max_seconds = 2;
 	s.has_block = 1;
 	s.no_reply_irq = 1;
@@ -730,10 +716,7 @@ static void test_wait_gateway_drops(void)
 	struct entropy_config cfg;
 	int r;
 
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
-	cfg.stimulators = ENTROPY_STIM_ICMP;
-	cfg.stimulators_set = 1;
+	setup(&s, &cfg, 256, ENTROPY_STIM_ICMP);
 	s.gw_answers = 0;
 	s.stop_at = s.now + 20LL * 1000000;
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
@@ -752,18 +735,14 @@ static void test_wait_fallbacks(void)
 	int r;
 
 	/* Not root: raw EPERM, datagram socket works */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
-	cfg.stimulators = ENTROPY_STIM_ICMP;
-	cfg.stimulators_set = 1;
+	setup(&s, &cfg, 256, ENTROPY_STIM_ICMP);
 	s.raw_eperm = 1;
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
 	CHECK(r == 0 && s.icmp_raw == 0, "dgram fallback: seeded over the datagram socket");
 	common_after("dgram", &s, r);
 
 	/* Neither socket: warning, block reads carry on */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	s.raw_eperm = s.dgram_eperm = 1;
 	s.has_block = 1;
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
@@ -773,8 +752,7 @@ static void test_wait_fallbacks(void)
 	common_after("no sockets", &s, r);
 
 	/* No /proc at all: route, interrupts, entropy_avail, poolsize missing */
-	sim_init(&s, 0);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 0, 0);
 	s.no_route_file = s.no_interrupts = s.no_entropy_avail = 1;
 	s.has_block = 1;
 	cfg.block_device[0] = '\0';
@@ -785,10 +763,7 @@ static void test_wait_fallbacks(void)
 	common_after("no /proc", &s, r);
 
 	/* -X gateway= overrides the route table */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
-	cfg.stimulators = ENTROPY_STIM_ICMP;
-	cfg.stimulators_set = 1;
+	setup(&s, &cfg, 256, ENTROPY_STIM_ICMP);
 	s.no_route_file = 1;
 	strcpy(cfg.gateway, "10.0.2.2");
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
@@ -796,10 +771,7 @@ static void test_wait_fallbacks(void)
 	common_after("gateway option", &s, r);
 
 	/* -X blockdev= that does not exist, block read errors */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
-	cfg.stimulators = ENTROPY_STIM_BLOCK | ENTROPY_STIM_ICMP;
-	cfg.stimulators_set = 1;
+	setup(&s, &cfg, 256, ENTROPY_STIM_BLOCK | ENTROPY_STIM_ICMP);
 	strcpy(cfg.block_device, "/dev/nonesuch");
 	/* block reads are tried only without ICMP; the kernel's collector
 	 * seeds in the end */
@@ -810,8 +782,7 @@ static void test_wait_fallbacks(void)
 	CHECK(r == 0 && sim_log_count(&s, "cannot open /dev/nonesuch") == 1,
 			"missing blockdev: warned, collector seeded");
 	common_after("missing blockdev", &s, r);
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	s.has_block = 1;
 	s.block_fails = 1;
 	s.no_route_file = 1;
@@ -821,14 +792,12 @@ static void test_wait_fallbacks(void)
 	common_after("block errors", &s, r);
 
 	/* fork fails, child errors out */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	s.spawn_fails = 1;
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
 	CHECK(r == 0 && sim_log_count(&s, "cannot start the collector") == 1, "fork failure: warned");
 	common_after("fork failure", &s, r);
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	s.collector_error = 1;
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
 	CHECK(r == 0 && s.replies > 16000, "child error: the wait carries on and seeds");
@@ -842,10 +811,7 @@ static void test_wait_route_appears(void)
 	int r;
 
 	/* The network comes up 3 s after the server started */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
-	cfg.stimulators = ENTROPY_STIM_ICMP;
-	cfg.stimulators_set = 1;
+	setup(&s, &cfg, 256, ENTROPY_STIM_ICMP);
 	s.route_at = s.now + 3000000;
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
 	CHECK(r == 0, "late route: seeded");
@@ -859,10 +825,7 @@ static void test_wait_route_appears(void)
 	common_after("late route", &s, r);
 
 	/* Never a route: looked for once a second, no spin, bounded by max-seconds */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
-	cfg.stimulators = ENTROPY_STIM_ICMP;
-	cfg.stimulators_set = 1;
+	setup(&s, &cfg, 256, ENTROPY_STIM_ICMP);
 	cfg.max_seconds = 5;
 	s.route_at = s.now + 3600LL * 1000000;
 	s.stop_at = s.now + 20LL * 1000000;
@@ -880,10 +843,7 @@ static void test_wait_two_gateways(void)
 	int r;
 
 	/* Two default routes; the second gateway never answers */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
-	cfg.stimulators = ENTROPY_STIM_ICMP;
-	cfg.stimulators_set = 1;
+	setup(&s, &cfg, 256, ENTROPY_STIM_ICMP);
 	s.route_text =
 		"Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
 		"eth0\t00000000\t0202000A\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
@@ -931,10 +891,7 @@ static void test_wait_coalescing(void)
 
 	/* A NIC whose moderation swallows 7 of 8 replies closer than 100 us:
 	 * a gap of about 40 us brings back one interrupt per reply */
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
-	cfg.stimulators = ENTROPY_STIM_ICMP;
-	cfg.stimulators_set = 1;
+	setup(&s, &cfg, 256, ENTROPY_STIM_ICMP);
 	s.coalesce_us = 100;
 	memset(&ex, 0, sizeof(ex));
 	r = ent_wait(&cfg, sim_ops(&s), &ex);
@@ -958,8 +915,7 @@ static void test_wait_kmsg(void)
 	struct entropy_config cfg;
 	int r;
 
-	sim_init(&s, 256);
-	cfg_init(&cfg, &s);
+	setup(&s, &cfg, 256, 0);
 	cfg.log_kmsg = 1;
 	s.has_jitter = 1;
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
