@@ -73,6 +73,8 @@ BUILD = os.environ.get("DBE_BUILD", os.path.join(rig.REPO_DIR, "build"))
 FORK_DIR = os.environ.get("FORK_DIR", os.path.join(BUILD, "aarch64-static", "fork", "src"))
 
 SERVER_ARGS = "-X stim=collector,icmp -X kmsg"
+# How long the limits phase's guest-local holders keep their slots.
+HOLD_S = 30
 GUEST_PIDFILE = "/var/run/dropbear.pid"
 SEED_DIRS = ("/var/lib/dropbear-entropy", "/var/lib/rig/seed")
 MODULE_PATHS = ("/dev/kmsg", "/dev/vda", "/dev/hwrng") + SEED_DIRS
@@ -198,6 +200,77 @@ done
 say "child scan done: $scans scans, $procs process looks, $hits forbidden"
 '''
 
+# The global limit needs more source addresses than slirp gives the host
+# clients (all 10.0.2.2): guest-local ones. Started from a session after the
+# sequential logins; every connection is guest loopback.
+LOAD_LIMITS = r'''#!/bin/sh
+# load.py: fill the server's unauthenticated slots from 7 loopback
+# addresses (127.0.1.1-7, /32 on lo, so each connection's source is its
+# own address): 6 connections from the first (the 6th over MAX_UNAUTH_PER_IP),
+# 5 from each of the next five (30 in all = MAX_UNAUTH_CLIENTS), 5 from the
+# seventh (over the global limit). Each holder sends nothing and ends
+# after HOLD seconds, so every loop here is bounded.
+. /etc/load.conf
+say() { echo "load: limits: $*" > /dev/console; }
+hold=$LOAD_HOLD_S
+d=/tmp/limits
+rm -rf "$d"
+mkdir -p "$d"
+for a in 1 2 3 4 5 6 7; do
+	ip addr add "127.0.1.$a/32" dev lo 2>/dev/null
+done
+conn() {
+	( sleep "$hold" | nc "127.0.1.$1" 22 > "$d/$1.$2" 2>&1 ) < /dev/null &
+	usleep 150000
+}
+for k in 1 2 3 4 5 6; do conn 1 "$k"; done
+for a in 2 3 4 5 6 7; do
+	for k in 1 2 3 4 5; do conn "$a" "$k"; done
+done
+sleep 2
+srv=$(cat /var/run/dropbear.pid)
+total=0
+per=""
+for a in 1 2 3 4 5 6 7; do
+	n=0
+	m=0
+	for f in "$d/$a".*; do
+		m=$((m + 1))
+		grep -q '^SSH-2.0-' "$f" && n=$((n + 1))
+	done
+	total=$((total + n))
+	per="$per $a:$n/$m"
+done
+# The pre-auth children that hold the slots: none may hold a listener or
+# a module file.
+lis=$(awk '$4 == "0A" && $2 ~ /:0016$/ { printf "socket:[%s] ", $10 }' /proc/net/tcp /proc/net/tcp6)
+kids=0
+hits=0
+for p in /proc/[0-9]*; do
+	pid=${p#/proc/}
+	[ "$pid" = "$srv" ] && continue
+	c=""
+	{ read -r c < "$p/comm"; } 2>/dev/null
+	[ "$c" = dropbear ] || continue
+	kids=$((kids + 1))
+	for f in "$p"/fd/*; do
+		l=$(readlink "$f" 2>/dev/null) || continue
+		hit=0
+		case " $lis " in *" $l "*) hit=1 ;; esac
+		case "$l" in
+		/dev/kmsg | /dev/vda | /dev/hwrng | /var/lib/dropbear-entropy* | /var/lib/rig/seed*) hit=1 ;;
+		esac
+		if [ "$hit" = 1 ]; then
+			hits=$((hits + 1))
+			say "child $pid holds $l as fd ${f##*/}"
+		fi
+	done
+done
+say "banners $total of 36; per address$per; pre-auth children $kids, forbidden $hits"
+wait
+say "holders ended"
+'''
+
 S48 = '''#!/bin/sh
 # load.py: start the guest instrument before the server (S50dropbear).
 [ "$1" = start ] || exit 0
@@ -264,9 +337,10 @@ def stage(work, bindir, clients, wait_s, scan_s):
     extra = os.path.join(work, "load-root")
     files = {
         "sbin/load-gate": (LOAD_GATE, 0o755),
+        "sbin/load-limits": (LOAD_LIMITS, 0o755),
         "etc/init.d/S48loadgate": (S48, 0o755),
         "etc/load.conf": ("LOAD_CLIENTS=%d\nLOAD_GW=%s\nLOAD_WAIT_S=%d\nLOAD_SCAN_S=%d\n"
-                          % (clients, rig.SLIRP_GW, wait_s, scan_s), 0o644),
+                          "LOAD_HOLD_S=%d\n" % (clients, rig.SLIRP_GW, wait_s, scan_s, HOLD_S), 0o644),
     }
     for rel, (text, mode) in files.items():
         rig.write(os.path.join(extra, rel), text, mode)
@@ -333,6 +407,45 @@ def forbidden(fds, bad_inodes):
         elif any(target == p or target.startswith(p + "/") for p in MODULE_PATHS):
             hits.append("%s=%s" % (n, target))
     return hits
+
+
+def limits_phase(T, guest, key, per_ip, total, fig):
+    """MAX_UNAUTH_CLIENTS and MAX_UNAUTH_PER_IP with several source
+    addresses: the guest fills the slots from loopback, the host client
+    (10.0.2.2, no unauthenticated connection of its own) must then be
+    refused too, and get in once the holders are gone."""
+    if (per_ip, total) != (5, 30):
+        # The guest script's 6/5x5/5 layout is written for upstream's values.
+        T.check(False, "limits phase matches the build's limits",
+                "MAX_UNAUTH_PER_IP=%d MAX_UNAUTH_CLIENTS=%d, script expects 5 and 30" % (per_ip, total))
+        return
+    t = time.monotonic()
+    r = run_ssh(guest.port, key, "setsid load-limits < /dev/null > /dev/null 2>&1 &", 60)
+    rep = guest.wait_line(r"^load: limits: banners", time.monotonic() + 60) if r["rc"] == 0 else None
+    fig["limits_report"] = rep[2] if rep else None
+    m = re.search(r"banners (\d+) of 36; per address (.*); pre-auth children (\d+), forbidden (\d+)",
+                  rep[2]) if rep else None
+    per = dict(x.split(":") for x in m.group(2).split()) if m else {}
+    want = {"1": "5/6", "2": "5/5", "3": "5/5", "4": "5/5", "5": "5/5", "6": "5/5", "7": "0/5"}
+    T.check(m is not None and int(m.group(1)) == total and per == want,
+            "guest-local clients: %d per address, %d in all get a banner, the rest are closed"
+            % (per_ip, total), rep[2] if rep else "no report (%s)" % r["err"][-100:])
+    T.check(m is not None and int(m.group(3)) == total and int(m.group(4)) == 0,
+            "the %d pre-auth children holding the slots hold none of the module's files or listeners"
+            % total, rep[2] if rep else "no report")
+    # 10.0.2.2 has no unauthenticated connection now; only the global
+    # limit can refuse it.
+    r = run_ssh(guest.port, key, "true", 30)
+    held = guest.wait_line(r"^load: limits: holders ended", time.monotonic() + 0.01)
+    T.check(clean_refusal(r) and held is None,
+            "the host client is refused while %d slots are held (global limit)" % total,
+            "rc=%s %s" % (r["rc"], r["err"][-100:]))
+    end = guest.wait_line(r"^load: limits: holders ended", time.monotonic() + HOLD_S + 30)
+    time.sleep(1)
+    r = run_ssh(guest.port, key, "true", 30)
+    T.check(end is not None and r["rc"] == 0, "the host client gets in once the slots are free",
+            "rc=%s %s" % (r["rc"], r["err"][-100:]))
+    fig["limits_s"] = round(time.monotonic() - t, 1)
 
 
 class Guest:
@@ -547,6 +660,9 @@ def main():
         fig["sequential_s"] = round(time.monotonic() - t_seq, 1)
         T.check(seq_ok == args.sequential, "%d sequential logins succeed" % args.sequential,
                 "%d ok in %.1f s %s" % (seq_ok, fig["sequential_s"], "; ".join(seq_fail[:3])))
+
+        # The global limit, from guest-local addresses (see LOAD_LIMITS).
+        limits_phase(T, guest, key, per_ip, total, fig)
 
         p2 = parse_probe(run_ssh(guest.port, key, PROBE, 60)["out"])
         lines = guest.lines()
