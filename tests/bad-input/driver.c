@@ -4,7 +4,7 @@
  *
  *   driver wait [--ready-after-ms N] [--alarm S] [--file PATH=TEXTFILE]...
  *               [--fail PATH=ERRNO]... [--identity TEXT] [-X opt]...
- *               [--real-rnd]
+ *               [--real-rnd] [--real-hwrng]
  *   driver save-seed [-X opt]...     (a seed as the server writes it once
  *                                     getrandom() is ready)
  *   driver icmp raw|dgram FROM HEX   (one datagram; prints accepted/invalid)
@@ -16,7 +16,9 @@
  * given errno, and the kernel RNG is never written: RNDADDENTROPY and
  * /dev/urandom writes are recorded and reported, not made. --real-rnd
  * makes them real; tests/faults/run uses it only as an unprivileged user,
- * where RNDADDENTROPY fails with EPERM. SIGTERM raises the stop flag, as
+ * where RNDADDENTROPY fails with EPERM. --real-hwrng opens /dev/hwrng as
+ * the server does; tests/faults/run uses it only in a mount namespace of
+ * its own, where that name is bound to a stand-in that fails. SIGTERM raises the stop flag, as
  * in the server. It must run in
  * a network namespace of its own (the runner uses unshare -n), so that the
  * ICMP stimulator has nothing to reach. Results go to stdout as key=value
@@ -331,7 +333,7 @@ int main(int argc, char **argv)
 	char err[256];
 	long ready_ms = -1, alarm_s = 5;
 	int64_t t0, t1;
-	int i, r, save = 0, real_rnd = 0;
+	int i, r, save = 0, real_rnd = 0, real_hwrng = 0;
 
 	if (argc >= 2 && strcmp(argv[1], "icmp") == 0) {
 		return run_icmp(argc, argv);
@@ -361,6 +363,8 @@ int main(int argc, char **argv)
 			}
 		} else if (strcmp(argv[i], "--real-rnd") == 0) {
 			real_rnd = 1;
+		} else if (strcmp(argv[i], "--real-hwrng") == 0) {
+			real_hwrng = 1;
 		} else if (strcmp(argv[i], "--identity") == 0 && i + 1 < argc) {
 			d.identity = argv[++i];
 		} else if (strcmp(argv[i], "-X") == 0 && i + 1 < argc) {
@@ -389,7 +393,9 @@ int main(int argc, char **argv)
 		ops.rnd_mix = drv_mix;
 	}
 	ops.identity = drv_identity;
-	ops.open_hwrng = drv_no_hwrng;
+	if (!real_hwrng) {
+		ops.open_hwrng = drv_no_hwrng;
+	}
 	cfg.log = log_stderr;
 	cfg.stop_flag = &stop_flag;
 
@@ -421,6 +427,7 @@ int main(int argc, char **argv)
 	printf("credited_bits=%d credit_calls=%d mixed_bytes=%zu\n",
 			d.credited_bits, d.credit_calls, d.mixed_bytes);
 	printf("icmp_sent=%lu\n", extra.icmp_sent);
+	printf("hwrng_bits=%lu\n", extra.hwrng_bits);
 	printf("stopped=%d\n", stop_flag ? 1 : 0);
 	return 0;
 }
