@@ -20,6 +20,7 @@ The host talks only to 127.0.0.1:<port>.
 """
 
 import argparse
+import fcntl
 import json
 import os
 import re
@@ -83,9 +84,36 @@ def is_aarch64_elf(path):
 
 
 def rig_kernel():
-    out = subprocess.run([os.path.join(VM_DIR, "build-kernel")], check=True,
-                         stdout=subprocess.PIPE, text=True).stdout.strip()
+    """Path of the rig kernel, built first if its inputs changed. One build
+    at a time: a caller that finds another one building waits for it (under
+    the lock build-kernel then finds the Image cached)."""
+    d = os.path.join(CACHE, "kernel")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        out = subprocess.run([os.path.join(VM_DIR, "build-kernel")], check=True,
+                             stdout=subprocess.PIPE, text=True).stdout.strip()
     return out.splitlines()[-1]
+
+
+# Where the "floor" scenarios get a seeded kernel from, before any of our
+# code runs (see README.md): the seed qemu's virt board writes into the
+# device tree (credited because the rig kernel has
+# CONFIG_RANDOM_TRUST_BOOTLOADER=y; arm64 reads it before the command line),
+# or the RNDR instruction of `-cpu max` with random.trust_cpu=on.
+SEED_SOURCES = ("dtb", "cpu")
+
+
+def kernel_append(kernel, seed_source=None, extra=""):
+    """The kernel command line of a boot."""
+    append = KERNEL_APPEND[kernel]
+    if seed_source == "dtb":
+        append = append.replace("random.trust_bootloader=off", "random.trust_bootloader=on")
+    elif seed_source == "cpu":
+        append = append.replace("random.trust_cpu=off", "random.trust_cpu=on")
+    if extra:
+        append += " " + extra
+    return append
 
 
 def deb_cache_dir():
@@ -276,9 +304,16 @@ def free_port():
     return port
 
 
-def qemu_cmd(kernel, initrd, append, port, disk, nic):
+def qemu_cmd(kernel, initrd, append, port, disk, nic, mac=None,
+             seed_source=None, virtio_rng=False):
+    """mac: the NIC's MAC (qemu's default 52:54:00:12:34:56 if None), the
+    device identity our module binds its seed file to. seed_source: None
+    (no seed: the rig), "dtb" or "cpu" (the floor). virtio_rng: attach a
+    virtio-rng-device (fed from the host's /dev/urandom by qemu)."""
+    machine = "virt,dtb-randomness=%s" % ("on" if seed_source == "dtb" else "off")
+    cpu = "max,pauth-impdef=on" if seed_source == "cpu" else "cortex-a53"
     cmd = ["qemu-system-aarch64",
-           "-M", "virt,dtb-randomness=off", "-cpu", "cortex-a53",
+           "-M", machine, "-cpu", cpu,
            "-smp", "1", "-m", "256",
            "-nodefaults", "-display", "none", "-monitor", "none",
            "-serial", "stdio", "-no-reboot",
@@ -286,10 +321,12 @@ def qemu_cmd(kernel, initrd, append, port, disk, nic):
     if nic:
         cmd += ["-netdev",
                 "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:%d-:22" % port,
-                "-device", "virtio-net-device,netdev=n0"]
+                "-device", "virtio-net-device,netdev=n0" + (",mac=" + mac if mac else "")]
     if disk:
         cmd += ["-drive", "file=%s,if=none,format=raw,id=d0" % disk,
                 "-device", "virtio-blk-device,drive=d0"]
+    if virtio_rng:
+        cmd += ["-device", "virtio-rng-device"]
     return cmd
 
 
@@ -304,6 +341,10 @@ class Console:
         # word that the kernel is seeded; the only mark without a NIC.
         "seeded_s": re.compile(r"entropy: kernel CRNG seeded after"),
     }
+    # The module's verdict on the seed file (entropy/ent_seed.c).
+    SEED_CREDITED = re.compile(r"entropy: seed file credited (\d+) bits")
+    SEED_MIXED = re.compile(r"entropy: seed file mixed in without credit: (.*)$")
+    HWRNG_DONE = re.compile(r"entropy: kernel CRNG seeded after .*/dev/hwrng \((\d+) bits credited\)")
     MODULE_DONE = re.compile(r"entropy: kernel CRNG seeded after ([0-9.]+) s.*; "
                              r"(\d+) ICMP packets, (\d+) replies, (\d+) block reads")
 
@@ -332,6 +373,15 @@ class Console:
                 for k, rx in self.PATTERNS.items():
                     if k not in self.marks and rx.search(line):
                         self.marks[k] = round(t, 3)
+                m = self.SEED_CREDITED.search(line)
+                if m and "seed_credited_bits" not in self.marks:
+                    self.marks["seed_credited_bits"] = int(m.group(1))
+                m = self.SEED_MIXED.search(line)
+                if m and "seed_mixed" not in self.marks:
+                    self.marks["seed_mixed"] = m.group(1).strip()
+                m = self.HWRNG_DONE.search(line)
+                if m and "module_hwrng_bits" not in self.marks:
+                    self.marks["module_hwrng_bits"] = int(m.group(1))
                 m = self.MODULE_DONE.search(line)
                 if m and "module_wait_s" not in self.marks:
                     self.marks["module_wait_s"] = float(m.group(1))
@@ -397,6 +447,8 @@ def boot(args):
     os.makedirs(args.out, exist_ok=True)
     if args.kernel == "debian":
         kernel, modules = debian_kernel()
+    elif getattr(args, "kernel_image", None):
+        kernel, modules = args.kernel_image, []
     else:
         kernel, modules = rig_kernel(), []
     bindir = args.bin
@@ -415,12 +467,20 @@ def boot(args):
 
 def boot_once(args, kernel, initrd, key, boot_no):
     port = free_port()
-    append = KERNEL_APPEND[args.kernel]
-    cmd = qemu_cmd(kernel, initrd, append, port, args.disk, args.net != "nonic")
+    seed_source = getattr(args, "seed_source", None)
+    append = kernel_append(args.kernel, seed_source, getattr(args, "append", "") or "")
+    macs = getattr(args, "macs", None) or []
+    # Boot N uses the Nth --mac, the last one for later boots.
+    mac = macs[min(boot_no, len(macs)) - 1] if macs else None
+    cmd = qemu_cmd(kernel, initrd, append, port, args.disk, args.net != "nonic",
+                   mac=mac, seed_source=seed_source,
+                   virtio_rng=getattr(args, "virtio_rng", False))
     tag = "%s-%s-boot%d" % (args.scenario, args.kernel, boot_no)
     logpath = os.path.join(args.out, tag + ".console.log")
     res = {"scenario": args.scenario, "kernel": args.kernel, "boot": boot_no,
            "port": port, "console": logpath}
+    if mac:
+        res["mac"] = mac
     with open(logpath, "w") as logf:
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
@@ -473,7 +533,8 @@ def boot_once(args, kernel, initrd, key, boot_no):
         for k in ("crng_s", "start_s", "listen_s", "seeded_s"):
             res[k] = con.marks.get(k)
         for k in ("module_wait_s", "module_icmp_sent", "module_icmp_replies",
-                  "module_block_reads"):
+                  "module_block_reads", "module_hwrng_bits", "seed_credited_bits",
+                  "seed_mixed"):
             if k in con.marks:
                 res[k] = con.marks[k]
         res.setdefault("login_s", None)
@@ -494,6 +555,13 @@ def main():
     ap.add_argument("--net", choices=["static", "noroute", "onlink", "none", "nonic"], default="static")
     ap.add_argument("--disk", help="raw ext4 image attached as virtio-blk")
     ap.add_argument("--boots", type=int, default=1, help="boot the same image N times")
+    ap.add_argument("--mac", dest="macs", action="append", default=[],
+                    help="the NIC's MAC; repeat for boot 2, 3... (a clone on another device)")
+    ap.add_argument("--seed-source", choices=SEED_SOURCES,
+                    help="seed the kernel before userspace (the floor): dtb rng-seed or -cpu max RNDR")
+    ap.add_argument("--virtio-rng", action="store_true", help="attach a virtio-rng-device")
+    ap.add_argument("--append", default="", help="extra kernel command line")
+    ap.add_argument("--kernel-image", help="use this rig kernel Image instead of build-kernel's")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds per boot")
     ap.add_argument("--out", default=os.path.join(BUILD, "vm"), help="logs go here")
     ap.add_argument("--stream", action="store_true", help="echo the console")
