@@ -237,7 +237,9 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 	if (w->cpu_bits > 0) {
 		ADD("%sCPU RNG (%d bits)", used ? ", " : "", w->cpu_bits);
 	}
-	if (w->hw.active || w->hw.ht.credited > 0) {
+	if (!detail && w->hw.active) {
+		ADD("%s/dev/hwrng (health-tested)", used ? ", " : "");
+	} else if (w->hw.active || w->hw.ht.credited > 0) {
 		ADD("%s/dev/hwrng (%lu bits credited)", used ? ", " : "", w->hw.ht.credited);
 	}
 	if (w->jit.active || w->jit.credited > 0) {
