@@ -2,7 +2,8 @@
  * dropbear-entropy: the "-X key[=value]" options.
  *
  * Every malformed value gets one line that names the option and the
- * accepted form; the caller prints it and exits non-zero.
+ * accepted form; the caller prints it and exits non-zero. Only an unknown
+ * key is echoed, escaped (echo_safe), so the message stays that one line.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,11 +14,11 @@
 
 #define FORM_STIM	"stim=collector,icmp,block (any of them, comma separated) or stim=none"
 #define FORM_GATEWAY	"gateway=A.B.C.D (a unicast IPv4 address, not loopback)"
-#define FORM_BLOCKDEV	"blockdev=/dev/NAME (an absolute path, at most 127 bytes)"
+#define FORM_BLOCKDEV	"blockdev=/dev/NAME (an absolute path, at most 127 bytes, no control characters)"
 #define FORM_PACKETS	"max-packets=N (N from 1 to 10000000)"
 #define FORM_SECONDS	"max-seconds=N (N from 1 to 86400)"
 #define FORM_POLICY	"policy=strict|default|jitter"
-#define FORM_SEEDDIR	"seed-dir=/PATH (an absolute path, at most 127 bytes)"
+#define FORM_SEEDDIR	"seed-dir=/PATH (an absolute path, at most 127 bytes, no control characters)"
 #define FORM_KEYS	"off, stim=, gateway=, blockdev=, kmsg, max-packets=, max-seconds=, " \
 			"policy=, seed-dir=, trust-cpu"
 
@@ -27,6 +28,57 @@ static int fail(char *err, size_t errlen, const char *fmt, const char *a, const 
 		(void)snprintf(err, errlen, fmt, a, b);
 	}
 	return -1;
+}
+
+/* What the user typed, fit to be echoed in the one-line message: at most
+ * ENT_ECHO_MAX characters of it (the caller's buffer holds the whole
+ * message), every byte that is not printable ASCII (newline, escape, DEL,
+ * anything above 0x7e) and the backslash written as \xNN, so that the
+ * message stays one line and cannot drive a terminal. */
+#define ENT_ECHO_MAX	40
+static const char *echo_safe(char out[ENT_ECHO_MAX + 1], const char *in)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+	unsigned char c;
+
+	for (i = 0; in[i] != '\0'; i++) {
+		c = (unsigned char)in[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			if (o + 1 > ENT_ECHO_MAX) {
+				break;
+			}
+			out[o++] = (char)c;
+		} else {
+			if (o + 4 > ENT_ECHO_MAX) {
+				break;
+			}
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 0x0f];
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* A path we keep: absolute, not "/" alone, fits ENTROPY_PATH_MAX, and no
+ * control character (a newline in it would split every log line that
+ * names the path later, an escape would drive the reader's terminal) */
+static int parse_path(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || s[0] != '/' || s[1] == '\0' || strlen(s) >= ENTROPY_PATH_MAX) {
+		return -1;
+	}
+	for (i = 0; s[i] != '\0'; i++) {
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f) {
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* Strict decimal: digits only, no sign, no spaces, within [lo, hi] */
@@ -135,6 +187,7 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 	size_t klen;
 	unsigned long n;
 	unsigned int mask;
+	char shown[ENT_ECHO_MAX + 1];
 
 	if (err != NULL && errlen > 0) {
 		err[0] = '\0';
@@ -177,8 +230,7 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		return 0;
 	}
 	if (KEY("blockdev")) {
-		if (val == NULL || val[0] != '/' || val[1] == '\0'
-				|| strlen(val) >= ENTROPY_PATH_MAX) {
+		if (parse_path(val) < 0) {
 			return fail(err, errlen, "-X blockdev: bad value, expected %s%s", FORM_BLOCKDEV, "");
 		}
 		memcpy(cfg->block_device, val, strlen(val) + 1);
@@ -219,15 +271,15 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		return 0;
 	}
 	if (KEY("seed-dir")) {
-		if (val == NULL || val[0] != '/' || val[1] == '\0'
-				|| strlen(val) >= ENTROPY_PATH_MAX) {
+		if (parse_path(val) < 0) {
 			return fail(err, errlen, "-X seed-dir: bad value, expected %s%s", FORM_SEEDDIR, "");
 		}
 		memcpy(cfg->seed_dir, val, strlen(val) + 1);
 		return 0;
 	}
 #undef KEY
-	return fail(err, errlen, "-X: unknown option \"%.40s\", expected one of %s", arg, FORM_KEYS);
+	return fail(err, errlen, "-X: unknown option \"%s\", expected one of %s",
+			echo_safe(shown, arg), FORM_KEYS);
 }
 
 const char *entropy_config_usage(void)

@@ -5,9 +5,10 @@
  * interrupts are what the kernel credits. One request is in flight per
  * gateway and the next goes out when the reply came back, so the load
  * follows the round trip and never floods: this is paced for interrupts,
- * not for throughput. Replies are checked (source, type, id, sequence)
- * before they count. Packets are bounded per wait; the wait loop stops the
- * stimulator as soon as the CRNG is ready.
+ * not for throughput. Replies are checked (source, type, id, sequence,
+ * and on the raw socket the ICMP checksum) before they count. Packets are
+ * bounded per wait; the wait loop stops the stimulator as soon as the
+ * CRNG is ready.
  */
 #include <errno.h>
 #include <string.h>
@@ -277,6 +278,15 @@ static void handle_reply(struct ent_icmp *ic, const unsigned char *buf, ssize_t 
 		len -= (ssize_t)ihl;
 	}
 	if (len < 8) {
+		ic->invalid++;
+		return;
+	}
+	/* The raw socket gets its copy before the kernel's ICMP code has
+	 * looked at the checksum, so a corrupted reply would complete a
+	 * request. Summing a message with its checksum field gives 0 when
+	 * it is intact. The datagram socket is only handed replies the
+	 * kernel already checked. */
+	if (ic->raw && ent_icmp_checksum(buf, (size_t)len) != 0) {
 		ic->invalid++;
 		return;
 	}

@@ -6,8 +6,10 @@
  * error", every accepted value must leave the config in a state the rest
  * of the module relies on: terminated strings, a gateway that is a unicast
  * non-loopback dotted quad, an absolute block device path, bounds within
- * their limits, a known policy, an absolute seed directory. A rejected
- * value leaves a terminated message that names the option.
+ * their limits, a known policy, an absolute seed directory; paths hold no
+ * control character (they are logged later). A rejected value leaves a
+ * terminated message that names the option, on one line: no control
+ * character of the input is echoed.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +18,17 @@
 #include <arpa/inet.h>
 
 #include "ent_internal.h"
+
+/* 1 when s holds a byte below 0x20 or DEL */
+static int has_control(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f) {
+			return 1;
+		}
+	}
+	return 0;
+}
 
 static void check_config(const struct entropy_config *cfg)
 {
@@ -43,7 +56,11 @@ static void check_config(const struct entropy_config *cfg)
 			|| (cfg->seed_dir[0] != '\0' && cfg->seed_dir[0] != '/')) {
 		abort();
 	}
-	if (cfg->policy != ENTROPY_POLICY_DEFAULT && cfg->policy != ENTROPY_POLICY_STRICT) {
+	if (has_control(cfg->block_device) || has_control(cfg->seed_dir)) {
+		abort();
+	}
+	if (cfg->policy != ENTROPY_POLICY_DEFAULT && cfg->policy != ENTROPY_POLICY_STRICT
+			&& cfg->policy != ENTROPY_POLICY_JITTER) {
 		abort();
 	}
 	if (cfg->max_packets > ENT_LIMIT_MAX_PACKETS
@@ -91,6 +108,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			if (errlen == sizeof(err) && err[0] != '-') {
 				abort();	/* every message starts with the option */
+			}
+			if (has_control(err)) {
+				abort();	/* one line, nothing for a terminal */
 			}
 		}
 		check_config(&cfg);

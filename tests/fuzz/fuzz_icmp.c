@@ -8,11 +8,14 @@
  *           bits 1-2: number of gateways - 1
  *   bytes 1-4: per gateway, bit 0 in flight, bit 1 dead, bits 2-7 seq
  *   then records: [from selector][length] length bytes
- *   (from selector < 4: that gateway's address, else a stranger's)
+ *   (from selector bits 0-6 < 4: that gateway's address, else a
+ *   stranger's; bit 7: the harness writes the right ICMP checksum into
+ *   the datagram first, so that the search reaches the accepting path)
  * Each datagram is checked against an independent statement of the rule:
- * a reply is counted only when it is a well-formed echo reply (id checked
- * on the raw socket) from a gateway with a request in flight carrying the
- * same sequence number; then exactly that gateway's request completes.
+ * a reply is counted only when it is a well-formed echo reply (id and
+ * ICMP checksum checked on the raw socket) from a gateway with a request
+ * in flight carrying the same sequence number; then exactly that
+ * gateway's request completes.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -53,6 +56,25 @@ static int fz_close(void *ctx, int fd)
 	return 0;
 }
 
+/* The Internet checksum (RFC 1071) of b[0..l), written independently of
+ * ent_icmp_checksum(): 0 when a message carries its right checksum. */
+static unsigned int sum16(const uint8_t *b, size_t l)
+{
+	unsigned long s = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < l; i += 2) {
+		s += ((unsigned long)b[i] << 8) | b[i + 1];
+	}
+	if (l & 1) {
+		s += (unsigned long)b[l - 1] << 8;
+	}
+	while (s > 0xffff) {
+		s = (s & 0xffff) + (s >> 16);
+	}
+	return (unsigned int)(~s & 0xffff);
+}
+
 /* Which target, if any, the rule says this datagram answers; -1 none */
 static int expected_target(const struct ent_icmp *ic, const uint8_t *b, size_t l,
 		const struct sockaddr_in *from)
@@ -73,6 +95,9 @@ static int expected_target(const struct ent_icmp *ic, const uint8_t *b, size_t l
 		l -= ihl;
 	}
 	if (l < 8 || b[0] != 0 || b[1] != 0) {
+		return -1;
+	}
+	if (ic->raw && sum16(b, l) != 0) {
 		return -1;
 	}
 	id = ((unsigned int)b[4] << 8) | b[5];
@@ -114,6 +139,29 @@ static void check_prev(struct fz *f)
 	f->have_prev = 0;
 }
 
+/* Write the right ICMP checksum where the module will look for it (after
+ * the IP header the datagram claims, on the raw socket) */
+static void fix_checksum(uint8_t *b, size_t l, int raw)
+{
+	size_t off = 0;
+	unsigned int c;
+
+	if (raw) {
+		if (l < 1) {
+			return;
+		}
+		off = (size_t)(b[0] & 0x0f) * 4;
+	}
+	if (l < off + 4) {
+		return;
+	}
+	b[off + 2] = 0;
+	b[off + 3] = 0;
+	c = sum16(b + off, l - off);
+	b[off + 2] = (uint8_t)(c >> 8);
+	b[off + 3] = (uint8_t)(c & 0xff);
+}
+
 static ssize_t fz_recvfrom(void *ctx, int fd, void *buf, size_t len,
 		struct sockaddr_in *from)
 {
@@ -135,15 +183,18 @@ static ssize_t fz_recvfrom(void *ctx, int fd, void *buf, size_t len,
 	}
 	memset(from, 0, sizeof(*from));
 	from->sin_family = AF_INET;
-	if (sel < (unsigned int)f->ic->ntargets) {
-		from->sin_addr = f->ic->t[sel].addr;
+	if ((sel & 0x7f) < (unsigned int)f->ic->ntargets) {
+		from->sin_addr = f->ic->t[sel & 0x7f].addr;
 	} else {
-		from->sin_addr.s_addr = htonl(0xc0000200u | (sel & 0xff));	/* 192.0.2.x */
+		from->sin_addr.s_addr = htonl(0xc0000200u | (sel & 0x7f));	/* 192.0.2.x */
 	}
 	/* a datagram longer than the buffer is truncated, as recvfrom does */
 	memcpy(f->dgram, f->p, n);
 	f->p += n;
 	f->dlen = n < len ? n : len;
+	if (sel & 0x80) {
+		fix_checksum(f->dgram, f->dlen, f->ic->raw);
+	}
 	memcpy(buf, f->dgram, f->dlen);
 	f->from = *from;
 	f->before = *f->ic;
