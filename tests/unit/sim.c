@@ -479,6 +479,10 @@ static ssize_t sim_recvfrom(void *ctx, int fd, void *buf, size_t len,
 			h->type = ICMP_ECHO;	/* not a reply */
 		}
 	}
+	/* A real reply carries a valid checksum over the ICMP message; the
+	 * module verifies it on the raw socket */
+	h->checksum = 0;
+	h->checksum = ent_icmp_checksum(h, 16);
 	if (n > len) {
 		n = len;
 	}
