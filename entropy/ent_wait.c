@@ -459,9 +459,12 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			now = ops->now_us(ops->ctx);
 		}
 		/* policy=jitter: at once where the kernel has no jitter
-		 * collector (poolsize 4096), else after its grace period */
+		 * collector (poolsize 4096), else only once the count has
+		 * not risen for a grace period: while the kernel's own
+		 * collector makes progress, ours would only take its CPU */
 		if (cfg->policy == ENTROPY_POLICY_JITTER && !w.jit_tried && now < w.t_end_stim
-				&& (w.gen.poolsize == 4096 || now - t0 >= ENT_JIT_GRACE_US)) {
+				&& (w.gen.poolsize == 4096 || (now - t0 >= ENT_JIT_GRACE_US
+						&& now - w.t_gain >= ENT_JIT_GRACE_US))) {
 			w.jit_tried = 1;
 			(void)ent_jitter_start(&w.jit, ops, &w.prog);
 			now = ops->now_us(ops->ctx);

@@ -134,6 +134,18 @@ static void test_wait_jitter(void)
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
 	CHECK(r == 0 && s.jit_samples == 0, "kernel collector: ours not started");
 
+	/* A slow kernel collector (100 bits/s, 2.6 s to go) that makes
+	 * progress: ours stays out of its way past the 1 s grace period */
+	setup(&s, &cfg, 256, SIM_JIT_HEALTHY);
+	cfg.policy = ENTROPY_POLICY_JITTER;
+	cfg.stimulators = ENTROPY_STIM_COLLECTOR;
+	s.has_jitter = 1;
+	s.jitter_bits_per_s = 100.0;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0 && s.jit_samples == 0 && s.ready_at - 5000000 > 2000000,
+			"slow kernel collector: ours not started (ready after %lld us)",
+			(long long)(s.ready_at - 5000000));
+
 	/* Rewritten kernel whose collector makes no progress: ours after 1 s */
 	setup(&s, &cfg, 256, SIM_JIT_HEALTHY);
 	cfg.policy = ENTROPY_POLICY_JITTER;
