@@ -22,6 +22,8 @@ static int passed, failed;
 void test_seed(int *passed, int *failed);	/* test_seed.c */
 void test_jitter(int *passed, int *failed);	/* test_jitter.c */
 void test_hwrng(int *passed, int *failed);	/* test_hwrng.c */
+void test_icmp(int *passed, int *failed);	/* test_icmp.c */
+void test_config_lines(int *passed, int *failed);	/* test_config_lines.c */
 
 #define CHECK(cond, ...) CHECK_COUNT(passed, failed, cond, __VA_ARGS__)
 
@@ -1008,6 +1010,8 @@ int main(void)
 	test_seed(&passed, &failed);
 	test_jitter(&passed, &failed);
 	test_hwrng(&passed, &failed);
+	test_icmp(&passed, &failed);
+	test_config_lines(&passed, &failed);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }
