@@ -41,7 +41,7 @@ SRC_URI += "file://0001-dbrandom-wait-for-the-kernel-RNG-through-the-entropy.pat
 # value, restated so that a different tarball fails here).
 SRC_URI[sha256sum] = "e098034a843699200c8c977a991fff73159735bf795d5f72ef672c41a6b1ae81"
 # Our release tarball (scripts/dist update-packaging writes this line).
-SRC_URI[dbe.sha256sum] = "f535e2dadb454cc8eec8b329e7dc44f78625c772a8d743a3246f88cb801c84a9"
+SRC_URI[dbe.sha256sum] = "d1e47a3776158a504f3735d63580ad7bdd94eca5155257859fa6ed3a617358c3"
 
 LICENSE:append = " AND MIT"
 LIC_FILES_CHKSUM += "file://${DBE_S}/LICENSE;md5=5869bbe0656fce5e99ee487114dde63d"
