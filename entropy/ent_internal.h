@@ -300,6 +300,10 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_progress *log, const struct ent_seed *st);
 const char *ent_config_seed_dir(const struct entropy_config *cfg);
+/* SHA-256 of label (with its NUL) then data: the seed file's checksum and
+ * the device hash (ent_seed.c; the seed fuzz target builds valid files) */
+void ent_seed_hash(unsigned char out[ENT_SHA256_LEN], const char *label,
+		const void *data, size_t len);
 
 /* ---- CPU jitter collector (ent_jitter.c) ---- */
 #define ENT_JIT_STARTUP		1024	/* samples of the start-up test */

@@ -50,7 +50,7 @@ const char *ent_config_seed_dir(const struct entropy_config *cfg)
 	return cfg->seed_dir[0] != '\0' ? cfg->seed_dir : ENTROPY_SEED_DIR;
 }
 
-static void hash2(unsigned char out[ENT_SHA256_LEN], const char *label,
+void ent_seed_hash(unsigned char out[ENT_SHA256_LEN], const char *label,
 		const void *a, size_t alen)
 {
 	struct ent_sha256 h;
@@ -73,7 +73,7 @@ static int device_hash(const struct ent_ops *ops, unsigned char out[ENT_SHA256_L
 	if (n <= 0) {
 		return -1;
 	}
-	hash2(out, "dropbear-entropy device v1", id, (size_t)n);
+	ent_seed_hash(out, "dropbear-entropy device v1", id, (size_t)n);
 	return 0;
 }
 
@@ -155,7 +155,7 @@ static const char *judge(const struct entropy_config *cfg, const struct ent_ops 
 	if (memcmp(buf, MAGIC, 8) != 0) {
 		return "not a seed file of ours";
 	}
-	hash2(sum, "dropbear-entropy seed file v1", buf, OFF_SUM);
+	ent_seed_hash(sum, "dropbear-entropy seed file v1", buf, OFF_SUM);
 	if (memcmp(sum, buf + OFF_SUM, ENT_SHA256_LEN) != 0) {
 		return "checksum mismatch";
 	}
@@ -296,7 +296,7 @@ static int make_seed(const struct ent_ops *ops, struct ent_progress *log,
 		ent_sha256_update(&h, fresh, sizeof(fresh));
 	}
 	ent_sha256_final(&h, file + OFF_SEED);
-	hash2(file + OFF_SUM, "dropbear-entropy seed file v1", file, OFF_SUM);
+	ent_seed_hash(file + OFF_SUM, "dropbear-entropy seed file v1", file, OFF_SUM);
 	memset(fresh, 0, sizeof(fresh));
 	return creditable;
 }

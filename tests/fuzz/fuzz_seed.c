@@ -50,17 +50,6 @@ struct fz {
 	int mix_foreign;	/* mixed bytes that are not the file's */
 };
 
-static void hash2(unsigned char out[ENT_SHA256_LEN], const char *label,
-		const void *a, size_t alen)
-{
-	struct ent_sha256 h;
-
-	ent_sha256_init(&h);
-	ent_sha256_update(&h, label, strlen(label) + 1);
-	ent_sha256_update(&h, a, alen);
-	ent_sha256_final(&h, out);
-}
-
 static int fz_open_dir(void *ctx, const char *path)
 {
 	(void)ctx;
@@ -229,12 +218,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	memcpy(f.file, data + 1, f.len);
-	hash2(dev, "dropbear-entropy device v1", IDENT, strlen(IDENT));
+	ent_seed_hash(dev, "dropbear-entropy device v1", IDENT, strlen(IDENT));
 	if ((f.ctl & 0x02) && f.len >= OFF_SEED) {
 		memcpy(f.file + OFF_DEVICE, dev, ENT_SHA256_LEN);
 	}
 	if ((f.ctl & 0x01) && f.len >= OFF_SUM + ENT_SHA256_LEN) {
-		hash2(sum, "dropbear-entropy seed file v1", f.file, OFF_SUM);
+		ent_seed_hash(sum, "dropbear-entropy seed file v1", f.file, OFF_SUM);
 		memcpy(f.file + OFF_SUM, sum, ENT_SHA256_LEN);
 	}
 
@@ -262,7 +251,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	want = f.len == ENT_SEED_FILE_LEN
 		&& memcmp(f.file, "DBESEED1", 8) == 0
-		&& (hash2(sum, "dropbear-entropy seed file v1", f.file, OFF_SUM),
+		&& (ent_seed_hash(sum, "dropbear-entropy seed file v1", f.file, OFF_SUM),
 			memcmp(sum, f.file + OFF_SUM, ENT_SHA256_LEN) == 0)
 		&& (f.file[OFF_FLAGS] & 0x3) == 0x3
 		&& memcmp(f.file + OFF_DEVICE, dev, ENT_SHA256_LEN) == 0
