@@ -85,6 +85,34 @@ MODULE_PATHS = ("/dev/kmsg", "/dev/vda", "/dev/hwrng") + SEED_DIRS
 # default_options.h cannot be read (the test prints which it used).
 UPSTREAM_DEFAULTS = {"MAX_UNAUTH_PER_IP": 5, "MAX_UNAUTH_CLIENTS": 30}
 
+# Shared by both guest scripts: which child holds a module descriptor.
+SCAN_CHILDREN = r'''# scan_children SRV "SOCKETS": looks at every dropbear process but SRV and
+# says each descriptor that is one of SOCKETS or a file of the module;
+# adds to procs and hits.
+scan_children() {
+	for p in /proc/[0-9]*; do
+		pid=${p#/proc/}
+		[ "$pid" = "$1" ] && continue
+		c=""
+		{ read -r c < "$p/comm"; } 2>/dev/null
+		[ "$c" = dropbear ] || continue
+		procs=$((procs + 1))
+		for f in "$p"/fd/*; do
+			l=$(readlink "$f" 2>/dev/null) || continue
+			hit=0
+			case " $2 " in *" $l "*) hit=1 ;; esac
+			case "$l" in
+			/dev/kmsg | /dev/vda | /dev/hwrng | /var/lib/dropbear-entropy* | /var/lib/rig/seed*) hit=1 ;;
+			esac
+			if [ "$hit" = 1 ]; then
+				hits=$((hits + 1))
+				say "child $pid holds $l as fd ${f##*/}"
+			fi
+		done
+	done
+}
+'''
+
 # The guest instrument. Runs from S48loadgate before the server starts.
 # Console lines are few (on change only): PL011 output raises interrupts,
 # and before the gate opens those must stay negligible (they are: a few
@@ -96,7 +124,7 @@ LOAD_GATE = r'''#!/bin/sh
 # shellcheck source=/dev/null
 . /etc/load.conf
 say() { echo "load: $*" > /dev/console; }
-
+@SCAN_CHILDREN@
 # Connections completed by the kernel but not accept()ed, on port 22:
 # rx_queue of the LISTEN (0A) lines in /proc/net/tcp{,6}.
 acceptq() {
@@ -177,26 +205,7 @@ hits=0
 i=0
 n=$((LOAD_SCAN_S * 5))
 while [ "$i" -lt "$n" ] && [ ! -e /tmp/load.stop ]; do
-	for p in /proc/[0-9]*; do
-		pid=${p#/proc/}
-		[ "$pid" = "$srv" ] && continue
-		c=""
-		{ read -r c < "$p/comm"; } 2>/dev/null
-		[ "$c" = dropbear ] || continue
-		procs=$((procs + 1))
-		for f in "$p"/fd/*; do
-			l=$(readlink "$f" 2>/dev/null) || continue
-			hit=0
-			case " $bad " in *" $l "*) hit=1 ;; esac
-			case "$l" in
-			/dev/kmsg | /dev/vda | /dev/hwrng | /var/lib/dropbear-entropy* | /var/lib/rig/seed*) hit=1 ;;
-			esac
-			if [ "$hit" = 1 ]; then
-				hits=$((hits + 1))
-				say "child $pid holds $l as fd ${f##*/}"
-			fi
-		done
-	done
+	scan_children "$srv" "$bad"
 	scans=$((scans + 1))
 	usleep 200000
 	i=$((i + 1))
@@ -217,7 +226,7 @@ LOAD_LIMITS = r'''#!/bin/sh
 # shellcheck source=/dev/null
 . /etc/load.conf
 say() { echo "load: limits: $*" > /dev/console; }
-hold=$LOAD_HOLD_S
+@SCAN_CHILDREN@hold=$LOAD_HOLD_S
 d=/tmp/limits
 rm -rf "$d"
 mkdir -p "$d"
@@ -249,32 +258,16 @@ done
 # The pre-auth children that hold the slots: none may hold a listener or
 # a module file.
 lis=$(awk '$4 == "0A" && $2 ~ /:0016$/ { printf "socket:[%s] ", $10 }' /proc/net/tcp /proc/net/tcp6)
-kids=0
+procs=0
 hits=0
-for p in /proc/[0-9]*; do
-	pid=${p#/proc/}
-	[ "$pid" = "$srv" ] && continue
-	c=""
-	{ read -r c < "$p/comm"; } 2>/dev/null
-	[ "$c" = dropbear ] || continue
-	kids=$((kids + 1))
-	for f in "$p"/fd/*; do
-		l=$(readlink "$f" 2>/dev/null) || continue
-		hit=0
-		case " $lis " in *" $l "*) hit=1 ;; esac
-		case "$l" in
-		/dev/kmsg | /dev/vda | /dev/hwrng | /var/lib/dropbear-entropy* | /var/lib/rig/seed*) hit=1 ;;
-		esac
-		if [ "$hit" = 1 ]; then
-			hits=$((hits + 1))
-			say "child $pid holds $l as fd ${f##*/}"
-		fi
-	done
-done
-say "banners $total of 36; per address$per; pre-auth children $kids, forbidden $hits"
+scan_children "$srv" "$lis"
+say "banners $total of 36; per address$per; pre-auth children $procs, forbidden $hits"
 wait
 say "holders ended"
 '''
+
+LOAD_GATE = LOAD_GATE.replace("@SCAN_CHILDREN@", SCAN_CHILDREN)
+LOAD_LIMITS = LOAD_LIMITS.replace("@SCAN_CHILDREN@", SCAN_CHILDREN)
 
 S48 = '''#!/bin/sh
 # load.py: start the guest instrument before the server (S50dropbear).
