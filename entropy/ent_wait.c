@@ -39,8 +39,7 @@ struct ent_wait_state {
 	struct ent_hwrng hw;
 	int cpu_bits;
 	int icmp_open;
-	int blk_wanted;		/* in -X stim= */
-	int blk_tried;
+	int blk_pending;	/* in -X stim=, not started yet */
 	int blk_open;
 	char *text;		/* scratch for /proc files, ENT_TEXT_MAX */
 	int bits;
@@ -136,10 +135,10 @@ static void start_icmp(struct ent_wait_state *w, int64_t now, int quiet)
  * where ICMP does not run, stops, or raises too few device interrupts. */
 static void start_block(struct ent_wait_state *w)
 {
-	if (!w->blk_wanted || w->blk_tried) {
+	if (!w->blk_pending) {
 		return;
 	}
-	w->blk_tried = 1;
+	w->blk_pending = 0;
 	if (ent_block_open(&w->blk, w->ops, &w->prog, w->cfg->block_device) == 0) {
 		w->blk_open = 1;
 	}
@@ -168,7 +167,7 @@ static void start_stimulators(struct ent_wait_state *w, unsigned int stim, int64
 		start_icmp(w, now, 0);
 		w->t_route = now + ENT_ROUTE_RETRY_US;
 	}
-	w->blk_wanted = (stim & ENTROPY_STIM_BLOCK) != 0;
+	w->blk_pending = (stim & ENTROPY_STIM_BLOCK) != 0;
 	if (!w->icmp_open) {
 		start_block(w);
 	}
@@ -227,7 +226,7 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 					w->blk.max_reads);
 		}
 	}
-	if (!detail && w->blk_wanted && !w->blk_tried) {
+	if (!detail && w->blk_pending) {
 		ADD("%sO_DIRECT reads if ICMP falls short", used ? ", " : "");
 	}
 	if (!detail && w->cfg->policy == ENTROPY_POLICY_JITTER && !w->jit_tried) {
@@ -488,7 +487,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		}
 		icmp_due = ent_icmp_service(&w.icmp, now);
 		check_bounds(&w, now, icmp_was, blk_was);
-		if (!w.blk_tried && w.blk_wanted && now < w.t_end_stim && icmp_falls_short(&w)) {
+		if (w.blk_pending && now < w.t_end_stim && icmp_falls_short(&w)) {
 			start_block(&w);
 		}
 		if (!w.icmp.active && !w.blk.active && !w.jit.active && !w.hw.active
