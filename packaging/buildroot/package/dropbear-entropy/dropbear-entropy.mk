@@ -54,13 +54,23 @@ define DROPBEAR_ENTROPY_APPLY_SERIES
 endef
 DROPBEAR_ENTROPY_POST_PATCH_HOOKS += DROPBEAR_ENTROPY_APPLY_SERIES
 
+# The module's optional sources; one left out compiles to nothing, and
+# the server refuses its -X options.
+DROPBEAR_ENTROPY_SOURCES = \
+	$(if $(BR2_PACKAGE_DROPBEAR_ENTROPY_SOURCE_BLOCK),block) \
+	$(if $(BR2_PACKAGE_DROPBEAR_ENTROPY_SOURCE_SEED),seed) \
+	$(if $(BR2_PACKAGE_DROPBEAR_ENTROPY_SOURCE_JITTER),jitter) \
+	$(if $(BR2_PACKAGE_DROPBEAR_ENTROPY_SOURCE_HWRNG),hwrng) \
+	$(if $(BR2_PACKAGE_DROPBEAR_ENTROPY_SOURCE_CPURNG),cpurng)
+
 # The module is a static library of its own, built with the target
 # compiler before configure: upstream's configure links its test
 # programs with LIBS, so the archive must exist by then.
 define DROPBEAR_ENTROPY_BUILD_MODULE
 	$(TARGET_MAKE_ENV) $(MAKE) -f $(@D)/dropbear-entropy/scripts/entropy-lib.mk \
 		SRCDIR=$(@D)/dropbear-entropy OUT=$(@D)/dbentropy \
-		CC="$(TARGET_CC)" AR="$(TARGET_AR)" CFLAGS="$(TARGET_CFLAGS)"
+		CC="$(TARGET_CC)" AR="$(TARGET_AR)" CFLAGS="$(TARGET_CFLAGS)" \
+		ENTROPY_SOURCES="$(or $(strip $(DROPBEAR_ENTROPY_SOURCES)),none)"
 endef
 DROPBEAR_ENTROPY_PRE_CONFIGURE_HOOKS += DROPBEAR_ENTROPY_BUILD_MODULE
 
@@ -125,26 +135,33 @@ endif
 
 # The server's -X options from the configuration. Nothing is passed for a
 # setting left at its default, so the defaults need no option that the
-# server might not know.
+# server might not know. An option of a source left out of the build is
+# never passed: the server would refuse it. (Kconfig hides those options
+# then; the checks here also cover a configuration edited by hand.)
 ifeq ($(BR2_PACKAGE_DROPBEAR_ENTROPY_POLICY_STRICT),y)
 DROPBEAR_ENTROPY_ARGS += -X policy=strict
 else ifeq ($(BR2_PACKAGE_DROPBEAR_ENTROPY_POLICY_DEFAULT),y)
 DROPBEAR_ENTROPY_ARGS += -X policy=default
-else ifeq ($(BR2_PACKAGE_DROPBEAR_ENTROPY_POLICY_JITTER),y)
+else ifeq ($(BR2_PACKAGE_DROPBEAR_ENTROPY_POLICY_JITTER)$(BR2_PACKAGE_DROPBEAR_ENTROPY_SOURCE_JITTER),yy)
 DROPBEAR_ENTROPY_ARGS += -X policy=jitter
 endif
 
+# Without the block source the server's stimulators, and its default,
+# are collector and icmp: -X stim= is passed only for fewer than those
+# that this build has.
+DROPBEAR_ENTROPY_STIM_AVAILABLE = collector icmp \
+	$(if $(BR2_PACKAGE_DROPBEAR_ENTROPY_SOURCE_BLOCK),block)
 DROPBEAR_ENTROPY_STIM = \
 	$(if $(BR2_PACKAGE_DROPBEAR_ENTROPY_STIM_COLLECTOR),collector) \
 	$(if $(BR2_PACKAGE_DROPBEAR_ENTROPY_STIM_ICMP),icmp) \
-	$(if $(BR2_PACKAGE_DROPBEAR_ENTROPY_STIM_BLOCK),block)
+	$(if $(BR2_PACKAGE_DROPBEAR_ENTROPY_SOURCE_BLOCK),$(if $(BR2_PACKAGE_DROPBEAR_ENTROPY_STIM_BLOCK),block))
 ifeq ($(words $(DROPBEAR_ENTROPY_STIM)),0)
 DROPBEAR_ENTROPY_ARGS += -X stim=none
-else ifneq ($(words $(DROPBEAR_ENTROPY_STIM)),3)
+else ifneq ($(words $(DROPBEAR_ENTROPY_STIM)),$(words $(DROPBEAR_ENTROPY_STIM_AVAILABLE)))
 DROPBEAR_ENTROPY_ARGS += -X stim=$(subst $(space),$(comma),$(strip $(DROPBEAR_ENTROPY_STIM)))
 endif
 
-DROPBEAR_ENTROPY_SEED_DIR = $(call qstrip,$(BR2_PACKAGE_DROPBEAR_ENTROPY_SEED_DIR))
+DROPBEAR_ENTROPY_SEED_DIR = $(if $(BR2_PACKAGE_DROPBEAR_ENTROPY_SOURCE_SEED),$(call qstrip,$(BR2_PACKAGE_DROPBEAR_ENTROPY_SEED_DIR)))
 ifneq ($(DROPBEAR_ENTROPY_SEED_DIR),)
 DROPBEAR_ENTROPY_ARGS += -X seed-dir=$(DROPBEAR_ENTROPY_SEED_DIR)
 else

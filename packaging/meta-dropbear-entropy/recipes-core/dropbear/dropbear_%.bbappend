@@ -5,8 +5,18 @@
 # below reach all of them through /etc/default/dropbear.
 #
 # Settings, e.g. in local.conf:
+#   DROPBEAR_ENTROPY_SOURCES = "block seed"  (the module's optional
+#       entropy sources: any of "block seed jitter hwrng cpurng", spaces or
+#       commas; "none" or "" for the core alone; default all five). A source
+#       left out compiles to nothing and the server refuses its options:
+#       block: -X blockdev= and a -X stim= naming block; seed: -X seed-dir=;
+#       jitter: -X policy=jitter; cpurng: -X trust-cpu; hwrng: none.
+#       Without block, the stimulators (and the default) are collector and
+#       icmp. The build stops if the settings below pass an option of a
+#       source left out.
 #   DROPBEAR_ENTROPY_POLICY = "strict"       (-X policy=; empty: built-in)
-#   DROPBEAR_ENTROPY_STIM = "collector,icmp" (-X stim=; empty: all three)
+#   DROPBEAR_ENTROPY_STIM = "collector,icmp" (-X stim=; empty: all the
+#                                            build has)
 #   DROPBEAR_ENTROPY_SEED_DIR = "/data/seed" (-X seed-dir=; empty: built-in)
 #   DROPBEAR_ENTROPY_EXTRA_ARGS = "-X kmsg"  (anything else)
 #   DBE_DIST_URI = "https://.../dropbear-entropy-0.1.0.tar.gz"
@@ -69,9 +79,12 @@ do_unpack[prefuncs] += "dbe_check_dist"
 CPPFLAGS:append = " -I${DBE_S}/entropy"
 EXTRA_OECONF += "LIBS=${B}/dbentropy/libdbentropy.a"
 
+DROPBEAR_ENTROPY_SOURCES ?= "block seed jitter hwrng cpurng"
+
 do_configure:prepend () {
 	${MAKE} -f ${DBE_S}/scripts/entropy-lib.mk SRCDIR=${DBE_S} OUT=${B}/dbentropy \
-		CC="${CC}" AR="${AR}" CFLAGS="${CFLAGS}"
+		CC="${CC}" AR="${AR}" CFLAGS="${CFLAGS}" \
+		ENTROPY_SOURCES="${DROPBEAR_ENTROPY_SOURCES}"
 }
 
 DROPBEAR_ENTROPY_POLICY ?= ""
@@ -85,6 +98,26 @@ DBE_SERVER_ARGS = "${@' '.join(filter(None, [ \
     '-X stim=' + d.getVar('DROPBEAR_ENTROPY_STIM') if d.getVar('DROPBEAR_ENTROPY_STIM') else '', \
     '-X seed-dir=' + d.getVar('DROPBEAR_ENTROPY_SEED_DIR') if d.getVar('DROPBEAR_ENTROPY_SEED_DIR') else '', \
     d.getVar('DROPBEAR_ENTROPY_EXTRA_ARGS') or '']))}"
+
+# A server option of a source left out of the build would make the server
+# refuse to start on the target: stop the build here instead.
+python dbe_check_sources () {
+    built = (d.getVar('DROPBEAR_ENTROPY_SOURCES') or '').replace(',', ' ').split()
+    words = (d.getVar('DBE_SERVER_ARGS') or '').split()
+    opts = [w[2:] for w in words if w.startswith('-X') and len(w) > 2]
+    opts += [b for a, b in zip(words, words[1:]) if a == '-X']
+    for opt in opts:
+        key, _, value = opt.partition('=')
+        need = {'blockdev': 'block', 'seed-dir': 'seed', 'trust-cpu': 'cpurng'}.get(key)
+        if key == 'stim' and 'block' in value.split(','):
+            need = 'block'
+        elif key == 'policy' and value == 'jitter':
+            need = 'jitter'
+        if need and need not in built:
+            bb.fatal("-X %s needs the %s source, which DROPBEAR_ENTROPY_SOURCES (\"%s\") leaves out"
+                     % (opt, need, d.getVar('DROPBEAR_ENTROPY_SOURCES')))
+}
+do_configure[prefuncs] += "dbe_check_sources"
 
 # OE-core's init script and dropbear@.service both pass
 # $DROPBEAR_EXTRA_ARGS from /etc/default/dropbear to the server.
