@@ -255,7 +255,8 @@ int64_t ent_icmp_service(struct ent_icmp *ic, int64_t now)
 	return next;
 }
 
-static void handle_reply(struct ent_icmp *ic, const unsigned char *buf, ssize_t len,
+/* 1 when the reply completed one of our requests, else 0 */
+static int handle_reply(struct ent_icmp *ic, const unsigned char *buf, ssize_t len,
 		const struct sockaddr_in *from, int64_t now)
 {
 	const struct icmphdr *h;
@@ -267,19 +268,19 @@ static void handle_reply(struct ent_icmp *ic, const unsigned char *buf, ssize_t 
 		/* A raw socket hands over the IP header too */
 		if (len < 20 || (buf[0] >> 4) != 4) {
 			ic->invalid++;
-			return;
+			return 0;
 		}
 		ihl = (size_t)(buf[0] & 0x0f) * 4;
 		if (ihl < 20 || (size_t)len < ihl + 8 || buf[9] != IPPROTO_ICMP) {
 			ic->invalid++;
-			return;
+			return 0;
 		}
 		buf += ihl;
 		len -= (ssize_t)ihl;
 	}
 	if (len < 8) {
 		ic->invalid++;
-		return;
+		return 0;
 	}
 	/* The raw socket gets its copy before the kernel's ICMP code has
 	 * looked at the checksum, so a corrupted reply would complete a
@@ -288,18 +289,18 @@ static void handle_reply(struct ent_icmp *ic, const unsigned char *buf, ssize_t 
 	 * kernel already checked. */
 	if (ic->raw && ent_icmp_checksum(buf, (size_t)len) != 0) {
 		ic->invalid++;
-		return;
+		return 0;
 	}
 	h = (const struct icmphdr *)(const void *)buf;
 	if (h->type != ICMP_ECHOREPLY || h->code != 0) {
 		ic->invalid++;
-		return;
+		return 0;
 	}
 	/* The datagram socket rewrites the id and the kernel only hands it
 	 * replies carrying its own; on the raw socket we must check. */
 	if (ic->raw && ntohs(h->un.echo.id) != ic->id) {
 		ic->invalid++;
-		return;
+		return 0;
 	}
 	for (i = 0; i < ic->ntargets; i++) {
 		t = &ic->t[i];
@@ -310,11 +311,24 @@ static void handle_reply(struct ent_icmp *ic, const unsigned char *buf, ssize_t 
 			t->replies++;
 			ic->replies++;
 			t->next_send = now + (int64_t)ic->pace.gap_us;
-			return;
+			return 1;
 		}
 	}
 	/* Late duplicate, another pinger's reply, or a stranger */
 	ic->invalid++;
+	return 0;
+}
+
+static int any_in_flight(const struct ent_icmp *ic)
+{
+	int i;
+
+	for (i = 0; i < ic->ntargets; i++) {
+		if (ic->t[i].in_flight && !ic->t[i].dead) {
+			return 1;
+		}
+	}
+	return 0;
 }
 
 void ent_icmp_receive(struct ent_icmp *ic, int64_t now)
@@ -334,7 +348,13 @@ void ent_icmp_receive(struct ent_icmp *ic, int64_t now)
 			 * socket) show up as lost requests by their timeout. */
 			return;
 		}
-		handle_reply(ic, buf, r, &from, now);
+		if (handle_reply(ic, buf, r, &from, now) && !any_in_flight(ic)) {
+			/* Nothing more is due: skip the read that would only
+			 * say EAGAIN (a syscall per reply, a quarter of the
+			 * loop's). Anything else queued makes the next poll()
+			 * return at once and is read then. */
+			return;
+		}
 	}
 }
 
