@@ -17,6 +17,8 @@
 
 #include "ent_internal.h"
 
+#if ENT_WITH_BLOCK
+
 uint64_t ent_block_offset(unsigned long i, uint64_t nsectors, unsigned int sector)
 {
 	/* Fibonacci hashing scatters consecutive i over the whole device */
@@ -121,3 +123,5 @@ void ent_block_close(struct ent_block *b)
 	b->buf = NULL;
 	b->active = 0;
 }
+
+#endif /* ENT_WITH_BLOCK */

@@ -30,6 +30,12 @@ static int fail(char *err, size_t errlen, const char *fmt, const char *a, const 
 	return -1;
 }
 
+/* An option of a source this build left out is refused, not ignored: a
+ * configuration written for a full build must not lose its meaning
+ * silently on a small one. */
+#define NOT_BUILT(opt, source) fail(err, errlen, "-X %s: not in this build (built without " \
+		"the %s source: configure --with-entropy-sources)", opt, source)
+
 /* What the user typed, fit to be echoed in the one-line message: at most
  * ENT_ECHO_MAX characters of it (the caller's buffer holds the whole
  * message), every byte that is not printable ASCII (newline, escape, DEL,
@@ -165,7 +171,7 @@ static int parse_stim(const char *list, unsigned int *mask)
 			m |= ENTROPY_STIM_COLLECTOR;
 		} else if (len == 4 && strncmp(p, "icmp", 4) == 0) {
 			m |= ENTROPY_STIM_ICMP;
-		} else if (len == 5 && strncmp(p, "block", 5) == 0) {
+		} else if (len == 5 && strncmp(p, "block", 5) == 0 && ENT_WITH_BLOCK) {
 			m |= ENTROPY_STIM_BLOCK;
 		} else {
 			return -1;
@@ -215,6 +221,9 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		return 0;
 	}
 	if (KEY("stim")) {
+		if (!ENT_WITH_BLOCK && val != NULL && strstr(val, "block") != NULL) {
+			return NOT_BUILT("stim=block", "block");
+		}
 		if (val == NULL || parse_stim(val, &mask) < 0) {
 			return fail(err, errlen, "-X stim: bad value, expected %s%s", FORM_STIM, "");
 		}
@@ -230,6 +239,9 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		return 0;
 	}
 	if (KEY("blockdev")) {
+		if (!ENT_WITH_BLOCK) {
+			return NOT_BUILT("blockdev", "block");
+		}
 		if (parse_path(val) < 0) {
 			return fail(err, errlen, "-X blockdev: bad value, expected %s%s", FORM_BLOCKDEV, "");
 		}
@@ -251,6 +263,9 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		return 0;
 	}
 	if (KEY("trust-cpu")) {
+		if (!ENT_WITH_CPURNG) {
+			return NOT_BUILT("trust-cpu", "cpurng");
+		}
 		if (val != NULL) {
 			return fail(err, errlen, "-X trust-cpu: takes no value, expected %s%s",
 					"trust-cpu", "");
@@ -264,6 +279,9 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		} else if (val != NULL && strcmp(val, "default") == 0) {
 			cfg->policy = ENTROPY_POLICY_DEFAULT;
 		} else if (val != NULL && strcmp(val, "jitter") == 0) {
+			if (!ENT_WITH_JITTER) {
+				return NOT_BUILT("policy=jitter", "jitter");
+			}
 			cfg->policy = ENTROPY_POLICY_JITTER;
 		} else {
 			return fail(err, errlen, "-X policy: bad value, expected %s%s", FORM_POLICY, "");
@@ -271,6 +289,9 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		return 0;
 	}
 	if (KEY("seed-dir")) {
+		if (!ENT_WITH_SEED) {
+			return NOT_BUILT("seed-dir", "seed");
+		}
 		if (parse_path(val) < 0) {
 			return fail(err, errlen, "-X seed-dir: bad value, expected %s%s", FORM_SEEDDIR, "");
 		}
@@ -282,28 +303,56 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 			echo_safe(shown, arg), FORM_KEYS);
 }
 
+/* Only what this build can do */
+#if ENT_WITH_BLOCK
+#define USAGE_STIM	"		stim=collector,icmp,block|none (default all)\n" \
+			"		gateway=A.B.C.D (default: IPv4 default routes)\n" \
+			"		blockdev=/dev/NAME (default: device behind /)\n"
+#else
+#define USAGE_STIM	"		stim=collector,icmp|none (default both)\n" \
+			"		gateway=A.B.C.D (default: IPv4 default routes)\n"
+#endif
+#if ENT_WITH_SEED && ENT_WITH_JITTER
+#define USAGE_POLICY	"		policy=strict|default|jitter: credit nothing / a checked\n" \
+			"		  seed file / that and health-tested CPU jitter\n"
+#elif ENT_WITH_JITTER
+#define USAGE_POLICY	"		policy=strict|default|jitter (see dropbear(8))\n"
+#else
+#define USAGE_POLICY	"		policy=strict|default (see dropbear(8))\n"
+#endif
+#if ENT_WITH_SEED
+#define USAGE_SEED	"		seed-dir=/PATH (default " ENTROPY_SEED_DIR ")\n"
+#else
+#define USAGE_SEED	""
+#endif
+#if ENT_WITH_CPURNG
+#define USAGE_CPU	"		trust-cpu: credit RDSEED/RDRAND or RNDR output\n"
+#else
+#define USAGE_CPU	""
+#endif
+
 const char *entropy_config_usage(void)
 {
 	return "-X key[=value] Kernel entropy wait (repeatable):\n"
 		"		off: wait as upstream does, no stimulation\n"
-		"		stim=collector,icmp,block|none (default all)\n"
-		"		gateway=A.B.C.D (default: IPv4 default routes)\n"
-		"		blockdev=/dev/NAME (default: device behind /)\n"
+		USAGE_STIM
 		"		kmsg: copy progress lines to /dev/kmsg\n"
 		"		max-packets=N (ICMP bound per wait, default 65536)\n"
 		"		max-seconds=N (stimulation bound per wait, default 60)\n"
-		"		policy=strict|default|jitter: credit nothing / a checked\n"
-		"		  seed file / that and health-tested CPU jitter\n"
-		"		seed-dir=/PATH (default " ENTROPY_SEED_DIR ")\n"
-		"		trust-cpu: credit RDSEED/RDRAND or RNDR output\n";
+		USAGE_POLICY
+		USAGE_SEED
+		USAGE_CPU;
 }
 
 unsigned int ent_config_stimulators(const struct entropy_config *cfg)
 {
+	unsigned int built = ENTROPY_STIM_COLLECTOR | ENTROPY_STIM_ICMP
+		| (ENT_WITH_BLOCK ? ENTROPY_STIM_BLOCK : 0);
+
 	if (!cfg->stimulators_set && cfg->stimulators == 0) {
-		return ENTROPY_STIM_ALL;
+		return built;
 	}
-	return cfg->stimulators & ENTROPY_STIM_ALL;
+	return cfg->stimulators & built;
 }
 
 unsigned long ent_config_max_packets(const struct entropy_config *cfg)

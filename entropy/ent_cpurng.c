@@ -10,6 +10,8 @@
 
 #include "ent_internal.h"
 
+#if ENT_WITH_CPURNG
+
 #define CPURNG_BYTES	64
 #define CPURNG_CREDIT	256	/* half the bits read */
 
@@ -37,3 +39,5 @@ int ent_cpurng_feed(const struct entropy_config *cfg, const struct ent_ops *ops,
 	memset(buf, 0, sizeof(buf));
 	return r;
 }
+
+#endif /* ENT_WITH_CPURNG */

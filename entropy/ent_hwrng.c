@@ -3,8 +3,8 @@
  *
  * Read in blocks of ENT_HWRNG_BLOCK bytes without blocking, so the wait
  * loop and its stop flag are never held up. The bytes go through the same
- * tests as the jitter collector's samples (ent_jitter.c): a start-up test
- * of 1024 bytes that must estimate at least ENT_HWRNG_CLAIM bits per byte,
+ * health tests as the jitter collector's samples (ent_health.c): a start-up
+ * test of 1024 bytes that must estimate at least ENT_HWRNG_CLAIM bits per byte,
  * then the repetition count and adaptive proportion tests with cutoffs for
  * that claim. Each 128 healthy bytes are hashed and credited with
  * ENT_HWRNG_CREDIT bits per byte (a quarter of what a good device
@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "ent_internal.h"
+
+#if ENT_WITH_HWRNG
 
 #define STARTUP		1024
 #define BATCH		128
@@ -148,3 +150,5 @@ int ent_hwrng_step(struct ent_hwrng *hw, const struct ent_ops *ops,
 	}
 	return bits;
 }
+
+#endif /* ENT_WITH_HWRNG */

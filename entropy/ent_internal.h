@@ -19,6 +19,32 @@
 
 #include "entropy.h"
 
+/*
+ * Optional sources, each built unless the build says otherwise
+ * (configure --with-entropy-sources=LIST, scripts/entropy-lib.mk
+ * ENTROPY_SOURCES=LIST). The core - probe, progress, the collector child
+ * and ICMP - is always built. A source left out costs no code: its file
+ * compiles to nothing, the stubs below stand in, and its -X options say
+ * "not in this build".
+ */
+#ifndef ENT_WITH_BLOCK
+#define ENT_WITH_BLOCK		1	/* O_DIRECT reads (ent_block.c) */
+#endif
+#ifndef ENT_WITH_SEED
+#define ENT_WITH_SEED		1	/* seed file (ent_seed.c) */
+#endif
+#ifndef ENT_WITH_JITTER
+#define ENT_WITH_JITTER		1	/* policy=jitter (ent_jitter.c) */
+#endif
+#ifndef ENT_WITH_HWRNG
+#define ENT_WITH_HWRNG		1	/* /dev/hwrng (ent_hwrng.c) */
+#endif
+#ifndef ENT_WITH_CPURNG
+#define ENT_WITH_CPURNG		1	/* RDSEED/RNDR (ent_cpurng.c) */
+#endif
+/* SHA-256 serves the seed file and the health-tested pools */
+#define ENT_WITH_SHA256		(ENT_WITH_SEED || ENT_WITH_JITTER || ENT_WITH_HWRNG)
+
 /* Defaults and hard limits */
 #define ENT_DEFAULT_MAX_PACKETS	65536UL	/* about four times what a 6.1 guest needed */
 #define ENT_DEFAULT_MAX_SECONDS	60UL	/* of active stimulation per wait */
@@ -247,12 +273,31 @@ struct ent_block {
 	int active;
 	char path[ENTROPY_PATH_MAX];
 };
+#if ENT_WITH_BLOCK
 int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 		struct ent_progress *log, const char *path);
 /* One read; returns 1 done a read, 0 bound reached, -1 error (logged) */
 int ent_block_step(struct ent_block *b, struct ent_progress *log);
 uint64_t ent_block_offset(unsigned long i, uint64_t nsectors, unsigned int sector);
 void ent_block_close(struct ent_block *b);
+#else
+/* Never reached: ent_config_stimulators() never asks for block reads */
+static inline int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
+		struct ent_progress *log, const char *path)
+{
+	(void)b; (void)ops; (void)log; (void)path;
+	return -1;
+}
+static inline int ent_block_step(struct ent_block *b, struct ent_progress *log)
+{
+	(void)b; (void)log;
+	return 0;
+}
+static inline void ent_block_close(struct ent_block *b)
+{
+	(void)b;
+}
+#endif
 
 /* ---- collector waker (ent_collector.c) ---- */
 struct ent_collector {
@@ -268,7 +313,7 @@ int ent_collector_start(struct ent_collector *c, const struct ent_ops *ops,
 void ent_collector_finished(struct ent_collector *c);
 void ent_collector_stop(struct ent_collector *c);
 
-/* ---- SHA-256 (ent_sha256.c) ---- */
+/* ---- SHA-256 (ent_sha256.c), when ENT_WITH_SHA256 ---- */
 #define ENT_SHA256_LEN	32
 struct ent_sha256 {
 	uint32_t s[8];
@@ -293,6 +338,7 @@ struct ent_seed {
 };
 /* Reads, unlinks (durably) and then credits or mixes the seed file.
  * Returns the bits credited, 0 when the seed was only mixed or absent. */
+#if ENT_WITH_SEED
 int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_progress *log, struct ent_seed *st);
 /* Writes a fresh seed (old one hashed in) by temporary file and rename.
@@ -304,8 +350,23 @@ const char *ent_config_seed_dir(const struct entropy_config *cfg);
  * the device hash (ent_seed.c; the seed fuzz target builds valid files) */
 void ent_seed_hash(unsigned char out[ENT_SHA256_LEN], const char *label,
 		const void *data, size_t len);
+#else
+/* No seed file in this build: nothing is read, credited or written */
+static inline int ent_seed_load(const struct entropy_config *cfg,
+		const struct ent_ops *ops, struct ent_progress *log, struct ent_seed *st)
+{
+	(void)cfg; (void)ops; (void)log; (void)st;
+	return 0;
+}
+static inline int ent_seed_save(const struct entropy_config *cfg,
+		const struct ent_ops *ops, struct ent_progress *log, const struct ent_seed *st)
+{
+	(void)cfg; (void)ops; (void)log; (void)st;
+	return -1;
+}
+#endif
 
-/* ---- CPU jitter collector (ent_jitter.c) ---- */
+/* ---- health tests (ent_health.c) and CPU jitter collector (ent_jitter.c) ---- */
 #define ENT_JIT_STARTUP		1024	/* samples of the start-up test */
 #define ENT_JIT_APT_W		512	/* adaptive proportion window */
 #define ENT_JIT_BATCH		256	/* samples hashed per credit */
@@ -323,12 +384,14 @@ struct ent_jitter {
 	unsigned long credited;
 	void *mem;
 };
+/* ent_health.c, when ENT_WITH_JITTER || ENT_WITH_HWRNG */
 double ent_log2(double x);
 /* Start-up estimate of min-entropy per 8-bit symbol; -1 and why when the
  * stream is refused */
 int ent_jitter_assess(const uint64_t *d, size_t n, double *h, const char **why);
 unsigned int ent_jitter_apt_cutoff(double h);
 int ent_jitter_health(struct ent_jitter *j, unsigned int sym);
+#if ENT_WITH_JITTER
 /* Start-up test; 0 when crediting may begin (logged either way) */
 int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
 		struct ent_progress *log);
@@ -336,6 +399,25 @@ int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
 int ent_jitter_step(struct ent_jitter *j, const struct ent_ops *ops,
 		struct ent_progress *log);
 void ent_jitter_stop(struct ent_jitter *j);
+#else
+/* Never reached: -X policy=jitter is refused in this build */
+static inline int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
+		struct ent_progress *log)
+{
+	(void)j; (void)ops; (void)log;
+	return -1;
+}
+static inline int ent_jitter_step(struct ent_jitter *j, const struct ent_ops *ops,
+		struct ent_progress *log)
+{
+	(void)j; (void)ops; (void)log;
+	return -1;
+}
+static inline void ent_jitter_stop(struct ent_jitter *j)
+{
+	(void)j;
+}
+#endif
 
 /* ---- /dev/hwrng (ent_hwrng.c) ---- */
 #define ALPHA_BITS		20	/* health-test false alarms: 2^-20 */
@@ -353,17 +435,50 @@ struct ent_hwrng {
 	unsigned long bytes;
 	int64_t next;		/* no read before this (EAGAIN) */
 };
+#if ENT_WITH_HWRNG
 void ent_hwrng_init(struct ent_hwrng *hw);
 int ent_hwrng_open(struct ent_hwrng *hw, const struct ent_ops *ops);
 /* One read: bits credited, 0, or -1 once it stopped (logged) */
 int ent_hwrng_step(struct ent_hwrng *hw, const struct ent_ops *ops,
 		struct ent_progress *log, int64_t now);
 void ent_hwrng_close(struct ent_hwrng *hw, const struct ent_ops *ops);
+#else
+/* No /dev/hwrng reader in this build: it stays inactive */
+static inline void ent_hwrng_init(struct ent_hwrng *hw)
+{
+	hw->fd = -1;
+	hw->active = 0;
+}
+static inline int ent_hwrng_open(struct ent_hwrng *hw, const struct ent_ops *ops)
+{
+	(void)hw; (void)ops;
+	return -1;
+}
+static inline int ent_hwrng_step(struct ent_hwrng *hw, const struct ent_ops *ops,
+		struct ent_progress *log, int64_t now)
+{
+	(void)hw; (void)ops; (void)log; (void)now;
+	return -1;
+}
+static inline void ent_hwrng_close(struct ent_hwrng *hw, const struct ent_ops *ops)
+{
+	(void)hw; (void)ops;
+}
+#endif
 
 /* ---- CPU RNG instructions (ent_cpurng.c) ---- */
+#if ENT_WITH_CPURNG
 /* Mixes (or under trust-cpu credits) one read; returns bits credited */
 int ent_cpurng_feed(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_progress *log);
+#else
+static inline int ent_cpurng_feed(const struct entropy_config *cfg,
+		const struct ent_ops *ops, struct ent_progress *log)
+{
+	(void)cfg; (void)ops; (void)log;
+	return 0;
+}
+#endif
 
 /* ---- the wait (ent_wait.c) ---- */
 /* Options the public config cannot express, for the namespace driver */

@@ -31,6 +31,8 @@
 
 #include "ent_internal.h"
 
+#if ENT_WITH_SEED
+
 #define MAGIC		"DBESEED1"
 #define OFF_FLAGS	8
 #define OFF_DEVICE	12
@@ -381,3 +383,5 @@ fail:
 	memset(file, 0, sizeof(file));
 	return -1;
 }
+
+#endif /* ENT_WITH_SEED */

@@ -9,6 +9,8 @@
 
 #include "ent_internal.h"
 
+#if ENT_WITH_SHA256
+
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
 	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -99,3 +101,5 @@ void ent_sha256_final(struct ent_sha256 *h, unsigned char out[ENT_SHA256_LEN])
 	}
 	memset(h, 0, sizeof(*h));
 }
+
+#endif /* ENT_WITH_SHA256 */

@@ -191,6 +191,7 @@ static ssize_t sys_recvfrom(void *ctx, int fd, void *buf, size_t len,
 	return recvfrom(fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)from, &flen);
 }
 
+#if ENT_WITH_BLOCK
 static int sys_open_direct(void *ctx, const char *path)
 {
 	(void)ctx;
@@ -296,6 +297,7 @@ static int sys_root_device(void *ctx, char *path, size_t len)
 	}
 	return 0;
 }
+#endif
 
 static int sys_kmsg_open(void *ctx)
 {
@@ -314,6 +316,7 @@ static ssize_t sys_write(void *ctx, int fd, const void *buf, size_t len)
 	return r;
 }
 
+#if ENT_WITH_SEED
 static int sys_mkdir(void *ctx, const char *path, mode_t mode)
 {
 	(void)ctx;
@@ -350,12 +353,17 @@ static int sys_openat(void *ctx, int dirfd, const char *name, int flags, mode_t 
 	return openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
 }
 
+#endif
+
+#if ENT_WITH_SEED || ENT_WITH_HWRNG
 static ssize_t sys_read(void *ctx, int fd, void *buf, size_t len)
 {
 	(void)ctx;
 	return read(fd, buf, len);
 }
+#endif
 
+#if ENT_WITH_SEED
 static int sys_unlinkat(void *ctx, int dirfd, const char *name)
 {
 	(void)ctx;
@@ -379,7 +387,9 @@ static uid_t sys_geteuid(void *ctx)
 	(void)ctx;
 	return geteuid();
 }
+#endif
 
+#if ENT_WITH_SEED || ENT_WITH_JITTER || ENT_WITH_HWRNG || ENT_WITH_CPURNG
 static int sys_rnd_credit(void *ctx, const void *buf, size_t len, int bits)
 {
 	struct {
@@ -427,7 +437,9 @@ static int sys_rnd_mix(void *ctx, const void *buf, size_t len)
 	}
 	return 0;
 }
+#endif
 
+#if ENT_WITH_SEED
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp((const char *)a, (const char *)b);
@@ -514,7 +526,9 @@ static ssize_t sys_identity(void *ctx, char *buf, size_t len)
 	used = add_id(buf, used, len, "machine-id", "/etc/machine-id");
 	return (ssize_t)used;
 }
+#endif
 
+#if ENT_WITH_JITTER
 static ssize_t sys_jitter_sample(void *ctx, void *mem, size_t memlen, uint64_t *d, size_t n)
 {
 	volatile unsigned char *m = mem;
@@ -546,14 +560,18 @@ static ssize_t sys_jitter_sample(void *ctx, void *mem, size_t memlen, uint64_t *
 	}
 	return (ssize_t)n;
 }
+#endif
 
+#if ENT_WITH_HWRNG
 static int sys_open_hwrng(void *ctx)
 {
 	(void)ctx;
 	/* O_NONBLOCK: a read never holds up the wait loop (EAGAIN instead) */
 	return open("/dev/hwrng", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 }
+#endif
 
+#if ENT_WITH_CPURNG
 #if defined(__x86_64__) || defined(__i386__)
 /* One word from RDSEED (seed grade) or RDRAND; CF = 1 means valid */
 static int cpu_word(int seed, unsigned long *v)
@@ -649,43 +667,58 @@ static ssize_t sys_cpu_rng(void *ctx, void *buf, size_t len, const char **name)
 	v = 0;
 	return (ssize_t)got;
 }
+#endif
 
+/* Entries of sources this build leaves out stay NULL: nothing calls them */
 static const struct ent_ops sys_ops = {
-	NULL,
-	sys_getrandom,
-	sys_read_file,
-	sys_entcnt_ioctl,
-	sys_now_us,
-	sys_poll,
-	sys_close,
-	sys_getpid,
-	sys_icmp_socket,
-	sys_sendto,
-	sys_recvfrom,
-	sys_open_direct,
-	sys_blk_geometry,
-	sys_pread,
-	sys_root_device,
-	ent_sys_collector_spawn,
-	ent_sys_collector_reap,
-	sys_kmsg_open,
-	sys_write,
-	sys_mkdir,
-	sys_open_dir,
-	sys_fstat,
-	sys_flock,
-	sys_openat,
-	sys_read,
-	sys_unlinkat,
-	sys_fsync,
-	sys_renameat,
-	sys_geteuid,
-	sys_rnd_credit,
-	sys_rnd_mix,
-	sys_identity,
-	sys_jitter_sample,
-	sys_open_hwrng,
-	sys_cpu_rng,
+	.getrandom = sys_getrandom,
+	.read_file = sys_read_file,
+	.entcnt_ioctl = sys_entcnt_ioctl,
+	.now_us = sys_now_us,
+	.poll = sys_poll,
+	.close = sys_close,
+	.getpid = sys_getpid,
+	.icmp_socket = sys_icmp_socket,
+	.sendto = sys_sendto,
+	.recvfrom = sys_recvfrom,
+#if ENT_WITH_BLOCK
+	.open_direct = sys_open_direct,
+	.blk_geometry = sys_blk_geometry,
+	.pread = sys_pread,
+	.root_device = sys_root_device,
+#endif
+	.collector_spawn = ent_sys_collector_spawn,
+	.collector_reap = ent_sys_collector_reap,
+	.kmsg_open = sys_kmsg_open,
+	.write = sys_write,
+#if ENT_WITH_SEED
+	.mkdir = sys_mkdir,
+	.open_dir = sys_open_dir,
+	.fstat = sys_fstat,
+	.flock = sys_flock,
+	.openat = sys_openat,
+	.unlinkat = sys_unlinkat,
+	.fsync = sys_fsync,
+	.renameat = sys_renameat,
+	.geteuid = sys_geteuid,
+	.identity = sys_identity,
+#endif
+#if ENT_WITH_SEED || ENT_WITH_HWRNG
+	.read = sys_read,
+#endif
+#if ENT_WITH_SEED || ENT_WITH_JITTER || ENT_WITH_HWRNG || ENT_WITH_CPURNG
+	.rnd_credit = sys_rnd_credit,
+	.rnd_mix = sys_rnd_mix,
+#endif
+#if ENT_WITH_JITTER
+	.jitter_sample = sys_jitter_sample,
+#endif
+#if ENT_WITH_HWRNG
+	.open_hwrng = sys_open_hwrng,
+#endif
+#if ENT_WITH_CPURNG
+	.cpu_rng = sys_cpu_rng,
+#endif
 };
 
 const struct ent_ops *ent_sys_ops(void)

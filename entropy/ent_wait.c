@@ -217,7 +217,7 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 					w->icmp.raw ? "raw" : "datagram", w->icmp.max_packets);
 		}
 	}
-	if (w->blk.active) {
+	if (ENT_WITH_BLOCK && w->blk.active) {
 		if (detail) {
 			ADD("%sO_DIRECT reads of %s (%lu done)", used ? ", " : "", w->blk.path,
 					w->blk.reads);
@@ -226,25 +226,26 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 					w->blk.max_reads);
 		}
 	}
-	if (!detail && w->blk_pending) {
+	if (ENT_WITH_BLOCK && !detail && w->blk_pending) {
 		ADD("%sO_DIRECT reads if ICMP falls short", used ? ", " : "");
 	}
-	if (!detail && w->cfg->policy == ENTROPY_POLICY_JITTER && !w->jit_tried) {
+	if (ENT_WITH_JITTER && !detail && w->cfg->policy == ENTROPY_POLICY_JITTER
+			&& !w->jit_tried) {
 		ADD("%sCPU jitter (policy=jitter, %s)", used ? ", " : "",
 				w->gen.poolsize == 4096 ? "at once" : "if the kernel's own stalls 1 s");
 	}
-	if (w->cpu_bits > 0) {
+	if (ENT_WITH_CPURNG && w->cpu_bits > 0) {
 		ADD("%sCPU RNG (%d bits)", used ? ", " : "", w->cpu_bits);
 	}
-	if (!detail && w->hw.active) {
+	if (ENT_WITH_HWRNG && !detail && w->hw.active) {
 		ADD("%s/dev/hwrng (health-tested)", used ? ", " : "");
-	} else if (w->hw.active || w->hw.ht.credited > 0) {
+	} else if (ENT_WITH_HWRNG && (w->hw.active || w->hw.ht.credited > 0)) {
 		ADD("%s/dev/hwrng (%lu bits credited)", used ? ", " : "", w->hw.ht.credited);
 	}
-	if (w->jit.active || w->jit.credited > 0) {
+	if (ENT_WITH_JITTER && (w->jit.active || w->jit.credited > 0)) {
 		ADD("%sCPU jitter (%lu bits credited)", used ? ", " : "", w->jit.credited);
 	}
-	if (w->seed.credited_bits > 0) {
+	if (ENT_WITH_SEED && w->seed.credited_bits > 0) {
 		ADD("%sseed file (%d bits)", used ? ", " : "", w->seed.credited_bits);
 	}
 	if (used == 0) {
@@ -255,16 +256,16 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 
 static void stop_stimulation(struct ent_wait_state *w)
 {
-	if (w->jit.active) {
+	if (ENT_WITH_JITTER && w->jit.active) {
 		ent_jitter_stop(&w->jit);
 	}
-	if (w->hw.active) {
+	if (ENT_WITH_HWRNG && w->hw.active) {
 		ent_hwrng_close(&w->hw, w->ops);
 	}
 	if (w->icmp_open) {
 		ent_icmp_close(&w->icmp);
 	}
-	if (w->blk_open) {
+	if (ENT_WITH_BLOCK && w->blk_open) {
 		ent_block_close(&w->blk);
 	}
 }
@@ -288,10 +289,10 @@ static int64_t next_timeout(struct ent_wait_state *w, int64_t now, int64_t icmp_
 {
 	int64_t t;
 
-	if (w->blk.active || w->jit.active) {
+	if ((ENT_WITH_BLOCK && w->blk.active) || (ENT_WITH_JITTER && w->jit.active)) {
 		return 0;	/* back-to-back work, the poll only collects replies */
 	}
-	if (w->hw.active) {
+	if (ENT_WITH_HWRNG && w->hw.active) {
 		t = w->hw.next - now;
 		return t > 0 ? t : 0;
 	}
@@ -354,7 +355,7 @@ static void check_bounds(struct ent_wait_state *w, int64_t now, int icmp_was_act
 		}
 		ent_icmp_close(&w->icmp);
 	}
-	if (blk_was_active && !w->blk.active) {
+	if (ENT_WITH_BLOCK && blk_was_active && !w->blk.active) {
 		if (w->blk.reads >= w->blk.max_reads) {
 			ent_log(&w->prog, LOG_INFO, "entropy: block read bound of %lu reads reached",
 					w->blk.max_reads);
@@ -453,7 +454,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		icmp_was = w.icmp.active;
 		blk_was = w.blk.active;
 		pace_window(&w, now);
-		if (w.blk.active) {
+		if (ENT_WITH_BLOCK && w.blk.active) {
 			(void)ent_block_step(&w.blk, &w.prog);
 			now = ops->now_us(ops->ctx);
 		}
@@ -461,17 +462,18 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		 * collector (poolsize 4096), else only once the count has
 		 * not risen for a grace period: while the kernel's own
 		 * collector makes progress, ours would only take its CPU */
-		if (cfg->policy == ENTROPY_POLICY_JITTER && !w.jit_tried && now < w.t_end_stim
+		if (ENT_WITH_JITTER && cfg->policy == ENTROPY_POLICY_JITTER && !w.jit_tried
+				&& now < w.t_end_stim
 				&& (w.gen.poolsize == 4096 || (now - t0 >= ENT_JIT_GRACE_US
 						&& now - w.t_gain >= ENT_JIT_GRACE_US))) {
 			w.jit_tried = 1;
 			(void)ent_jitter_start(&w.jit, ops, &w.prog);
 			now = ops->now_us(ops->ctx);
 		}
-		if (w.hw.active && ent_hwrng_step(&w.hw, ops, &w.prog, now) > 0) {
+		if (ENT_WITH_HWRNG && w.hw.active && ent_hwrng_step(&w.hw, ops, &w.prog, now) > 0) {
 			check_now = 1;
 		}
-		if (w.jit.active) {
+		if (ENT_WITH_JITTER && w.jit.active) {
 			if (ent_jitter_step(&w.jit, ops, &w.prog) > 0) {
 				check_now = 1;
 			}
@@ -487,7 +489,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		}
 		icmp_due = ent_icmp_service(&w.icmp, now);
 		check_bounds(&w, now, icmp_was, blk_was);
-		if (w.blk_pending && now < w.t_end_stim && icmp_falls_short(&w)) {
+		if (ENT_WITH_BLOCK && w.blk_pending && now < w.t_end_stim && icmp_falls_short(&w)) {
 			start_block(&w);
 		}
 		if (!w.icmp.active && !w.blk.active && !w.jit.active && !w.hw.active
