@@ -50,6 +50,15 @@ void sim_init(struct sim *s, int poolsize)
 	sim_set_current(s);
 }
 
+void sim_config(struct sim *s, struct entropy_config *cfg, volatile int *stop)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->log = sim_log_fn;
+	*stop = 0;
+	cfg->stop_flag = stop;
+	s->stop_flag = stop;
+}
+
 static int bits_needed(const struct sim *s)
 {
 	return s->poolsize == 4096 ? 128 : 256;

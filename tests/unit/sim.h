@@ -162,6 +162,9 @@ struct sim {
 };
 
 void sim_init(struct sim *s, int poolsize);
+/* A default configuration that logs into s and whose stop flag (*stop,
+ * cleared) s raises at stop_at or at its time limit */
+void sim_config(struct sim *s, struct entropy_config *cfg, volatile int *stop);
 const struct ent_ops *sim_ops(struct sim *s);
 /* cfg->log for the tests: records into the current sim */
 void sim_log_fn(int priority, const char *fmt, ...);

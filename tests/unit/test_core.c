@@ -24,11 +24,7 @@ static volatile int stop;
 static void setup(struct sim *s, struct entropy_config *cfg, int poolsize)
 {
 	sim_init(s, poolsize);
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->log = sim_log_fn;
-	stop = 0;
-	cfg->stop_flag = &stop;
-	s->stop_flag = &stop;
+	sim_config(s, cfg, &stop);
 }
 
 /* Options of sources this build lacks are refused in one line that says

@@ -31,11 +31,7 @@ static volatile int stop;
 
 static void cfg_init(struct entropy_config *cfg, struct sim *s)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->log = sim_log_fn;
-	stop = 0;
-	cfg->stop_flag = &stop;
-	s->stop_flag = &stop;
+	sim_config(s, cfg, &stop);
 }
 
 /* A fresh simulated kernel of the given generation and a default

@@ -22,11 +22,7 @@ static int run(struct sim *s, int poolsize, int dev, int policy, struct ent_wait
 	struct entropy_config cfg;
 
 	sim_init(s, poolsize);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.log = sim_log_fn;
-	stop = 0;
-	cfg.stop_flag = &stop;
-	s->stop_flag = &stop;
+	sim_config(s, &cfg, &stop);
 	s->hwrng = dev;
 	s->hwrng_eagain = eagain;
 	s->cpu_rng = cpu;

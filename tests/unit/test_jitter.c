@@ -17,11 +17,7 @@ static volatile int stop;
 static void setup(struct sim *s, struct entropy_config *cfg, int poolsize, int stream)
 {
 	sim_init(s, poolsize);
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->log = sim_log_fn;
-	stop = 0;
-	cfg->stop_flag = &stop;
-	s->stop_flag = &stop;
+	sim_config(s, cfg, &stop);
 	s->jit_stream = stream;
 	snprintf(cfg->seed_dir, sizeof(cfg->seed_dir), "%s", SIM_SEED_DIR);
 }
