@@ -51,7 +51,7 @@ SRC_URI += "file://0001-dbrandom-wait-for-the-kernel-RNG-through-the-entropy.pat
 # value, restated so that a different tarball fails here).
 SRC_URI[sha256sum] = "e098034a843699200c8c977a991fff73159735bf795d5f72ef672c41a6b1ae81"
 # Our release tarball (scripts/dist update-packaging writes this line).
-SRC_URI[dbe.sha256sum] = "11e7fbfd0f208caf7266c4ac88d90bcc6b21cd0ecf1bb76b4764a9b9abac5327"
+SRC_URI[dbe.sha256sum] = "1972dc44b56ab1d32cf337d63909d859757196826c031926ca3ca99f89ef61a0"
 
 LICENSE:append = " AND MIT"
 LIC_FILES_CHKSUM += "file://${DBE_S}/LICENSE;md5=5869bbe0656fce5e99ee487114dde63d"
