@@ -27,14 +27,13 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
-#include "ent_internal.h"
+#include "driver-common.h"
 
 #define MAX_FILES	8
 
@@ -55,28 +54,9 @@ struct drv {
 	size_t mixed_bytes;
 };
 
-static volatile int stop_flag;
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
-
-static void log_stderr(int priority, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "<%d> ", priority);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static int is_ready(struct drv *d)
 {
-	return d->ready_at >= 0 && d->real->now_us(NULL) >= d->ready_at;
+	return drv_is_ready(d->real, d->ready_at);
 }
 
 static ssize_t drv_getrandom(void *ctx, void *buf, size_t len, unsigned int flags)
@@ -327,7 +307,6 @@ int main(int argc, char **argv)
 	struct ent_wait_extra extra;
 	struct ent_ops ops;
 	struct drv d;
-	struct sigaction sa;
 	struct ent_progress prog;
 	struct ent_seed none;
 	char err[256];
@@ -396,8 +375,8 @@ int main(int argc, char **argv)
 	if (!real_hwrng) {
 		ops.open_hwrng = drv_no_hwrng;
 	}
-	cfg.log = log_stderr;
-	cfg.stop_flag = &stop_flag;
+	cfg.log = drv_log_stderr;
+	cfg.stop_flag = &drv_stop_flag;
 
 	if (save) {
 		d.ready_at = 0;
@@ -409,10 +388,7 @@ int main(int argc, char **argv)
 		return r == 0 ? 0 : 3;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	if (sigaction(SIGALRM, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0) {
-		perror("sigaction");
+	if (drv_stop_on_signals(1) < 0) {
 		return 2;
 	}
 	t0 = d.real->now_us(NULL);
@@ -428,6 +404,6 @@ int main(int argc, char **argv)
 			d.credited_bits, d.credit_calls, d.mixed_bytes);
 	printf("icmp_sent=%lu\n", extra.icmp_sent);
 	printf("hwrng_bits=%lu\n", extra.hwrng_bits);
-	printf("stopped=%d\n", stop_flag ? 1 : 0);
+	printf("stopped=%d\n", drv_stop_flag ? 1 : 0);
 	return 0;
 }

@@ -19,7 +19,6 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,20 +26,12 @@
 #include <unistd.h>
 #include <sys/resource.h>
 
-#include "ent_internal.h"
+#include "driver-common.h"
 
 struct drv {
 	int64_t ready_at;	/* monotonic us, -1 never */
 	const struct ent_ops *real;
 };
-
-static volatile int stop_flag;
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
 
 static double realtime_now(void)
 {
@@ -52,20 +43,9 @@ static double realtime_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void log_stderr(int priority, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "[%.6f] <%d> ", realtime_now(), priority);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static int is_ready(struct drv *d)
 {
-	return d->ready_at >= 0 && d->real->now_us(NULL) >= d->ready_at;
+	return drv_is_ready(d->real, d->ready_at);
 }
 
 static ssize_t drv_getrandom(void *ctx, void *buf, size_t len, unsigned int flags)
@@ -136,7 +116,6 @@ int main(int argc, char **argv)
 	struct ent_wait_extra extra;
 	struct ent_ops ops;
 	struct drv d;
-	struct sigaction sa;
 	struct rusage ru;
 	char err[256];
 	long ready_ms = -1, alarm_s = 0;
@@ -168,15 +147,13 @@ int main(int argc, char **argv)
 		/* Every run ends by itself */
 		alarm_s = 10;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGALRM, &sa, NULL) < 0) {
-		perror("sigaction");
+	if (drv_stop_on_signals(0) < 0) {
 		return 2;
 	}
-	cfg.log = log_stderr;
-	cfg.stop_flag = &stop_flag;
+	/* run parses the stop latency from these stamps */
+	drv_log_timestamps(1);
+	cfg.log = drv_log_stderr;
+	cfg.stop_flag = &drv_stop_flag;
 
 	d.real = ent_sys_ops();
 	ops = *d.real;

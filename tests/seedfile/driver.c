@@ -22,14 +22,13 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/random.h>
 
-#include "ent_internal.h"
+#include "driver-common.h"
 
 static const struct ent_ops *real;
 static int ready;
@@ -143,17 +142,6 @@ static ssize_t drv_identity(void *c, char *buf, size_t len)
 	return (ssize_t)n;
 }
 
-static void log_stderr(int priority, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "<%d> ", priority);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 int main(int argc, char **argv)
 {
 	struct entropy_config cfg;
@@ -168,7 +156,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.log = log_stderr;
+	cfg.log = drv_log_stderr;
 	strcpy(cfg.seed_dir, argv[2]);
 	ready = strcmp(argv[1], "save") == 0;
 	for (i = 3; i < argc; i++) {
