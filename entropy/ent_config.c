@@ -150,6 +150,8 @@ static int parse_ipv4(const char *s)
 	return 0;
 }
 
+/* 0, -1 for a malformed list, -2 when it names block in a build without
+ * the block source */
 static int parse_stim(const char *list, unsigned int *mask)
 {
 	const char *p = list;
@@ -171,7 +173,10 @@ static int parse_stim(const char *list, unsigned int *mask)
 			m |= ENTROPY_STIM_COLLECTOR;
 		} else if (len == 4 && strncmp(p, "icmp", 4) == 0) {
 			m |= ENTROPY_STIM_ICMP;
-		} else if (len == 5 && strncmp(p, "block", 5) == 0 && ENT_WITH_BLOCK) {
+		} else if (len == 5 && strncmp(p, "block", 5) == 0) {
+			if (!ENT_WITH_BLOCK) {
+				return -2;
+			}
 			m |= ENTROPY_STIM_BLOCK;
 		} else {
 			return -1;
@@ -193,6 +198,7 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 	size_t klen;
 	unsigned long n;
 	unsigned int mask;
+	int r;
 	char shown[ENT_ECHO_MAX + 1];
 
 	if (err != NULL && errlen > 0) {
@@ -221,10 +227,11 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		return 0;
 	}
 	if (KEY("stim")) {
-		if (!ENT_WITH_BLOCK && val != NULL && strstr(val, "block") != NULL) {
+		r = val != NULL ? parse_stim(val, &mask) : -1;
+		if (r == -2) {
 			return NOT_BUILT("stim=block", "block");
 		}
-		if (val == NULL || parse_stim(val, &mask) < 0) {
+		if (r < 0) {
 			return fail(err, errlen, "-X stim: bad value, expected %s%s", FORM_STIM, "");
 		}
 		cfg->stimulators = mask;
