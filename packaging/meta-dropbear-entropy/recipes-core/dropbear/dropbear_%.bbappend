@@ -51,7 +51,7 @@ SRC_URI += "file://0001-dbrandom-wait-for-the-kernel-RNG-through-the-entropy.pat
 # value, restated so that a different tarball fails here).
 SRC_URI[sha256sum] = "e098034a843699200c8c977a991fff73159735bf795d5f72ef672c41a6b1ae81"
 # Our release tarball (scripts/dist update-packaging writes this line).
-SRC_URI[dbe.sha256sum] = "50b8baae720488b62696c1a89de79e4bcc1054adfb9c8e5364a5585ddbaf96fb"
+SRC_URI[dbe.sha256sum] = "8eeb5983431ee21c5d9c265f188b1c3bb4a3e6536d17a2fce6d906de35b4a9e8"
 
 LICENSE:append = " AND MIT"
 LIC_FILES_CHKSUM += "file://${DBE_S}/LICENSE;md5=5869bbe0656fce5e99ee487114dde63d"
