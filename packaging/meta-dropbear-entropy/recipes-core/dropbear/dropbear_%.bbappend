@@ -51,7 +51,7 @@ SRC_URI += "file://0001-dbrandom-wait-for-the-kernel-RNG-through-the-entropy.pat
 # value, restated so that a different tarball fails here).
 SRC_URI[sha256sum] = "e098034a843699200c8c977a991fff73159735bf795d5f72ef672c41a6b1ae81"
 # Our release tarball (scripts/dist update-packaging writes this line).
-SRC_URI[dbe.sha256sum] = "8eeb5983431ee21c5d9c265f188b1c3bb4a3e6536d17a2fce6d906de35b4a9e8"
+SRC_URI[dbe.sha256sum] = "53b140e000e47b09f397b3137b868c95bf407cb36440426745135d5de9c16f29"
 
 LICENSE:append = " AND MIT"
 LIC_FILES_CHKSUM += "file://${DBE_S}/LICENSE;md5=5869bbe0656fce5e99ee487114dde63d"
