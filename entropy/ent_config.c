@@ -20,7 +20,7 @@
 #define FORM_POLICY	"policy=strict|default|jitter"
 #define FORM_SEEDDIR	"seed-dir=/PATH (an absolute path, at most 127 bytes, no control characters)"
 #define FORM_KEYS	"off, stim=, gateway=, blockdev=, kmsg, max-packets=, max-seconds=, " \
-			"policy=, seed-dir=, trust-cpu"
+			"policy=, seed-dir=, trust-cpu, trust-hwrng"
 
 static int fail(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
 {
@@ -280,6 +280,17 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		cfg->trust_cpu = 1;
 		return 0;
 	}
+	if (KEY("trust-hwrng")) {
+		if (!ENT_WITH_HWRNG) {
+			return NOT_BUILT("trust-hwrng", "hwrng");
+		}
+		if (val != NULL) {
+			return fail(err, errlen, "-X trust-hwrng: takes no value, expected %s%s",
+					"trust-hwrng", "");
+		}
+		cfg->trust_hwrng = 1;
+		return 0;
+	}
 	if (KEY("policy")) {
 		if (val != NULL && strcmp(val, "strict") == 0) {
 			cfg->policy = ENTROPY_POLICY_STRICT;
@@ -337,6 +348,11 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 #else
 #define USAGE_CPU	""
 #endif
+#if ENT_WITH_HWRNG
+#define USAGE_HWRNG	"		trust-hwrng: credit health-tested /dev/hwrng output\n"
+#else
+#define USAGE_HWRNG	""
+#endif
 
 const char *entropy_config_usage(void)
 {
@@ -348,7 +364,8 @@ const char *entropy_config_usage(void)
 		"		max-seconds=N (stimulation bound per wait, default 60)\n"
 		USAGE_POLICY
 		USAGE_SEED
-		USAGE_CPU;
+		USAGE_CPU
+		USAGE_HWRNG;
 }
 
 unsigned int ent_config_stimulators(const struct entropy_config *cfg)

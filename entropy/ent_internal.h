@@ -468,7 +468,12 @@ static inline void ent_hwrng_close(struct ent_hwrng *hw, const struct ent_ops *o
 
 /* ---- CPU RNG instructions (ent_cpurng.c) ---- */
 #if ENT_WITH_CPURNG
-/* Mixes (or under trust-cpu credits) one read; returns bits credited */
+/* 1 when 64 bytes of output hold no zero, all-ones or repeated word */
+int ent_cpurng_sane(const unsigned char *buf, size_t len);
+/* 1 when /proc/cpuinfo's text lists rdseed, rdrand (x86) or rng (arm64) */
+int ent_cpurng_kernel_lists(const char *cpuinfo);
+/* Mixes (or, where ent_credit_bits() allows, credits) one read; returns
+ * bits credited */
 int ent_cpurng_feed(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_progress *log);
 #else
@@ -479,6 +484,25 @@ static inline int ent_cpurng_feed(const struct entropy_config *cfg,
 	return 0;
 }
 #endif
+
+/* ---- credit rules (ent_credit.c): every credited bit is decided here ---- */
+enum ent_source {
+	ENT_SOURCE_SEED,	/* the seed file */
+	ENT_SOURCE_HWRNG,	/* /dev/hwrng, read by us */
+	ENT_SOURCE_CPURNG,	/* RDSEED/RDRAND, RNDRRS/RNDR */
+	ENT_SOURCE_JITTER	/* our CPU jitter collector */
+};
+struct ent_credit_facts {
+	int checks_passed;	/* the source's own checks or health tests */
+	int kernel_credits;	/* hwrng: the kernel credits the device itself */
+	int kernel_usable;	/* CPU RNG: the kernel lists the instruction */
+	int kernel_collector;	/* jitter: the kernel's own collector produces */
+	double h_per_unit;	/* hwrng, jitter: assessed min-entropy per sample */
+};
+/* Bits that may be credited for n units (bytes, samples) of src: 0 means
+ * mix only. *why names the rule that decided, for the log. */
+unsigned int ent_credit_bits(const struct entropy_config *cfg, enum ent_source src,
+		const struct ent_credit_facts *f, size_t n, const char **why);
 
 /* ---- the wait (ent_wait.c) ---- */
 /* Options the public config cannot express, for the namespace driver */

@@ -196,11 +196,40 @@ static ssize_t put_text(char *buf, size_t len, const char *text)
 	return (ssize_t)n;
 }
 
+void sim_text(struct sim *s, const char *path, const char *text)
+{
+	int i, free_slot = -1;
+
+	for (i = 0; i < SIM_TEXTS; i++) {
+		if (s->text_path[i] != NULL && strcmp(s->text_path[i], path) == 0) {
+			break;
+		}
+		if (s->text_path[i] == NULL && free_slot < 0) {
+			free_slot = i;
+		}
+	}
+	if (i == SIM_TEXTS) {
+		i = free_slot;
+	}
+	if (i < 0) {
+		s->violations++;	/* a test wants more than SIM_TEXTS files */
+		return;
+	}
+	s->text_path[i] = text != NULL ? path : NULL;
+	s->text[i] = text;
+}
+
 static ssize_t sim_read_file(void *ctx, const char *path, char *buf, size_t len)
 {
 	struct sim *s = ctx;
 	char text[1024];
 	int b;
+
+	for (b = 0; b < SIM_TEXTS; b++) {
+		if (s->text_path[b] != NULL && strcmp(s->text_path[b], path) == 0) {
+			return put_text(buf, len, s->text[b]);
+		}
+	}
 
 	if (strcmp(path, ENT_PATH_POOLSIZE) == 0 && s->poolsize != 0) {
 		snprintf(text, sizeof(text), "%d\n", s->poolsize);
@@ -1029,6 +1058,14 @@ static ssize_t sim_cpu_rng(void *ctx, void *buf, size_t len, const char **name)
 	s->cpu_reads++;
 	*name = "RNDRRS";
 	memset(buf, 0x3c, len);
+	if (s->cpu_rng == SIM_CPU_GOOD) {
+		unsigned char *p = buf;
+		size_t i;
+
+		for (i = 0; i < len; i++) {
+			p[i] = (unsigned char)((i * 151u + s->cpu_reads * 97u) ^ (i >> 3) * 29u);
+		}
+	}
 	return (ssize_t)len;
 }
 

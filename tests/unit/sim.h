@@ -37,6 +37,10 @@
 #define SIM_HWRNG_STUCK		2	/* good for 1100 bytes, then constant */
 #define SIM_HWRNG_EIO		3
 #define SIM_HWRNG_BIASED	4	/* two values only */
+#define SIM_CPU_NONE		0
+#define SIM_CPU_GOOD		1	/* varied words */
+#define SIM_CPU_STUCK		2	/* the same byte over and over */
+#define SIM_TEXTS		8
 #define SIM_JIT_HEALTHY		0
 #define SIM_JIT_CONSTANT	1
 #define SIM_JIT_PERIODIC	2
@@ -107,7 +111,10 @@ struct sim {
 	unsigned long jit_samples;
 	uint32_t jit_x;
 
-	int cpu_rng;		/* the CPU has RNG instructions */
+	int cpu_rng;		/* SIM_CPU_*: the CPU's RNG instructions */
+	/* more small files read_file serves: /proc/cpuinfo, sysfs, ... */
+	const char *text_path[SIM_TEXTS];
+	const char *text[SIM_TEXTS];
 	unsigned long cpu_reads;
 
 	/* /dev/hwrng */
@@ -172,6 +179,8 @@ void sim_set_current(struct sim *s);
 /* Lines logged that contain needle */
 int sim_log_count(const struct sim *s, const char *needle);
 int sim_fds_open(const struct sim *s);
+/* read_file() of path gives text from now on (NULL: ENOENT again) */
+void sim_text(struct sim *s, const char *path, const char *text);
 /* The seed directory entry called name, or NULL */
 struct sim_file *sim_file(struct sim *s, const char *name);
 struct sim_file *sim_file_add(struct sim *s, const char *name, const void *data, size_t len);

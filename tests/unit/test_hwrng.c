@@ -15,6 +15,11 @@ static int *np, *nf;
 static volatile int stop;
 
 static int cpu, trust;
+static const char *cpuinfo;
+
+#define CPUINFO_ARM64	"processor\t: 0\nBogoMIPS\t: 48.00\n" \
+	"Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics rng\n"
+#define CPUINFO_NO_RNG	"processor\t: 0\nFeatures\t: fp asimd evtstrm rngx\n"
 
 static int run(struct sim *s, int poolsize, int dev, int policy, struct ent_wait_extra *ex,
 		int eagain)
@@ -26,6 +31,9 @@ static int run(struct sim *s, int poolsize, int dev, int policy, struct ent_wait
 	s->hwrng = dev;
 	s->hwrng_eagain = eagain;
 	s->cpu_rng = cpu;
+	if (cpuinfo != NULL) {
+		sim_text(s, "/proc/cpuinfo", cpuinfo);
+	}
 	cfg.trust_cpu = trust;
 	s->limit = s->now + 3000000;
 	cfg.policy = policy;
@@ -77,20 +85,66 @@ void test_hwrng(int *passed, int *failed)
 	CHECK(r == -1 && sim_log_count(&s, "hwrng") == 1 && sim_log_count(&s, "CPU RNG") == 0,
 			"no device, no CPU RNG: not a word (besides the hint)");
 
-	/* CPU RNG instructions: mixed, credited only under trust-cpu */
-	cpu = 1;
+	/* CPU RNG instructions: mixed, credited only under trust-cpu, where
+	 * the kernel lists them and the words are not stuck */
+	cpu = SIM_CPU_GOOD;
+	cpuinfo = CPUINFO_ARM64;
 	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
 	CHECK(r == -1 && s.cpu_reads == 1 && s.credit_calls == 0 && s.mix_calls == 1
-			&& sim_log_count(&s, "CPU RNG (RNDRRS) mixed in without credit (-X trust-cpu") == 1,
+			&& sim_log_count(&s, "CPU RNG (RNDRRS) mixed in without credit (mixed only, "
+				"-X trust-cpu would credit it)") == 1,
 			"CPU RNG: mixed, not credited");
 	trust = 1;
 	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
 	CHECK(r == 0 && ex.cpu_bits == 256 && s.credited_bits == 256
 			&& sim_log_count(&s, "while running: CPU RNG (256 bits)") == 1,
-			"trust-cpu: 256 bits credited, seeded");
+			"trust-cpu, listed by the kernel: 256 bits credited, seeded");
 	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_STRICT, &ex, 0);
 	CHECK(r == -1 && s.credit_calls == 0 && s.mix_calls == 1
-			&& sim_log_count(&s, "(policy strict)") == 1, "trust-cpu under strict: mixed only");
+			&& sim_log_count(&s, "(policy=strict credits nothing)") == 1,
+			"trust-cpu under strict: mixed only");
+	cpu = SIM_CPU_STUCK;
+	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == -1 && s.credit_calls == 0 && s.mix_calls == 1
+			&& sim_log_count(&s, "(its output failed the sanity check)") == 1,
+			"trust-cpu, constant output: mixed only, not credited");
+	cpu = SIM_CPU_GOOD;
+	cpuinfo = CPUINFO_NO_RNG;
+	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == -1 && s.credit_calls == 0 && s.mix_calls == 1
+			&& sim_log_count(&s, "(the kernel does not list the instruction as usable)") == 1,
+			"trust-cpu, the kernel does not list rng: mixed only");
+	cpuinfo = NULL;
+	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == -1 && s.credit_calls == 0 && s.mix_calls == 1,
+			"trust-cpu, /proc/cpuinfo unreadable: mixed only");
+	{
+		unsigned char w[64];
+		size_t i;
+
+		for (i = 0; i < sizeof(w); i++) {
+			w[i] = (unsigned char)(i * 37 + 11);
+		}
+		CHECK(ent_cpurng_sane(w, sizeof(w)) == 1, "sanity: varied words pass");
+		memset(w, 0xff, 8);
+		CHECK(ent_cpurng_sane(w, sizeof(w)) == 0, "sanity: an all-ones word fails");
+		memset(w, 0, 8);
+		CHECK(ent_cpurng_sane(w, sizeof(w)) == 0, "sanity: an all-zero word fails");
+		for (i = 0; i < sizeof(w); i++) {
+			w[i] = (unsigned char)(i * 37 + 11);
+		}
+		memcpy(w + 40, w + 8, 8);
+		CHECK(ent_cpurng_sane(w, sizeof(w)) == 0, "sanity: two equal words fail");
+		CHECK(ent_cpurng_kernel_lists("flags\t\t: fpu vme sse2 rdrand hypervisor\n") == 1
+				&& ent_cpurng_kernel_lists("flags\t\t: fpu rdseed\n") == 1
+				&& ent_cpurng_kernel_lists(CPUINFO_ARM64) == 1,
+				"cpuinfo: rdrand, rdseed, rng listed");
+		CHECK(ent_cpurng_kernel_lists("flags\t\t: fpu vme sse2 hypervisor\n") == 0
+				&& ent_cpurng_kernel_lists(CPUINFO_NO_RNG) == 0
+				&& ent_cpurng_kernel_lists("model name\t: rdrand rng\n") == 0
+				&& ent_cpurng_kernel_lists("") == 0,
+				"cpuinfo: no rdrand/rdseed/rng word on the flags line");
+	}
 	cpu = trust = 0;
 
 	{
