@@ -69,6 +69,7 @@
 
 #define ENT_PATH_ENTROPY_AVAIL	"/proc/sys/kernel/random/entropy_avail"
 #define ENT_PATH_POOLSIZE	"/proc/sys/kernel/random/poolsize"
+#define ENT_PATH_OSRELEASE	"/proc/sys/kernel/osrelease"
 #define ENT_PATH_ROUTE		"/proc/net/route"
 #define ENT_PATH_INTERRUPTS	"/proc/interrupts"
 
@@ -160,6 +161,11 @@ struct ent_gen {
 int ent_probe_ready(const struct ent_ops *ops);
 /* Fills gen; returns -1 (and guesses the rewritten RNG) when unknown */
 int ent_probe_generation(const struct ent_ops *ops, struct ent_gen *gen);
+/* The kernel's own jitter collector, by RNG generation and version:
+ * 1 present, 0 absent, -1 unknown; release gets the version text ("" if
+ * unreadable) */
+int ent_probe_kernel_collector(const struct ent_ops *ops, const struct ent_gen *gen,
+		char *release, size_t len);
 /* Credited bits so far, from /proc or RNDGETENTCNT; -1 when neither works */
 int ent_probe_bits(const struct ent_ops *ops, int *bits);
 

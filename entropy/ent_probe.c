@@ -104,3 +104,53 @@ int ent_probe_bits(const struct ent_ops *ops, int *bits)
 	}
 	return -1;
 }
+
+/* "6.1.0-21-arm64" -> 6, 1, 0 and "5.4-rc1" -> 5, 4, 0; -1 when the text
+ * does not start with a major and a minor number */
+static int parse_release(const char *r, int v[3])
+{
+	char *end;
+	int i;
+
+	v[0] = v[1] = v[2] = 0;
+	for (i = 0; i < 3; i++) {
+		if (*r < '0' || *r > '9') {
+			return i == 2 ? 0 : -1;
+		}
+		v[i] = (int)strtol(r, &end, 10);
+		if (*end != '.') {
+			return i >= 1 ? 0 : -1;
+		}
+		r = end + 1;
+	}
+	return 0;
+}
+
+int ent_probe_kernel_collector(const struct ent_ops *ops, const struct ent_gen *gen,
+		char *release, size_t len)
+{
+	int v[3];
+
+	release[0] = '\0';
+	if (ops->read_file(ops->ctx, ENT_PATH_OSRELEASE, release, len) >= 0) {
+		release[strcspn(release, "\n")] = '\0';
+	}
+	/* The rewritten RNG (poolsize 256) always came with the collector:
+	 * 5.18+, and the 2022 stable updates that carried it back. Before
+	 * it, try_to_generate_entropy() came with 5.4; the stable updates
+	 * gave it to 4.9.320, 4.14.285 and 4.19.249. */
+	if (gen->poolsize == 256) {
+		return 1;
+	}
+	if (release[0] == '\0' || parse_release(release, v) < 0) {
+		return -1;
+	}
+	if (v[0] > 5 || (v[0] == 5 && v[1] >= 4)) {
+		return 1;
+	}
+	if (v[0] == 4 && ((v[1] == 9 && v[2] >= 320) || (v[1] == 14 && v[2] >= 285)
+				|| (v[1] == 19 && v[2] >= 249))) {
+		return 1;
+	}
+	return 0;
+}

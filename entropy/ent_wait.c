@@ -24,12 +24,19 @@
 #define ENT_BITS_EVERY_US	250000
 #define ENT_LINE_US_IDLE	60000000	/* progress once a minute when stuck */
 #define ENT_ROUTE_RETRY_US	1000000	/* look for a default route again */
+/* A working kernel jitter collector seeds within about a second of a
+ * blocking getrandom(); twice that without readiness means it gave up */
+#define ENT_COLLECTOR_SILENT_US	2000000
 
 struct ent_wait_state {
 	const struct entropy_config *cfg;
 	const struct ent_ops *ops;
 	struct ent_progress prog;
 	struct ent_gen gen;
+	int kernel_collector;	/* 1 the kernel has one, 0 not, -1 unknown */
+	char release[32];	/* its version, for the log */
+	int collector_silent_logged;
+	int64_t t_collector;	/* our child's blocking getrandom() began */
 	struct ent_collector col;
 	struct ent_icmp icmp;
 	struct ent_block blk;
@@ -161,6 +168,7 @@ static void start_stimulators(struct ent_wait_state *w, unsigned int stim, int64
 	}
 	if (stim & ENTROPY_STIM_COLLECTOR) {
 		(void)ent_collector_start(&w->col, w->ops, &w->prog);
+		w->t_collector = now;
 	}
 	have_irq = read_irqs(w, &irq) == 0;
 	if (stim & ENTROPY_STIM_ICMP) {
@@ -232,7 +240,7 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 	if (ENT_WITH_JITTER && !detail && w->cfg->policy == ENTROPY_POLICY_JITTER
 			&& !w->jit_tried) {
 		ADD("%sCPU jitter (policy=jitter, %s)", used ? ", " : "",
-				w->gen.poolsize == 4096 ? "at once" : "if the kernel's own stalls 1 s");
+				w->kernel_collector == 0 ? "at once" : "if the kernel's own stalls 1 s");
 	}
 	if (ENT_WITH_CPURNG && w->cpu_bits > 0) {
 		ADD("%sCPU RNG (%d bits)", used ? ", " : "", w->cpu_bits);
@@ -390,6 +398,8 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 	w.text = malloc(ENT_TEXT_MAX);
 	now = t0 = ops->now_us(ops->ctx);
 	(void)ent_probe_generation(ops, &w.gen);
+	w.kernel_collector = ent_probe_kernel_collector(ops, &w.gen, w.release,
+			sizeof(w.release));
 	ent_progress_init(&w.prog, cfg, ops, w.gen.bits_needed, now);
 	/* The seed file first: where it is credited, nothing else starts */
 	if (ent_seed_load(cfg, ops, &w.prog, &w.seed) > 0 && ent_probe_ready(ops) == 1) {
@@ -410,8 +420,10 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 	w.t_end_stim = now + (int64_t)ent_config_max_seconds(cfg) * 1000000;
 	describe(&w, plan, sizeof(plan), 0);
 	ent_log(&w.prog, LOG_WARNING, "entropy: kernel CRNG not initialised, getrandom() would "
-			"block; %s; %d/%d bits; plan: %s",
-			w.gen.name, w.bits, w.gen.bits_needed, plan);
+			"block; %s; kernel jitter collector: %s%s%s; %d/%d bits; plan: %s",
+			w.gen.name, w.kernel_collector == 1 ? "yes" : w.kernel_collector == 0
+			? "none" : "unknown", w.release[0] != '\0' ? ", Linux " : "", w.release,
+			w.bits, w.gen.bits_needed, plan);
 	(void)ent_progress_tick(&w.prog, now, w.bits, plan);
 
 	t_check = now;
@@ -459,12 +471,14 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			now = ops->now_us(ops->ctx);
 		}
 		/* policy=jitter: at once where the kernel has no jitter
-		 * collector (poolsize 4096), else only once the count has
-		 * not risen for a grace period: while the kernel's own
-		 * collector makes progress, ours would only take its CPU */
+		 * collector (by version: before 5.4 and not one of the 2022
+		 * stable updates), else only once the count has not risen
+		 * for a grace period: ours never runs beside a collector
+		 * that works, which would credit the same CPU's timing
+		 * noise a second time */
 		if (ENT_WITH_JITTER && cfg->policy == ENTROPY_POLICY_JITTER && !w.jit_tried
 				&& now < w.t_end_stim
-				&& (w.gen.poolsize == 4096 || (now - t0 >= ENT_JIT_GRACE_US
+				&& (w.kernel_collector == 0 || (now - t0 >= ENT_JIT_GRACE_US
 						&& now - w.t_gain >= ENT_JIT_GRACE_US))) {
 			w.jit_tried = 1;
 			(void)ent_jitter_start(&w.jit, ops, &w.prog);
@@ -496,6 +510,16 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 				&& (cfg->policy != ENTROPY_POLICY_JITTER || w.jit_tried)
 				&& ((!w.col.running && !w.route_retry) || now - w.t_gain >= ENT_STALL_US)) {
 			log_hint_once(&w);
+		}
+		if (w.kernel_collector == 1 && w.col.running && !w.collector_silent_logged
+				&& now - w.t_collector >= ENT_COLLECTOR_SILENT_US) {
+			w.collector_silent_logged = 1;
+			describe(&w, running, sizeof(running), 0);
+			ent_log(&w.prog, LOG_WARNING, "entropy: the kernel's jitter collector has "
+					"not seeded the CRNG in %d s of a blocking getrandom(): it is "
+					"not producing entropy on this board (it gives up where the "
+					"cycle counter is too coarse); seeding with: %s",
+					ENT_COLLECTOR_SILENT_US / 1000000, running);
 		}
 		if (now - w.prog.t_last_line >= w.prog.interval_us) {
 			/* Only build the text when a line is due: this loop turns

@@ -101,8 +101,10 @@ static void test_wait_jitter(void)
 	struct ent_wait_extra ex;
 	int r;
 
-	/* Legacy kernel without a collector of its own: seeded by ours */
+	/* Legacy kernel (4.14 before the 2022 stable update) without a
+	 * collector of its own: seeded by ours */
 	setup(&s, &cfg, 4096, SIM_JIT_HEALTHY);
+	sim_text(&s, ENT_PATH_OSRELEASE, "4.14.200-bsp\n");
 	cfg.policy = ENTROPY_POLICY_JITTER;
 	cfg.stimulators_set = 1;
 	memset(&ex, 0, sizeof(ex));
@@ -115,6 +117,46 @@ static void test_wait_jitter(void)
 			&& sim_log_count(&s, "CPU jitter (256 bits credited)") == 1
 			&& sim_log_count(&s, "plan: CPU jitter (policy=jitter, at once)") == 1, "legacy: logged");
 	CHECK(sim_fds_open(&s) == 0 && s.violations == 0, "legacy: clean");
+
+	/* 5.10 (poolsize 4096 still) has the kernel's collector, and so
+	 * has 4.19.249+ (the 2022 stable update): ours waits for the
+	 * kernel's, which seeds it, and never runs beside it */
+	{
+		static const char *const with_collector[] = { "5.10.0-rt\n", "4.19.249\n",
+			"5.4\n" };
+		size_t k;
+
+		for (k = 0; k < sizeof(with_collector) / sizeof(with_collector[0]); k++) {
+			setup(&s, &cfg, 4096, SIM_JIT_HEALTHY);
+			sim_text(&s, ENT_PATH_OSRELEASE, with_collector[k]);
+			cfg.policy = ENTROPY_POLICY_JITTER;
+			cfg.stimulators = ENTROPY_STIM_COLLECTOR;
+			s.has_jitter = 1;
+			r = ent_wait(&cfg, sim_ops(&s), NULL);
+			CHECK(r == 0 && s.jit_samples == 0 && sim_log_count(&s,
+					"kernel jitter collector: yes, Linux") == 1,
+					"poolsize 4096, Linux %.8s: the kernel's collector, ours not started",
+					with_collector[k]);
+		}
+	}
+	/* The same version check without the kernel's collector working
+	 * (a coarse counter): ours starts after the 1 s grace period, and
+	 * the wait says the kernel's collector does not deliver */
+	setup(&s, &cfg, 4096, SIM_JIT_HEALTHY);
+	sim_text(&s, ENT_PATH_OSRELEASE, "5.15.0\n");
+	cfg.policy = ENTROPY_POLICY_JITTER;
+	cfg.stimulators = ENTROPY_STIM_COLLECTOR;
+	memset(&ex, 0, sizeof(ex));
+	r = ent_wait(&cfg, sim_ops(&s), &ex);
+	CHECK(r == 0 && ex.jitter_bits >= 128 && s.ready_at - 5000000 >= 1000000,
+			"5.15, collector silent: ours after the grace period (%lld us)",
+			(long long)(s.ready_at - 5000000));
+	setup(&s, &cfg, 256, SIM_JIT_HEALTHY);
+	cfg.stimulators = ENTROPY_STIM_COLLECTOR;
+	s.limit = s.now + 3000000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == -1 && sim_log_count(&s, "the kernel's jitter collector has not seeded the "
+				"CRNG in 2 s") == 1, "rewritten RNG, collector silent: said once");
 
 	/* The same under policy=default: never started */
 	setup(&s, &cfg, 4096, SIM_JIT_HEALTHY);
