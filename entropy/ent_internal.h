@@ -491,6 +491,27 @@ static inline int ent_cpurng_feed(const struct entropy_config *cfg,
 }
 #endif
 
+/* ---- one stimulation per boot (ent_boot.c) ---- */
+#ifndef ENT_RUN_DIR
+#define ENT_RUN_DIR		"/run/dropbear-entropy"
+#endif
+struct ent_boot {
+	int dirfd, lock_fd;	/* lock_fd >= 0: we hold the lock */
+	unsigned long long btime;	/* boot time, tells this boot's record */
+	unsigned long packets_spent;	/* by earlier holders this boot */
+	unsigned long seconds_spent;
+	const char *why;	/* strerror() of the last failure */
+};
+void ent_boot_init(struct ent_boot *b);
+/* 1: we hold the lock and may stimulate within what is left of the boot's
+ * budget; 0: another process holds it, wait without stimulating; -1: no
+ * usable ENT_RUN_DIR (b->why), the bounds are per wait */
+int ent_boot_acquire(struct ent_boot *b, const struct ent_ops *ops);
+/* What this holder spent so far (cumulative), for a later holder */
+void ent_boot_record(struct ent_boot *b, const struct ent_ops *ops,
+		unsigned long packets, unsigned long seconds);
+void ent_boot_release(struct ent_boot *b, const struct ent_ops *ops);
+
 /* ---- credit rules (ent_credit.c): every credited bit is decided here ---- */
 enum ent_source {
 	ENT_SOURCE_SEED,	/* the seed file */

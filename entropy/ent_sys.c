@@ -316,7 +316,7 @@ static ssize_t sys_write(void *ctx, int fd, const void *buf, size_t len)
 	return r;
 }
 
-#if ENT_WITH_SEED
+/* Files: the seed directory and the per-boot lock (ent_boot.c) */
 static int sys_mkdir(void *ctx, const char *path, mode_t mode)
 {
 	(void)ctx;
@@ -353,15 +353,17 @@ static int sys_openat(void *ctx, int dirfd, const char *name, int flags, mode_t 
 	return openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
 }
 
-#endif
-
-#if ENT_WITH_SEED || ENT_WITH_HWRNG
 static ssize_t sys_read(void *ctx, int fd, void *buf, size_t len)
 {
 	(void)ctx;
 	return read(fd, buf, len);
 }
-#endif
+
+static int sys_renameat(void *ctx, int dirfd, const char *from, const char *to)
+{
+	(void)ctx;
+	return renameat(dirfd, from, dirfd, to);
+}
 
 #if ENT_WITH_SEED
 static int sys_unlinkat(void *ctx, int dirfd, const char *name)
@@ -374,12 +376,6 @@ static int sys_fsync(void *ctx, int fd)
 {
 	(void)ctx;
 	return fsync(fd);
-}
-
-static int sys_renameat(void *ctx, int dirfd, const char *from, const char *to)
-{
-	(void)ctx;
-	return renameat(dirfd, from, dirfd, to);
 }
 
 static uid_t sys_geteuid(void *ctx)
@@ -691,20 +687,18 @@ static const struct ent_ops sys_ops = {
 	.collector_reap = ent_sys_collector_reap,
 	.kmsg_open = sys_kmsg_open,
 	.write = sys_write,
-#if ENT_WITH_SEED
 	.mkdir = sys_mkdir,
 	.open_dir = sys_open_dir,
 	.fstat = sys_fstat,
 	.flock = sys_flock,
 	.openat = sys_openat,
+	.read = sys_read,
+	.renameat = sys_renameat,
+#if ENT_WITH_SEED
 	.unlinkat = sys_unlinkat,
 	.fsync = sys_fsync,
-	.renameat = sys_renameat,
 	.geteuid = sys_geteuid,
 	.identity = sys_identity,
-#endif
-#if ENT_WITH_SEED || ENT_WITH_HWRNG
-	.read = sys_read,
 #endif
 #if ENT_WITH_SEED || ENT_WITH_JITTER || ENT_WITH_HWRNG || ENT_WITH_CPURNG
 	.rnd_credit = sys_rnd_credit,

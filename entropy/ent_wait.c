@@ -27,6 +27,7 @@
 /* A working kernel jitter collector seeds within about a second of a
  * blocking getrandom(); twice that without readiness means it gave up */
 #define ENT_COLLECTOR_SILENT_US	2000000
+#define ENT_BOOT_RETRY_US	1000000	/* a waiter looks at the lock again */
 
 struct ent_wait_state {
 	const struct entropy_config *cfg;
@@ -37,6 +38,11 @@ struct ent_wait_state {
 	char release[32];	/* its version, for the log */
 	int collector_silent_logged;
 	int64_t t_collector;	/* our child's blocking getrandom() began */
+	struct ent_boot boot;
+	int boot_role;		/* ent_boot_acquire(): 1 we stimulate, 0 another does */
+	int64_t t_boot_retry;	/* a waiter tries the lock again */
+	int64_t t_stim_start;
+	unsigned long packets_left;	/* of this boot's budget */
 	struct ent_collector col;
 	struct ent_icmp icmp;
 	struct ent_block blk;
@@ -125,7 +131,7 @@ static void start_icmp(struct ent_wait_state *w, int64_t now, int quiet)
 
 	n = find_gateways(w, gw, quiet);
 	if (n > 0 && ent_icmp_open(&w->icmp, w->ops, &w->prog, gw, n,
-				ent_config_max_packets(w->cfg),
+				w->packets_left,
 				w->extra != NULL && w->extra->force_dgram) == 0) {
 		w->icmp_open = 1;
 		ent_pace_init(&w->icmp.pace, now, read_irqs(w, &irq) == 0 ? &irq : NULL);
@@ -182,6 +188,49 @@ static void start_stimulators(struct ent_wait_state *w, unsigned int stim, int64
 	if ((w->icmp_open || w->blk_open) && !have_irq) {
 		ent_log(&w->prog, LOG_INFO, "entropy: %s unreadable: pacing without interrupt counts",
 				ENT_PATH_INTERRUPTS);
+	}
+}
+
+/* Stimulation is one per boot across every process of the fork
+ * (ent_boot.c): take it, or learn that another process has it, and start
+ * within what is left of the boot's budget. Returns 1 when we stimulate. */
+static int begin_stimulation(struct ent_wait_state *w, int64_t now)
+{
+	unsigned long max_packets = ent_config_max_packets(w->cfg);
+	unsigned long max_seconds = ent_config_max_seconds(w->cfg);
+	unsigned long seconds_left;
+
+	w->t_end_stim = now;
+	w->boot_role = ent_boot_acquire(&w->boot, w->ops);
+	if (w->boot_role == 0) {
+		w->t_boot_retry = now + ENT_BOOT_RETRY_US;
+		return 0;
+	}
+	if (w->boot_role < 0) {
+		ent_log(&w->prog, LOG_INFO, "entropy: %s unusable (%s): the stimulation bounds "
+				"are per wait, not per boot", ENT_RUN_DIR, w->boot.why);
+	}
+	w->packets_left = w->boot.packets_spent >= max_packets ? 0
+		: max_packets - w->boot.packets_spent;
+	seconds_left = w->boot.seconds_spent >= max_seconds ? 0
+		: max_seconds - w->boot.seconds_spent;
+	if (w->packets_left == 0 || seconds_left == 0) {
+		ent_log(&w->prog, LOG_WARNING, "entropy: this boot's stimulation budget is "
+				"spent (%lu packets, %lu s by earlier processes): waiting without "
+				"stimulating", w->boot.packets_spent, w->boot.seconds_spent);
+		return 0;
+	}
+	w->t_stim_start = now;
+	w->t_end_stim = now + (int64_t)seconds_left * 1000000;
+	start_stimulators(w, ent_config_stimulators(w->cfg), now);
+	return 1;
+}
+
+static void record_spent(struct ent_wait_state *w, int64_t now)
+{
+	if (w->boot_role != 0 && w->t_stim_start != 0) {
+		ent_boot_record(&w->boot, w->ops, w->icmp.sent,
+				(unsigned long)((now - w->t_stim_start) / 1000000));
 	}
 }
 
@@ -256,7 +305,10 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 	if (ENT_WITH_SEED && w->seed.credited_bits > 0) {
 		ADD("%sseed file (%d bits)", used ? ", " : "", w->seed.credited_bits);
 	}
-	if (used == 0) {
+	if (used == 0 && w->boot_role == 0) {
+		ADD("nothing: another process of this boot stimulates (%s/stimulate.lock)",
+				ENT_RUN_DIR);
+	} else if (used == 0) {
 		ADD("nothing (the kernel on its own)");
 	}
 #undef ADD
@@ -395,6 +447,8 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 	w.icmp.fd = -1;
 	w.blk.fd = -1;
 	ent_hwrng_init(&w.hw);
+	ent_boot_init(&w.boot);
+	w.boot_role = -1;	/* until begin_stimulation() */
 	w.text = malloc(ENT_TEXT_MAX);
 	now = t0 = ops->now_us(ops->ctx);
 	(void)ent_probe_generation(ops, &w.gen);
@@ -411,13 +465,12 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		ent_log(&w.prog, LOG_WARNING, "entropy: out of memory; waiting without stimulation");
 	} else {
 		w.extra = extra;
-		start_stimulators(&w, ent_config_stimulators(cfg), now);
+		(void)begin_stimulation(&w, now);
 	}
 	if (ent_probe_bits(ops, &w.bits) < 0) {
 		w.bits = 0;
 	}
 	w.t_bits = w.t_gain = now;
-	w.t_end_stim = now + (int64_t)ent_config_max_seconds(cfg) * 1000000;
 	describe(&w, plan, sizeof(plan), 0);
 	ent_log(&w.prog, LOG_WARNING, "entropy: kernel CRNG not initialised, getrandom() would "
 			"block; %s; kernel jitter collector: %s%s%s; %d/%d bits; plan: %s",
@@ -507,9 +560,17 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			start_block(&w);
 		}
 		if (!w.icmp.active && !w.blk.active && !w.jit.active && !w.hw.active
+				&& w.boot_role != 0
 				&& (cfg->policy != ENTROPY_POLICY_JITTER || w.jit_tried)
 				&& ((!w.col.running && !w.route_retry) || now - w.t_gain >= ENT_STALL_US)) {
 			log_hint_once(&w);
+		}
+		if (w.boot_role == 0 && w.text != NULL && now >= w.t_boot_retry
+				&& begin_stimulation(&w, now) == 1) {
+			describe(&w, running, sizeof(running), 0);
+			ent_log(&w.prog, LOG_WARNING, "entropy: the process that stimulated is "
+					"gone; taking over with what is left of this boot's budget: %s",
+					running);
 		}
 		if (w.kernel_collector == 1 && w.col.running && !w.collector_silent_logged
 				&& now - w.t_collector >= ENT_COLLECTOR_SILENT_US) {
@@ -526,6 +587,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			 * once per ICMP reply */
 			describe(&w, running, sizeof(running), 1);
 			(void)ent_progress_tick(&w.prog, now, w.bits, running);
+			record_spent(&w, now);
 		}
 
 		nfds = 0;
@@ -569,6 +631,8 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 done:
 	describe(&w, by, sizeof(by), 1);
 	stop_stimulation(&w);
+	record_spent(&w, ops->now_us(ops->ctx));
+	ent_boot_release(&w.boot, ops);
 	if (extra != NULL) {
 		extra->icmp_ready_latency_us = ret == 0 ? ops->now_us(ops->ctx) - t_ready : -1;
 		extra->icmp_sent = w.icmp.sent;
