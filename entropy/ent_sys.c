@@ -194,10 +194,34 @@ static ssize_t sys_recvfrom(void *ctx, int fd, void *buf, size_t len,
 #if ENT_WITH_BLOCK
 static int sys_open_direct(void *ctx, const char *path)
 {
+	struct stat before, after;
+	int fd, saved;
+
 	(void)ctx;
+	/* Only ever open a block device: open() of a character device runs
+	 * its driver (/dev/watchdog arms the watchdog, and closing it without
+	 * the magic character reboots the board). stat() first, then the
+	 * descriptor must be that same device. */
+	if (stat(path, &before) < 0) {
+		return -1;
+	}
+	if (!S_ISBLK(before.st_mode)) {
+		errno = ENOTBLK;
+		return -1;
+	}
 	/* O_NONBLOCK: opening a device node must not hang on a removable
 	 * medium; reads of a block device ignore it. */
-	return open(path, O_RDONLY | O_DIRECT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		return -1;
+	}
+	if (fstat(fd, &after) < 0 || !S_ISBLK(after.st_mode) || after.st_rdev != before.st_rdev) {
+		saved = errno;
+		close(fd);
+		errno = saved != 0 ? saved : ENOTBLK;
+		return -1;
+	}
+	return fd;
 }
 
 static int sys_blk_geometry(void *ctx, int fd, uint64_t *bytes, unsigned int *sector)
