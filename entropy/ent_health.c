@@ -3,16 +3,15 @@
  * from a noise stream of our own: the CPU jitter collector (ent_jitter.c)
  * and /dev/hwrng (ent_hwrng.c). A symbol is the low 8 bits of a sample.
  *
- * Start-up test (SP 800-90B 4.3, with two of its 6.3 estimators): 1024
- * samples; min-entropy per sample H = the smaller of the Most Common Value
- * estimate (6.3.1, upper 99% bound on the top symbol's probability) and a
- * lag predictor (after 6.3.8: the best of "same symbol as lag k ago",
- * k = 1..8, again with its upper 99% bound), which catches periodic
- * streams that MCV alone scores high. We refuse when more than half the
- * raw deltas are zero or fewer than 8 distinct values occur (a counter
- * too coarse to see jitter), or when H < 1 bit.
+ * Start-up test (SP 800-90B 4.3): 1024 samples. We refuse a counter too
+ * coarse to see jitter (more than half the raw deltas zero, or fewer than
+ * 8 distinct values); otherwise the min-entropy per sample is the assessed
+ * value of the ten non-IID estimators of 6.3 (ent_estimate.c: the
+ * smallest of them, on the symbols and on their bits), and we refuse
+ * below 1 bit per sample.
  *
- * Continuous tests (SP 800-90B 4.4), false-alarm rate alpha = 2^-20:
+ * Continuous tests (SP 800-90B 4.4), false-alarm rate alpha = 2^-20,
+ * cutoffs from the assessed min-entropy H:
  *   Repetition Count Test: cutoff C = 1 + ceil(20 / H) identical symbols
  *     in a row (4.4.1: C = 1 + ceil(-log2(alpha) / H));
  *   Adaptive Proportion Test: window W = 512 symbols; cutoff = the
@@ -20,6 +19,7 @@
  *     start-up by summing the binomial distribution (4.4.2's CRITBINOM).
  * One failure stops crediting for the rest of the wait.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "ent_internal.h"
@@ -27,10 +27,10 @@
 #if ENT_WITH_JITTER || ENT_WITH_HWRNG
 
 #define ALPHA_LOG2	ALPHA_BITS
-#define CONF_Z		2.576	/* 99% upper bound, as 6.3.1 */
+#define STARTUP_MIN_H	1.0	/* bits per sample, else refused */
 
 /* No libm in the static target: small enough to carry */
-static double sqrt_d(double x)
+double ent_sqrt(double x)
 {
 	double r = x > 1.0 ? x : 1.0;
 	int i;
@@ -71,75 +71,70 @@ double ent_log2(double x)
 	return (double)e + 2.0 * s / 0.69314718055994530942;
 }
 
-/* -log2 of the 99% upper bound of a proportion of hits in n trials */
-static double bound_entropy(unsigned long hits, unsigned long n)
+int ent_health_startup(const uint64_t *d, size_t n, double *h, const char **why)
 {
-	double p = (double)hits / (double)n;
-	double pu = p + CONF_Z * sqrt_d(p * (1.0 - p) / (double)(n - 1));
-
-	if (pu > 1.0) {
-		pu = 1.0;
-	}
-	if (pu < 1.0 / 256) {
-		pu = 1.0 / 256;
-	}
-	return -ent_log2(pu);
-}
-
-int ent_jitter_assess(const uint64_t *d, size_t n, double *h, const char **why)
-{
-	unsigned long count[256], lag[9], zeros = 0, best = 0;
+	unsigned char seen[256];
 	unsigned int distinct = 0;
-	double hm, hl;
-	size_t i, k;
+	uint8_t *sym;
+	size_t i, zeros = 0;
 
 	*h = 0.0;
+	*why = NULL;
 	if (n < 64) {
 		*why = "too few samples";
 		return -1;
 	}
-	memset(count, 0, sizeof(count));
-	memset(lag, 0, sizeof(lag));
+	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < n; i++) {
-		if (d[i] == 0) {
-			zeros++;
-		}
-		if (count[d[i] & 0xff]++ == 0) {
+		zeros += d[i] == 0;
+		if (!seen[d[i] & 0xff]) {
+			seen[d[i] & 0xff] = 1;
 			distinct++;
-		}
-		for (k = 1; k <= 8 && k <= i; k++) {
-			if ((d[i] & 0xff) == (d[i - k] & 0xff)) {
-				lag[k]++;
-			}
 		}
 	}
 	if (zeros * 2 > n || distinct < 8) {
 		*why = "counter too coarse to measure jitter";
 		return -1;
 	}
-	for (i = 0; i < 256; i++) {
-		if (count[i] > best) {
-			best = count[i];
-		}
+	sym = malloc(n);
+	if (sym == NULL) {
+		*why = "out of memory";
+		return -1;
 	}
-	hm = bound_entropy(best, n);
-	best = 0;
-	for (k = 1; k <= 8; k++) {
-		if (lag[k] > best) {
-			best = lag[k];
-		}
+	for (i = 0; i < n; i++) {
+		sym[i] = (uint8_t)d[i];
 	}
-	hl = bound_entropy(best, n - 8);
-	*h = hm < hl ? hm : hl;
-	if (*h < 1.0) {
+	*h = ent_estimate_min_entropy(sym, n, 8, NULL);
+	free(sym);
+	if (*h < 0.0) {
+		*h = 0.0;
+		*why = "out of memory";
+		return -1;
+	}
+	if (*h < STARTUP_MIN_H) {
 		*why = "min-entropy estimate below 1 bit per sample";
 		return -1;
 	}
-	*why = NULL;
 	return 0;
 }
 
-unsigned int ent_jitter_apt_cutoff(double h)
+unsigned int ent_health_rct_cutoff(double h)
+{
+	double x;
+	unsigned int c;
+
+	if (h < 1.0 / 1024) {
+		h = 1.0 / 1024;	/* a cutoff that still fits */
+	}
+	x = ALPHA_LOG2 / h;
+	c = (unsigned int)x;
+	if ((double)c < x) {
+		c++;
+	}
+	return 1 + c;
+}
+
+unsigned int ent_health_apt_cutoff(double h)
 {
 	double p = 1.0, q, pmf, cdf, alpha = 1.0;
 	unsigned int k;
@@ -178,32 +173,39 @@ unsigned int ent_jitter_apt_cutoff(double h)
 	return ENT_JIT_APT_W;
 }
 
-/* 0 healthy, -1 on the first failure (then stays failed) */
-int ent_jitter_health(struct ent_jitter *j, unsigned int sym)
+void ent_health_init(struct ent_health *ht, double h)
 {
-	if (j->failed) {
+	memset(ht, 0, sizeof(*ht));
+	ht->rct_cutoff = ent_health_rct_cutoff(h);
+	ht->apt_cutoff = ent_health_apt_cutoff(h);
+}
+
+/* 0 healthy, -1 on the first failure (then stays failed) */
+int ent_health_sample(struct ent_health *ht, unsigned int sym)
+{
+	if (ht->failed) {
 		return -1;
 	}
-	if (j->rct_count > 0 && sym == j->rct_last) {
-		if (++j->rct_count >= j->rct_cutoff) {
-			j->failed = 1;
-			j->why = "repetition count test";
+	if (ht->rct_count > 0 && sym == ht->rct_last) {
+		if (++ht->rct_count >= ht->rct_cutoff) {
+			ht->failed = 1;
+			ht->why = "repetition count test";
 			return -1;
 		}
 	} else {
-		j->rct_last = sym;
-		j->rct_count = 1;
+		ht->rct_last = sym;
+		ht->rct_count = 1;
 	}
-	if (j->apt_n == 0) {
-		j->apt_ref = sym;
-		j->apt_count = 1;
-	} else if (sym == j->apt_ref && ++j->apt_count >= j->apt_cutoff) {
-		j->failed = 1;
-		j->why = "adaptive proportion test";
+	if (ht->apt_n == 0) {
+		ht->apt_ref = sym;
+		ht->apt_count = 1;
+	} else if (sym == ht->apt_ref && ++ht->apt_count >= ht->apt_cutoff) {
+		ht->failed = 1;
+		ht->why = "adaptive proportion test";
 		return -1;
 	}
-	if (++j->apt_n >= ENT_JIT_APT_W) {
-		j->apt_n = 0;
+	if (++ht->apt_n >= ENT_JIT_APT_W) {
+		ht->apt_n = 0;
 	}
 	return 0;
 }

@@ -105,7 +105,7 @@ int ent_hwrng_step(struct ent_hwrng *hw, const struct ent_ops *ops,
 		if (hw->nstartup < STARTUP) {
 			return 0;
 		}
-		if (ent_jitter_assess(hw->startup, STARTUP, &hw->ht.h, &why) < 0
+		if (ent_health_startup(hw->startup, STARTUP, &hw->ht.h, &why) < 0
 				|| hw->ht.h < ENT_HWRNG_CLAIM) {
 			return stop(hw, ops, log, why != NULL ? why
 					: "start-up estimate below 4 bits per byte");
@@ -115,16 +115,15 @@ int ent_hwrng_step(struct ent_hwrng *hw, const struct ent_ops *ops,
 		/* Cutoffs for the claim, not the (higher) estimate: fewer
 		 * false alarms, and still a failure long before the credit
 		 * rate is wrong */
-		hw->ht.rct_cutoff = 1 + (ALPHA_BITS + ENT_HWRNG_CLAIM - 1) / ENT_HWRNG_CLAIM;
-		hw->ht.apt_cutoff = ent_jitter_apt_cutoff((double)ENT_HWRNG_CLAIM);
+		ent_health_init(&hw->ht.health, (double)ENT_HWRNG_CLAIM);
 		ent_sha256_init(&hw->ht.pool);
 		ent_log(log, LOG_INFO, "entropy: /dev/hwrng passed its start-up test "
 				"(%.2f bits/byte estimated); crediting %d bits per byte",
 				hw->ht.h, ENT_HWRNG_CREDIT);
 	}
 	for (; i < n; i++) {
-		if (ent_jitter_health(&hw->ht, buf[i]) < 0) {
-			return stop(hw, ops, log, hw->ht.why);
+		if (ent_health_sample(&hw->ht.health, buf[i]) < 0) {
+			return stop(hw, ops, log, hw->ht.health.why);
 		}
 		ent_sha256_update(&hw->ht.pool, &buf[i], 1);
 		hw->ht.pooled++;

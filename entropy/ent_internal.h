@@ -378,25 +378,54 @@ static inline int ent_seed_save(const struct entropy_config *cfg,
 #define ENT_JIT_BATCH		256	/* samples hashed per credit */
 #define ENT_JIT_MEM		(128 * 1024)	/* beyond L1, for cache timing */
 #define ENT_JIT_GRACE_US	1000000	/* kernel collector's chance first */
-struct ent_jitter {
-	double h;		/* min-entropy per sample, start-up estimate */
+/* Continuous health tests, SP 800-90B 4.4, alpha = 2^-ALPHA_BITS */
+struct ent_health {
 	unsigned int rct_cutoff, apt_cutoff;
 	unsigned int rct_count, rct_last;
 	unsigned int apt_n, apt_count, apt_ref;
-	int failed, active;
+	int failed;
 	const char *why;	/* the failed test */
+};
+struct ent_jitter {
+	double h;		/* assessed min-entropy per sample, start-up test */
+	struct ent_health health;
+	int active;
 	struct ent_sha256 pool;
 	unsigned int pooled;	/* healthy samples in pool */
 	unsigned long credited;
 	void *mem;
 };
+/* SP 800-90B 6.3 non-IID estimators (ent_estimate.c), each as NIST's
+ * ea_non_iid applies it; figures in bits, < 0 where not run */
+enum {
+	ENT_EST_MCV, ENT_EST_COLLISION, ENT_EST_MARKOV, ENT_EST_COMPRESSION,
+	ENT_EST_TTUPLE, ENT_EST_LRS, ENT_EST_MULTIMCW, ENT_EST_LAG,
+	ENT_EST_MULTIMMC, ENT_EST_LZ78Y, ENT_EST_COUNT
+};
+struct ent_estimates {
+	double literal[ENT_EST_COUNT];	/* per sample, on the symbols */
+	double bitstring[ENT_EST_COUNT];	/* per bit, when > 2 symbols */
+	double h_original, h_bitstring;	/* the smallest of each */
+	double assessed;	/* min(width, H_original, width * H_bitstring) */
+	unsigned int distinct;	/* symbols seen */
+};
+/* Assessed min-entropy per sample of the low `width` bits of sym[0..n),
+ * in bits; < 0 when it cannot run (bad arguments, out of memory) */
+double ent_estimate_min_entropy(const uint8_t *sym, size_t n, unsigned int width,
+		struct ent_estimates *detail);
 /* ent_health.c, when ENT_WITH_JITTER || ENT_WITH_HWRNG */
 double ent_log2(double x);
-/* Start-up estimate of min-entropy per 8-bit symbol; -1 and why when the
- * stream is refused */
-int ent_jitter_assess(const uint64_t *d, size_t n, double *h, const char **why);
-unsigned int ent_jitter_apt_cutoff(double h);
-int ent_jitter_health(struct ent_jitter *j, unsigned int sym);
+double ent_sqrt(double x);
+/* Start-up test of n samples (their low 8 bits are the symbols): the
+ * estimators above plus the refusal of a counter too coarse; 0 and the
+ * assessed min-entropy in *h, or -1 and why */
+int ent_health_startup(const uint64_t *d, size_t n, double *h, const char **why);
+/* Cutoffs for an assessed min-entropy per sample h (4.4.1, 4.4.2) */
+unsigned int ent_health_rct_cutoff(double h);
+unsigned int ent_health_apt_cutoff(double h);
+void ent_health_init(struct ent_health *ht, double h);
+/* 0 healthy, -1 on the first failure (then stays failed) */
+int ent_health_sample(struct ent_health *ht, unsigned int sym);
 #if ENT_WITH_JITTER
 /* Start-up test; 0 when crediting may begin (logged either way) */
 int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,

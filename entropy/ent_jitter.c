@@ -4,13 +4,15 @@
  *
  * A sample is the time, in nanoseconds of the finest clock we have, that a
  * memory-touching loop took (ent_sys.c). The start-up and continuous
- * health tests are ent_health.c's; one failure stops crediting for the
- * rest of the wait, and what was pooled since the last credit is mixed,
- * never credited.
+ * health tests are ent_health.c's: the start-up samples are assessed by
+ * the SP 800-90B non-IID estimators (ent_estimate.c), and the repetition
+ * count and adaptive proportion cutoffs follow from that assessed value.
+ * One failure stops crediting for the rest of the wait, and what was
+ * pooled since the last credit is mixed, never credited.
  *
  * Credit: the raw samples are hashed (SHA-256) in batches of 256; each
- * 32-byte digest is credited with half the estimate for its samples,
- * at most 256 bits: "at most half the health-tested min-entropy".
+ * 32-byte digest is credited with half the assessed min-entropy (the
+ * smallest of the estimates) for its samples, at most 256 bits.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,8 +21,6 @@
 #include "ent_internal.h"
 
 #if ENT_WITH_JITTER
-
-#define ALPHA_LOG2	ALPHA_BITS
 
 int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
 		struct ent_progress *log)
@@ -43,9 +43,8 @@ int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
 	n = ops->jitter_sample(ops->ctx, j->mem, ENT_JIT_MEM, d, ENT_JIT_STARTUP);
 	if (n != ENT_JIT_STARTUP) {
 		why = "no clock";
-	} else if (ent_jitter_assess(d, (size_t)n, &j->h, &why) == 0) {
-		j->rct_cutoff = 1 + (unsigned int)((ALPHA_LOG2 + j->h - 1e-9) / j->h);
-		j->apt_cutoff = ent_jitter_apt_cutoff(j->h);
+	} else if (ent_health_startup(d, (size_t)n, &j->h, &why) == 0) {
+		ent_health_init(&j->health, j->h);
 	}
 	free(d);
 	if (why != NULL) {
@@ -58,8 +57,8 @@ int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
 	j->active = 1;
 	ent_sha256_init(&j->pool);
 	ent_log(log, LOG_INFO, "entropy: jitter collector started: %.2f bits/sample "
-			"estimated, %.2f credited; cutoffs RCT %u, APT %u/%u",
-			j->h, j->h / 2, j->rct_cutoff, j->apt_cutoff, ENT_JIT_APT_W);
+			"assessed (SP 800-90B), %.2f credited; cutoffs RCT %u, APT %u/%u",
+			j->h, j->h / 2, j->health.rct_cutoff, j->health.apt_cutoff, ENT_JIT_APT_W);
 	return 0;
 }
 
@@ -84,21 +83,21 @@ int ent_jitter_step(struct ent_jitter *j, const struct ent_ops *ops,
 	}
 	n = ops->jitter_sample(ops->ctx, j->mem, ENT_JIT_MEM, d, 64);
 	if (n <= 0) {
-		j->why = "clock failed";
-		j->failed = 1;
+		j->health.why = "clock failed";
+		j->health.failed = 1;
 	}
-	for (i = 0; i < n && !j->failed; i++) {
-		if (ent_jitter_health(j, (unsigned int)(d[i] & 0xff)) == 0) {
+	for (i = 0; i < n && !j->health.failed; i++) {
+		if (ent_health_sample(&j->health, (unsigned int)(d[i] & 0xff)) == 0) {
 			ent_sha256_update(&j->pool, &d[i], sizeof(d[i]));
 			j->pooled++;
 		}
 	}
-	if (j->failed) {
+	if (j->health.failed) {
 		/* What is pooled was partly tested: mix it, credit nothing */
 		ent_sha256_final(&j->pool, out);
 		(void)ops->rnd_mix(ops->ctx, out, sizeof(out));
 		ent_log(log, LOG_WARNING, "entropy: jitter collector stopped: %s failed after "
-				"%lu bits credited", j->why, j->credited);
+				"%lu bits credited", j->health.why, j->credited);
 		ent_jitter_stop(j);
 		return -1;
 	}

@@ -24,6 +24,7 @@ void test_jitter(int *passed, int *failed);	/* test_jitter.c */
 void test_hwrng(int *passed, int *failed);	/* test_hwrng.c */
 void test_icmp(int *passed, int *failed);	/* test_icmp.c */
 void test_config_lines(int *passed, int *failed);	/* test_config_lines.c */
+void test_estimate(int *passed, int *failed);	/* test_estimate.c */
 
 #define CHECK(cond, ...) CHECK_COUNT(passed, failed, cond, __VA_ARGS__)
 
@@ -1008,6 +1009,7 @@ int main(void)
 	test_hwrng(&passed, &failed);
 	test_icmp(&passed, &failed);
 	test_config_lines(&passed, &failed);
+	test_estimate(&passed, &failed);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }

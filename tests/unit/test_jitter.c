@@ -34,7 +34,7 @@ static int assess(int stream, double *h, const char **why)
 			!= ENT_JIT_STARTUP) {
 		return -2;
 	}
-	return ent_jitter_assess(d, ENT_JIT_STARTUP, h, why);
+	return ent_health_startup(d, ENT_JIT_STARTUP, h, why);
 }
 
 static void test_streams(void)
@@ -47,15 +47,15 @@ static void test_streams(void)
 	CHECK(assess(SIM_JIT_CONSTANT, &h, &why) == -1, "constant stream refused");
 	CHECK(assess(SIM_JIT_PERIODIC, &h, &why) == -1 && why != NULL
 			&& strstr(why, "below 1 bit") != NULL,
-			"periodic stream refused by the lag predictor (%.2f)", h);
+			"periodic stream refused by the estimators (%.2f)", h);
 	CHECK(assess(SIM_JIT_COARSE, &h, &why) == -1 && why != NULL
 			&& strstr(why, "too coarse") != NULL, "coarse counter refused");
-	CHECK(ent_jitter_assess((const uint64_t *)"", 0, &h, &why) == -1, "no samples refused");
+	CHECK(ent_health_startup((const uint64_t *)"", 0, &h, &why) == -1, "no samples refused");
 }
 
 static void test_cutoffs(void)
 {
-	struct ent_jitter j;
+	struct ent_health j;
 	unsigned int c05, c1, c2, c4, c8, i, n;
 	double l;
 
@@ -64,11 +64,11 @@ static void test_cutoffs(void)
 	l = ent_log2(0.3);
 	CHECK(l > -1.736966 && l < -1.736965, "log2(0.3) = %f", l);
 	/* SP 800-90B's table of APT cutoffs for W = 512, alpha = 2^-20 */
-	c05 = ent_jitter_apt_cutoff(0.5);
-	c1 = ent_jitter_apt_cutoff(1.0);
-	c2 = ent_jitter_apt_cutoff(2.0);
-	c4 = ent_jitter_apt_cutoff(4.0);
-	c8 = ent_jitter_apt_cutoff(8.0);
+	c05 = ent_health_apt_cutoff(0.5);
+	c1 = ent_health_apt_cutoff(1.0);
+	c2 = ent_health_apt_cutoff(2.0);
+	c4 = ent_health_apt_cutoff(4.0);
+	c8 = ent_health_apt_cutoff(8.0);
 	CHECK(c05 == 410 && c1 == 311 && c2 == 177 && c4 == 62 && c8 == 13,
 			"APT cutoffs 410 311 177 62 13: %u %u %u %u %u", c05, c1, c2, c4, c8);
 
@@ -76,18 +76,18 @@ static void test_cutoffs(void)
 	j.rct_cutoff = 21;
 	j.apt_cutoff = 410;
 	for (i = 0; i < 20; i++) {
-		CHECK(ent_jitter_health(&j, 7) == 0 || i >= 20, "RCT: %u repeats pass", i + 1);
+		CHECK(ent_health_sample(&j, 7) == 0 || i >= 20, "RCT: %u repeats pass", i + 1);
 	}
-	CHECK(ent_jitter_health(&j, 7) == -1 && strstr(j.why, "repetition") != NULL,
+	CHECK(ent_health_sample(&j, 7) == -1 && strstr(j.why, "repetition") != NULL,
 			"RCT: the 21st repeat fails");
-	CHECK(ent_jitter_health(&j, 8) == -1, "RCT: a failure stays");
+	CHECK(ent_health_sample(&j, 8) == -1, "RCT: a failure stays");
 
 	memset(&j, 0, sizeof(j));
 	j.rct_cutoff = 21;
 	j.apt_cutoff = 100;
 	/* The first symbol of a window, then every other one: 2 never repeats
 	 * twenty times in a row, yet fills the window */
-	for (i = 0, n = 0; i < 400 && ent_jitter_health(&j, i % 2 ? 9 : 2) == 0; i++) {
+	for (i = 0, n = 0; i < 400 && ent_health_sample(&j, i % 2 ? 9 : 2) == 0; i++) {
 		n++;
 	}
 	CHECK(n == 198 && j.failed && strstr(j.why, "adaptive") != NULL,
@@ -247,7 +247,7 @@ static void test_real_jitter(void)
 
 	CHECK(ops->jitter_sample(NULL, mem, sizeof(mem), d, ENT_JIT_STARTUP) == ENT_JIT_STARTUP,
 			"real clock: samples taken");
-	r = ent_jitter_assess(d, ENT_JIT_STARTUP, &h, &why);
+	r = ent_health_startup(d, ENT_JIT_STARTUP, &h, &why);
 	printf("info: this machine's jitter: %s, %.2f bits/sample (%s)\n",
 			r == 0 ? "accepted" : "refused", h, why != NULL ? why : "healthy");
 	CHECK(h >= 0.0 && h <= 8.0, "real clock: estimate in range");
