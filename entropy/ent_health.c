@@ -26,7 +26,7 @@
 
 #if ENT_WITH_JITTER || ENT_WITH_HWRNG
 
-#define ALPHA_LOG2	ALPHA_BITS
+#define ALPHA_LOG2	20	/* false alarms of the continuous tests: alpha = 2^-20 */
 #define STARTUP_MIN_H	1.0	/* bits per sample, else refused */
 
 /* No libm in the static target: small enough to carry */

@@ -378,7 +378,7 @@ static inline int ent_seed_save(const struct entropy_config *cfg,
 #define ENT_JIT_BATCH		256	/* samples hashed per credit */
 #define ENT_JIT_MEM		(128 * 1024)	/* beyond L1, for cache timing */
 #define ENT_JIT_GRACE_US	1000000	/* kernel collector's chance first */
-/* Continuous health tests, SP 800-90B 4.4, alpha = 2^-ALPHA_BITS */
+/* Continuous health tests, SP 800-90B 4.4, alpha = 2^-20 */
 struct ent_health {
 	unsigned int rct_cutoff, apt_cutoff;
 	unsigned int rct_count, rct_last;
@@ -455,27 +455,41 @@ static inline void ent_jitter_stop(struct ent_jitter *j)
 #endif
 
 /* ---- /dev/hwrng (ent_hwrng.c) ---- */
-#define ALPHA_BITS		20	/* health-test false alarms: 2^-20 */
-#define ENT_HWRNG_BLOCK		32	/* bytes per read */
-#define ENT_HWRNG_CLAIM		4	/* bits/byte the tests hold it to */
-#define ENT_HWRNG_CREDIT	2	/* bits/byte credited */
+#define ENT_HWRNG_BLOCK		32	/* bytes per read and per repeat check */
+#define ENT_HWRNG_SEEN		64	/* blocks a repeat is looked for among */
+#define ENT_HWRNG_MIX_BYTES	64	/* read and mixed without the opt-in */
 #define ENT_HWRNG_MAX_BYTES	4096	/* per wait */
 #define ENT_HWRNG_RETRY_US	10000	/* after EAGAIN */
 struct ent_hwrng {
-	struct ent_jitter ht;	/* health tests and pool, as for jitter */
 	int fd;
 	int active;
+	int trusted;		/* ent_credit_bits() would credit a healthy device */
+	const char *why;	/* its rule, for the log */
+	char name[32];		/* the kernel's current hwrng */
+	int kernel_quality;	/* the kernel's credit per 1024 bits, -1 unknown */
+	double h;		/* assessed min-entropy per byte */
+	struct ent_health health;
+	struct ent_sha256 pool;
+	unsigned int pooled;	/* healthy bytes in pool */
+	unsigned long credited;
 	uint64_t *startup;	/* the start-up test's bytes, then NULL */
 	unsigned int nstartup;
+	unsigned char blk[ENT_HWRNG_BLOCK];	/* the block being filled */
+	unsigned int blk_len;
+	uint64_t seen[ENT_HWRNG_SEEN];	/* fingerprints of recent blocks */
+	unsigned int nseen;
 	unsigned long bytes;
 	int64_t next;		/* no read before this (EAGAIN) */
 };
 #if ENT_WITH_HWRNG
 void ent_hwrng_init(struct ent_hwrng *hw);
-int ent_hwrng_open(struct ent_hwrng *hw, const struct ent_ops *ops);
+/* Opens the device where it is worth reading: not where the kernel
+ * credits it itself; mixed only unless ent_credit_bits() allows credit */
+int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
+		const struct ent_ops *ops, struct ent_progress *log);
 /* One read: bits credited, 0, or -1 once it stopped (logged) */
-int ent_hwrng_step(struct ent_hwrng *hw, const struct ent_ops *ops,
-		struct ent_progress *log, int64_t now);
+int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
+		const struct ent_ops *ops, struct ent_progress *log, int64_t now);
 void ent_hwrng_close(struct ent_hwrng *hw, const struct ent_ops *ops);
 #else
 /* No /dev/hwrng reader in this build: it stays inactive */
@@ -483,16 +497,18 @@ static inline void ent_hwrng_init(struct ent_hwrng *hw)
 {
 	hw->fd = -1;
 	hw->active = 0;
+	hw->credited = 0;
 }
-static inline int ent_hwrng_open(struct ent_hwrng *hw, const struct ent_ops *ops)
+static inline int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
+		const struct ent_ops *ops, struct ent_progress *log)
 {
-	(void)hw; (void)ops;
+	(void)hw; (void)cfg; (void)ops; (void)log;
 	return -1;
 }
-static inline int ent_hwrng_step(struct ent_hwrng *hw, const struct ent_ops *ops,
-		struct ent_progress *log, int64_t now)
+static inline int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
+		const struct ent_ops *ops, struct ent_progress *log, int64_t now)
 {
-	(void)hw; (void)ops; (void)log; (void)now;
+	(void)hw; (void)cfg; (void)ops; (void)log; (void)now;
 	return -1;
 }
 static inline void ent_hwrng_close(struct ent_hwrng *hw, const struct ent_ops *ops)

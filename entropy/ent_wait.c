@@ -170,7 +170,7 @@ static void start_stimulators(struct ent_wait_state *w, unsigned int stim, int64
 
 	w->cpu_bits = ent_cpurng_feed(w->cfg, w->ops, &w->prog);
 	if (w->cfg->policy != ENTROPY_POLICY_STRICT) {
-		(void)ent_hwrng_open(&w->hw, w->ops);
+		(void)ent_hwrng_open(&w->hw, w->cfg, w->ops, &w->prog);
 	}
 	if (stim & ENTROPY_STIM_COLLECTOR) {
 		(void)ent_collector_start(&w->col, w->ops, &w->prog);
@@ -295,9 +295,13 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 		ADD("%sCPU RNG (%d bits)", used ? ", " : "", w->cpu_bits);
 	}
 	if (ENT_WITH_HWRNG && !detail && w->hw.active) {
-		ADD("%s/dev/hwrng (health-tested)", used ? ", " : "");
-	} else if (ENT_WITH_HWRNG && (w->hw.active || w->hw.ht.credited > 0)) {
-		ADD("%s/dev/hwrng (%lu bits credited)", used ? ", " : "", w->hw.ht.credited);
+		ADD("%s/dev/hwrng %s (%s)", used ? ", " : "", w->hw.name, w->hw.trusted
+				? "health-tested, credited under -X trust-hwrng" : w->hw.why);
+	} else if (ENT_WITH_HWRNG && !detail && w->hw.kernel_quality > 0) {
+		ADD("%s/dev/hwrng %s (credited by the kernel, quality %d)", used ? ", " : "",
+				w->hw.name, w->hw.kernel_quality);
+	} else if (ENT_WITH_HWRNG && (w->hw.active || w->hw.credited > 0)) {
+		ADD("%s/dev/hwrng (%lu bits credited)", used ? ", " : "", w->hw.credited);
 	}
 	if (ENT_WITH_JITTER && (w->jit.active || w->jit.credited > 0)) {
 		ADD("%sCPU jitter (%lu bits credited)", used ? ", " : "", w->jit.credited);
@@ -537,7 +541,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			(void)ent_jitter_start(&w.jit, ops, &w.prog);
 			now = ops->now_us(ops->ctx);
 		}
-		if (ENT_WITH_HWRNG && w.hw.active && ent_hwrng_step(&w.hw, ops, &w.prog, now) > 0) {
+		if (ENT_WITH_HWRNG && w.hw.active && ent_hwrng_step(&w.hw, cfg, ops, &w.prog, now) > 0) {
 			check_now = 1;
 		}
 		if (ENT_WITH_JITTER && w.jit.active) {
@@ -655,7 +659,7 @@ done:
 	if (extra != NULL) {
 		extra->seed_bits = w.seed.credited_bits;
 		extra->jitter_bits = w.jit.credited;
-		extra->hwrng_bits = w.hw.ht.credited;
+		extra->hwrng_bits = w.hw.credited;
 		extra->cpu_bits = w.cpu_bits;
 	}
 	ent_progress_close(&w.prog);

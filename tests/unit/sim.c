@@ -1073,8 +1073,8 @@ static int sim_open_hwrng(void *ctx)
 {
 	struct sim *s = ctx;
 
-	if (s->hwrng == SIM_HWRNG_NONE) {
-		errno = ENOENT;
+	if (s->hwrng == SIM_HWRNG_NONE || s->hwrng == SIM_HWRNG_EACCES) {
+		errno = s->hwrng == SIM_HWRNG_NONE ? ENOENT : EACCES;
 		return -1;
 	}
 	if (s->hwrng_open) {
@@ -1104,6 +1104,11 @@ static ssize_t hwrng_read(struct sim *s, unsigned char *buf, size_t len)
 			buf[i] = 0xff;
 		} else if (s->hwrng == SIM_HWRNG_BIASED) {
 			buf[i] &= 0x81;
+		} else if (s->hwrng == SIM_HWRNG_FIXED32 || (s->hwrng == SIM_HWRNG_LATE_FIXED
+					&& s->hwrng_bytes >= 1024)) {
+			buf[i] = (unsigned char)((s->hwrng_bytes % 32) * 131 + 17);
+		} else if (s->hwrng == SIM_HWRNG_CYCLE) {
+			buf[i] = (unsigned char)((s->hwrng_bytes % 40) * 6 + 3);
 		}
 		s->hwrng_bytes++;
 	}

@@ -37,6 +37,10 @@
 #define SIM_HWRNG_STUCK		2	/* good for 1100 bytes, then constant */
 #define SIM_HWRNG_EIO		3
 #define SIM_HWRNG_BIASED	4	/* two values only */
+#define SIM_HWRNG_FIXED32	5	/* the same 32 bytes on every read */
+#define SIM_HWRNG_CYCLE		6	/* a cycle of 40 distinct bytes */
+#define SIM_HWRNG_EACCES	7	/* open() refused */
+#define SIM_HWRNG_LATE_FIXED	8	/* good for 1024 bytes, then fixed 32 */
 #define SIM_CPU_NONE		0
 #define SIM_CPU_GOOD		1	/* varied words */
 #define SIM_CPU_STUCK		2	/* the same byte over and over */

@@ -14,7 +14,8 @@ static int *np, *nf;
 
 static volatile int stop;
 
-static int cpu, trust;
+static int cpu, trust, trust_hw;
+static const char *quality;	/* the kernel's rng_quality, NULL: unknown */
 static const char *cpuinfo;
 
 #define CPUINFO_ARM64	"processor\t: 0\nBogoMIPS\t: 48.00\n" \
@@ -35,6 +36,11 @@ static int run(struct sim *s, int poolsize, int dev, int policy, struct ent_wait
 		sim_text(s, "/proc/cpuinfo", cpuinfo);
 	}
 	cfg.trust_cpu = trust;
+	cfg.trust_hwrng = trust_hw;
+	if (quality != NULL) {
+		sim_text(s, "/sys/class/misc/hw_random/rng_current", "virtio_rng.0\n");
+		sim_text(s, "/sys/class/misc/hw_random/rng_quality", quality);
+	}
 	s->limit = s->now + 3000000;
 	cfg.policy = policy;
 	cfg.stimulators_set = 1;	/* nothing else helps */
@@ -52,9 +58,35 @@ void test_hwrng(int *passed, int *failed)
 	np = passed;
 	nf = failed;
 
+	/* Default: a device the kernel does not credit is mixed, never
+	 * credited (the kernel's own choice stands) */
+	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == -1 && ex.hwrng_bits == 0 && s.credit_calls == 0 && s.hwrng_bytes == 64
+			&& sim_log_count(&s, "mixed in without credit (mixed only, -X trust-hwrng "
+				"would credit it)") == 1,
+			"default: hwrng mixed (64 bytes), never credited (%lu bits, %lu bytes)",
+			ex.hwrng_bits, s.hwrng_bytes);
+	CHECK(sim_fds_open(&s) == 0 && s.violations == 0, "default hwrng: closed");
+	/* The kernel credits it itself (quality > 0): left to the kernel */
+	quality = "1000\n";
+	trust_hw = 1;
+	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == -1 && s.hwrng_reads == 0 && s.credit_calls == 0 && sim_log_count(&s,
+			"/dev/hwrng virtio_rng.0 (credited by the kernel, quality 1000)") == 1,
+			"kernel quality 1000: not read even under trust-hwrng, named in the plan");
+	quality = "0\n";
+	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == 0 && ex.hwrng_bits == 256 && s.hwrng_bytes == 1024 + 128
+			&& sim_log_count(&s, "plan: /dev/hwrng virtio_rng.0 (health-tested, credited "
+				"under -X trust-hwrng)") == 1,
+			"kernel quality 0, -X trust-hwrng: 256 bits from 1152 bytes (%lu bits, %lu bytes)",
+			ex.hwrng_bits, s.hwrng_bytes);
+	quality = NULL;
+
+	/* -X trust-hwrng: health-tested, then credited */
 	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, &ex, 0);
 	CHECK(r == 0 && ex.hwrng_bits == 256 && s.hwrng_bytes == 1024 + 128,
-			"good hwrng: 256 bits from 1152 bytes (%lu bits, %lu bytes)",
+			"trust-hwrng, good hwrng: 256 bits from 1152 bytes (%lu bits, %lu bytes)",
 			ex.hwrng_bits, s.hwrng_bytes);
 	CHECK(sim_log_count(&s, "passed its start-up test") == 1
 			&& sim_log_count(&s, "/dev/hwrng (256 bits credited)") == 1, "good hwrng: logged");
@@ -77,9 +109,30 @@ void test_hwrng(int *passed, int *failed)
 	CHECK(r == -1 && s.credit_calls == 0 && sim_log_count(&s, "/dev/hwrng: counter too coarse") == 1,
 			"biased hwrng (2 values): refused at start-up");
 
+	/* What passed the old start-up test and was credited 256 bits and
+	 * more: a fixed 32-byte buffer, a short cycle; and a fixed buffer
+	 * that starts after the start-up test */
+	r = run(&s, 256, SIM_HWRNG_FIXED32, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == -1 && s.credit_calls == 0 && ex.hwrng_bits == 0,
+			"fixed 32-byte buffer: never credited");
+	r = run(&s, 256, SIM_HWRNG_CYCLE, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == -1 && s.credit_calls == 0 && ex.hwrng_bits == 0,
+			"cycle of 40 bytes: never credited");
+	r = run(&s, 256, SIM_HWRNG_LATE_FIXED, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == -1 && s.credit_calls == 0 && ex.hwrng_bits == 0 && s.mix_calls == 1
+			&& sim_log_count(&s, "/dev/hwrng: a 32-byte block repeated") == 1,
+			"fixed buffer after the start-up test: caught by the block repeat check (%lu bits)",
+			ex.hwrng_bits);
+
 	r = run(&s, 256, SIM_HWRNG_EIO, ENTROPY_POLICY_DEFAULT, &ex, 0);
 	CHECK(r == -1 && s.credit_calls == 0 && sim_log_count(&s, "/dev/hwrng unreadable") == 1
 			&& s.hwrng_reads == 1 && sim_fds_open(&s) == 0, "EIO: one line, closed, no retry");
+
+	r = run(&s, 256, SIM_HWRNG_EACCES, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	CHECK(r == -1 && s.credit_calls == 0 && sim_log_count(&s,
+			"cannot open /dev/hwrng (Permission denied): not used") == 1,
+			"EACCES: one line");
+	trust_hw = 0;
 
 	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
 	CHECK(r == -1 && sim_log_count(&s, "hwrng") == 1 && sim_log_count(&s, "CPU RNG") == 0,
@@ -146,6 +199,7 @@ void test_hwrng(int *passed, int *failed)
 				"cpuinfo: no rdrand/rdseed/rng word on the flags line");
 	}
 	cpu = trust = 0;
+	cpuinfo = NULL;
 
 	{
 		struct entropy_config c;
