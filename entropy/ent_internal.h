@@ -354,7 +354,7 @@ struct ent_identity {
 	char text[ENT_IDENTITY_MAX];	/* "source=value\n" lines, stable order */
 	size_t len;			/* 0: nothing identifies this device */
 	char sources[128];		/* the sources used, for the log */
-	char missing[256];		/* when len is 0: what was looked for */
+	char missing[320];		/* when len is 0: what was looked for */
 };
 void ent_identity_collect(const struct ent_ops *ops, dev_t medium, const char *seed_dir,
 		struct ent_identity *id);

@@ -179,7 +179,7 @@ static const char *judge(const struct entropy_config *cfg, const struct ent_ops 
 	}
 	ent_identity_collect(ops, rd->medium, ent_config_seed_dir(cfg), &id);
 	if (id.len == 0) {
-		(void)snprintf(why, wlen, "no device identity (%.255s)", id.missing);
+		(void)snprintf(why, wlen, "no device identity (%.319s)", id.missing);
 		explicit_bzero(&id, sizeof(id));
 		return why;
 	}
@@ -204,7 +204,7 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_progress *log, struct ent_seed *st)
 {
 	unsigned char buf[ENT_SEED_FILE_LEN + 1];
-	char whybuf[320];
+	char whybuf[360];
 	const char *why, *path = ent_config_seed_dir(cfg);
 	struct seed_read rd;
 	struct stat fst;
@@ -336,7 +336,7 @@ static int make_seed(const struct ent_ops *ops, struct ent_progress *log,
 	memcpy(file, MAGIC, 8);
 	if (id->len == 0) {
 		/* Bound to nothing, so never creditable anywhere */
-		(void)snprintf(why, wlen, ": no device identity (%.255s)", id->missing);
+		(void)snprintf(why, wlen, ": no device identity (%.319s)", id->missing);
 		creditable = 0;
 		flags &= ~FLAG_BOUND;
 	} else {
@@ -377,7 +377,7 @@ int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_progress *log, const struct ent_seed *st)
 {
 	unsigned char file[ENT_SEED_FILE_LEN], prev[ENT_SEED_FILE_LEN + 1];
-	char why[320];
+	char why[360];
 	struct ent_identity id;
 	const char *step = "remove " ENT_SEED_TMP;
 	struct stat fst;
