@@ -230,7 +230,7 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 					"removed unread", path, strerror(saved));
 		} else {
 			ent_log(log, LOG_WARNING, "entropy: seed file in %.100s refused (%s) and "
-					"could not be removed (%s): nothing credited", path,
+					"could not be removed (%s): nothing credited; remove it", path,
 					strerror(saved), strerror(errno));
 		}
 		(void)ops->close(ops->ctx, dfd);
@@ -261,6 +261,8 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 	removed = unlinked && ops->fsync(ops->ctx, dfd) == 0;
 	(void)ops->close(ops->ctx, dfd);
 	if (rd.n < 0) {
+		/* A read that failed half way may have left seed bytes */
+		explicit_bzero(buf, sizeof(buf));
 		if (unlinked) {
 			ent_log(log, LOG_WARNING, "entropy: seed file in %.100s is no regular file "
 					"or unreadable: removed, nothing credited", path);
