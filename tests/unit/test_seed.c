@@ -456,6 +456,13 @@ static void hw_soc(struct sim *s)
 	sim_sysfs_bin(s, "/proc/device-tree/serial-number", "1000000087a3c2f1\0", 17);
 }
 
+/* Both copies of the device tree, as most kernels show them */
+static void hw_soc_both(struct sim *s)
+{
+	hw_soc(s);
+	sim_sysfs_bin(s, "/sys/firmware/devicetree/base/serial-number", "1000000087a3c2f1\0", 17);
+}
+
 static void hw_mac_set(struct sim *s)
 {
 	hw_universal_mac(s);
@@ -513,6 +520,9 @@ static void test_identity_sources(void)
 	identity_of(hw_soc, &id);
 	CHECK(strcmp(id.text, "soc-serial=0x2A1F0C3D5E6B7788\ndt-serial=1000000087a3c2f1\n") == 0,
 			"identity: SoC and device-tree serials, no MAC: %s", id.text);
+	identity_of(hw_soc_both, &id);
+	CHECK(strcmp(id.text, "soc-serial=0x2A1F0C3D5E6B7788\ndt-serial=1000000087a3c2f1\n") == 0,
+			"identity: the device-tree serial once, from sysfs or /proc alike: %s", id.text);
 	identity_of(hw_placeholder_dmi, &id);
 	CHECK(id.len == 0, "identity: placeholder DMI fields: %s", id.text);
 	identity_of(hw_local_mac, &id);
