@@ -132,9 +132,10 @@ struct ent_ops {
 	int (*rnd_credit)(void *ctx, const void *buf, size_t len, int bits);
 	/* write(2) to /dev/urandom: mixes buf, credits nothing */
 	int (*rnd_mix)(void *ctx, const void *buf, size_t len);
-	/* What tells this device from a clone of its disk image: lines of
-	 * "source=value", in a stable order; returns the length, 0 if none */
-	ssize_t (*identity)(void *ctx, char *buf, size_t len);
+	/* The names in directory path (not . and ..), each followed by a
+	 * NUL, in no particular order; returns their bytes, or -1 (ENOBUFS
+	 * when they do not all fit). For the device identity in sysfs. */
+	ssize_t (*list_dir)(void *ctx, const char *path, char *buf, size_t len);
 
 	/* CPU jitter: n samples, each the nanoseconds a memory-touching
 	 * loop over mem took on the finest clock; returns n or -1 */
@@ -336,7 +337,7 @@ void ent_sha256_final(struct ent_sha256 *h, unsigned char out[ENT_SHA256_LEN]);
 #define ENT_SEED_BYTES		32	/* the secret part */
 #define ENT_SEED_CREDIT_BITS	256	/* what a creditable seed is worth */
 #define ENT_SEED_FILE_LEN	(8 + 4 + ENT_SHA256_LEN + ENT_SEED_BYTES + ENT_SHA256_LEN)
-#define ENT_IDENTITY_MAX	4096
+#define ENT_IDENTITY_MAX	2048
 struct ent_seed {
 	int have_old;			/* old holds the seed read at start */
 	unsigned char old[ENT_SEED_BYTES];
@@ -352,6 +353,19 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_progress *log, const struct ent_seed *st);
 const char *ent_config_seed_dir(const struct entropy_config *cfg);
+/* What tells this device from a clone of its disk image (ent_identity.c):
+ * serials of the SoC, board and of the medium behind st_dev medium (the
+ * seed directory's), else universally administered permanent MACs */
+struct ent_identity {
+	char text[ENT_IDENTITY_MAX];	/* "source=value\n" lines, stable order */
+	size_t len;			/* 0: nothing identifies this device */
+	char sources[128];		/* the sources used, for the log */
+	char missing[320];		/* when len is 0: what was looked for */
+};
+void ent_identity_collect(const struct ent_ops *ops, dev_t medium, const char *seed_dir,
+		struct ent_identity *id);
+/* The hash a seed file is bound to; only for id->len > 0 */
+void ent_identity_hash(const struct ent_identity *id, unsigned char out[ENT_SHA256_LEN]);
 /* SHA-256 of label (with its NUL) then data: the seed file's checksum and
  * the device hash (ent_seed.c; the seed fuzz target builds valid files) */
 void ent_seed_hash(unsigned char out[ENT_SHA256_LEN], const char *label,

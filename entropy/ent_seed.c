@@ -13,16 +13,22 @@
  *   - the directory is ours (owner = euid, no group/other bits) and is
  *     locked with flock() while we work in it;
  *   - the seed is opened with O_NOFOLLOW and must be a regular file of
- *     ours, mode 0600 or stricter, of exactly the right size;
+ *     ours, mode 0600 or stricter, of exactly the right size, with one
+ *     link: a second name (snapshot, cp -al, A/B copy) would outlive our
+ *     unlink and could be credited again after a rollback;
  *   - it is unlinked and the directory fsync()ed before anything is
  *     credited: a crash after that point loses the seed, it can never
  *     credit it twice;
  *   - only a seed written while getrandom() was ready, on a device with
- *     the same identity hash, under a policy that credits, is credited;
+ *     the same identity hash (ent_identity.c: hardware and medium serials,
+ *     else universally administered MACs; no identity, no credit), under
+ *     a policy that credits, is credited;
  *     anything else that we read is mixed in (a write to /dev/urandom),
  *     which can only help, and the log says why it was not credited.
  * A new seed hashes the old one in, goes to a temporary name, is fsync()ed
- * and renamed over the old name, then the directory is fsync()ed.
+ * and renamed over the old name, then the directory is fsync()ed. A
+ * directory named seed or seed.new is never removed by us: it blocks
+ * every save, and each blocked save says so in one line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,25 +70,10 @@ void ent_seed_hash(unsigned char out[ENT_SHA256_LEN], const char *label,
 	ent_sha256_final(&h, out);
 }
 
-/* Hash of this device's identity; returns 0, or -1 when nothing identifies
- * the device (then no seed may be bound to it). */
-static int device_hash(const struct ent_ops *ops, unsigned char out[ENT_SHA256_LEN])
-{
-	char id[ENT_IDENTITY_MAX];
-	ssize_t n;
-
-	n = ops->identity(ops->ctx, id, sizeof(id));
-	if (n <= 0) {
-		return -1;
-	}
-	ent_seed_hash(out, "dropbear-entropy device v1", id, (size_t)n);
-	return 0;
-}
-
 /* Opens, checks and locks the seed directory; -1 (logged once) when it
- * cannot be used. */
+ * cannot be used. *medium is the device that holds it (its st_dev). */
 static int open_dir(const struct entropy_config *cfg, const struct ent_ops *ops,
-		struct ent_progress *log, int create)
+		struct ent_progress *log, int create, dev_t *medium)
 {
 	const char *path = ent_config_seed_dir(cfg);
 	struct stat st;
@@ -120,6 +111,7 @@ static int open_dir(const struct entropy_config *cfg, const struct ent_ops *ops,
 		(void)ops->close(ops->ctx, fd);
 		return -1;
 	}
+	*medium = st.st_dev;
 	return fd;
 }
 
@@ -145,14 +137,25 @@ static ssize_t read_all(const struct ent_ops *ops, int fd, unsigned char *buf, s
 	return (ssize_t)got;
 }
 
-/* Why a seed we read may not be credited; NULL when it may */
+/* What ent_seed_load() learnt of the file besides its bytes */
+struct seed_read {
+	ssize_t n;		/* bytes read, -1 none */
+	int owned;		/* our uid, no group/other bits */
+	unsigned long nlink;	/* hard links, before our unlink */
+	dev_t medium;		/* the seed directory's device */
+};
+
+/* Why a seed we read may not be credited; NULL when it may. why holds
+ * the reasons that need words of their own. */
 static const char *judge(const struct entropy_config *cfg, const struct ent_ops *ops,
-		const unsigned char *buf, ssize_t n, int owned)
+		const unsigned char *buf, const struct seed_read *rd, char *why, size_t wlen)
 {
 	unsigned char sum[ENT_SHA256_LEN], dev[ENT_SHA256_LEN];
+	struct ent_identity id;
+	int foreign;
 
-	if (n != ENT_SEED_FILE_LEN) {
-		return n < ENT_SEED_FILE_LEN ? "truncated" : "oversized";
+	if (rd->n != ENT_SEED_FILE_LEN) {
+		return rd->n < ENT_SEED_FILE_LEN ? "truncated" : "oversized";
 	}
 	if (memcmp(buf, MAGIC, 8) != 0) {
 		return "not a seed file of ours";
@@ -161,16 +164,34 @@ static const char *judge(const struct entropy_config *cfg, const struct ent_ops 
 	if (memcmp(sum, buf + OFF_SUM, ENT_SHA256_LEN) != 0) {
 		return "checksum mismatch";
 	}
-	if (!owned) {
+	if (!rd->owned) {
 		return "wrong owner or mode";
+	}
+	if (rd->nlink != 1) {
+		/* Another name (a snapshot, cp -al, an A/B copy of /var/lib)
+		 * outlives our unlink and could be credited after a rollback */
+		(void)snprintf(why, wlen, "it has %lu hard links, not 1 (a copy under another "
+				"name could be credited again)", rd->nlink);
+		return why;
 	}
 	if (!(buf[OFF_FLAGS] & FLAG_READY)) {
 		return "written before getrandom() was ready";
 	}
+	ent_identity_collect(ops, rd->medium, ent_config_seed_dir(cfg), &id);
+	if (id.len == 0) {
+		(void)snprintf(why, wlen, "no device identity (%.319s)", id.missing);
+		explicit_bzero(&id, sizeof(id));
+		return why;
+	}
 	if (!(buf[OFF_FLAGS] & FLAG_BOUND)) {
+		explicit_bzero(&id, sizeof(id));
 		return "not bound to a device (none identified when written)";
 	}
-	if (device_hash(ops, dev) < 0 || memcmp(dev, buf + OFF_DEVICE, ENT_SHA256_LEN) != 0) {
+	ent_identity_hash(&id, dev);
+	explicit_bzero(&id, sizeof(id));
+	foreign = memcmp(dev, buf + OFF_DEVICE, ENT_SHA256_LEN) != 0;
+	explicit_bzero(dev, sizeof(dev));
+	if (foreign) {
 		return "written on another device (cloned image?)";
 	}
 	if (cfg->policy == ENTROPY_POLICY_STRICT) {
@@ -183,59 +204,87 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_progress *log, struct ent_seed *st)
 {
 	unsigned char buf[ENT_SEED_FILE_LEN + 1];
+	char whybuf[360];
 	const char *why, *path = ent_config_seed_dir(cfg);
+	struct seed_read rd;
 	struct stat fst;
-	ssize_t n = -1;
-	int dfd, fd, owned, removed;
+	int dfd, fd, unlinked, removed, saved;
 
 	memset(st, 0, sizeof(*st));
-	dfd = open_dir(cfg, ops, log, 0);
+	memset(&rd, 0, sizeof(rd));
+	rd.n = -1;
+	dfd = open_dir(cfg, ops, log, 0, &rd.medium);
 	if (dfd < 0) {
 		return 0;
 	}
 	fd = ops->openat(ops->ctx, dfd, ENT_SEED_NAME, O_RDONLY | O_NONBLOCK, 0);
 	if (fd < 0) {
-		if (errno == ENOENT) {
+		saved = errno;
+		if (saved == ENOENT) {
 			ent_log(log, LOG_INFO, "entropy: no seed file in %.100s: nothing to credit", path);
-		} else {
-			/* ELOOP: a symlink in its place. Remove the name (never
-			 * what it points to) so the next seed can be written. */
+		} else if (ops->unlinkat(ops->ctx, dfd, ENT_SEED_NAME) == 0) {
+			/* ELOOP: a symlink in its place. The name goes (never
+			 * what it points to) so that the next seed can be written. */
+			(void)ops->fsync(ops->ctx, dfd);
 			ent_log(log, LOG_WARNING, "entropy: seed file in %.100s refused (%s), "
-					"removed unread", path, strerror(errno));
-			if (ops->unlinkat(ops->ctx, dfd, ENT_SEED_NAME) == 0) {
-				(void)ops->fsync(ops->ctx, dfd);
-			}
+					"removed unread", path, strerror(saved));
+		} else {
+			ent_log(log, LOG_WARNING, "entropy: seed file in %.100s refused (%s) and "
+					"could not be removed (%s): nothing credited; remove it", path,
+					strerror(saved), strerror(errno));
 		}
 		(void)ops->close(ops->ctx, dfd);
 		return 0;
 	}
-	owned = 0;
-	if (ops->fstat(ops->ctx, fd, &fst) == 0 && S_ISREG(fst.st_mode)) {
-		owned = fst.st_uid == ops->geteuid(ops->ctx) && (fst.st_mode & 077) == 0;
-		n = read_all(ops, fd, buf, sizeof(buf));
+	if (ops->fstat(ops->ctx, fd, &fst) == 0) {
+		if (S_ISDIR(fst.st_mode)) {
+			/* unlink() cannot remove it and rename() cannot replace
+			 * it: left as it is, for the administrator */
+			(void)ops->close(ops->ctx, fd);
+			(void)ops->close(ops->ctx, dfd);
+			ent_log(log, LOG_WARNING, "entropy: %.100s/%s is a directory, not a seed "
+					"file: nothing credited, and no seed can be saved while it is "
+					"there (rmdir it, or move it away)", path, ENT_SEED_NAME);
+			return 0;
+		}
+		if (S_ISREG(fst.st_mode)) {
+			rd.owned = fst.st_uid == ops->geteuid(ops->ctx) && (fst.st_mode & 077) == 0;
+			rd.nlink = (unsigned long)fst.st_nlink;
+			rd.n = read_all(ops, fd, buf, sizeof(buf));
+		}
 	}
 	(void)ops->close(ops->ctx, fd);
 	/* Gone for good before any credit: a crash from here on can lose
 	 * this seed but never credit it a second time. */
-	removed = ops->unlinkat(ops->ctx, dfd, ENT_SEED_NAME) == 0
-		&& ops->fsync(ops->ctx, dfd) == 0;
+	unlinked = ops->unlinkat(ops->ctx, dfd, ENT_SEED_NAME) == 0;
+	saved = errno;
+	removed = unlinked && ops->fsync(ops->ctx, dfd) == 0;
 	(void)ops->close(ops->ctx, dfd);
-	if (n < 0) {
-		ent_log(log, LOG_WARNING, "entropy: seed file in %.100s is no regular file or "
-				"unreadable: removed, nothing credited", path);
+	if (rd.n < 0) {
+		/* A read that failed half way may have left seed bytes */
+		explicit_bzero(buf, sizeof(buf));
+		if (unlinked) {
+			ent_log(log, LOG_WARNING, "entropy: seed file in %.100s is no regular file "
+					"or unreadable: removed, nothing credited", path);
+		} else {
+			ent_log(log, LOG_WARNING, "entropy: seed file in %.100s is no regular file "
+					"or unreadable, and could not be removed (%s): nothing credited",
+					path, strerror(saved));
+		}
 		return 0;
 	}
-	if (n >= OFF_SUM) {
+	if (rd.n >= OFF_SUM) {
 		memcpy(st->old, buf + OFF_SEED, ENT_SEED_BYTES);
 		st->have_old = 1;
 	}
-	why = judge(cfg, ops, buf, n, owned);
+	why = judge(cfg, ops, buf, &rd, whybuf, sizeof(whybuf));
 	if (why == NULL && !removed) {
 		why = "could not remove it durably";
 	}
 	if (why == NULL) {
 		if (ops->rnd_credit(ops->ctx, buf + OFF_SEED, ENT_SEED_BYTES,
 					ENT_SEED_CREDIT_BITS) == 0) {
+			explicit_bzero(buf, sizeof(buf));
 			st->credited_bits = ENT_SEED_CREDIT_BITS;
 			ent_log(log, LOG_NOTICE, "entropy: seed file credited %d bits (made while "
 					"getrandom() was ready, on this device)", ENT_SEED_CREDIT_BITS);
@@ -244,25 +293,32 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 		why = errno == EPERM ? "crediting needs CAP_SYS_ADMIN" : "RNDADDENTROPY failed";
 	}
 	/* Mixing can only add to the pool: every byte read goes in */
-	if (n > 0 && n <= ENT_SEED_FILE_LEN && ops->rnd_mix(ops->ctx, buf, (size_t)n) < 0) {
+	if (rd.n > 0 && rd.n <= ENT_SEED_FILE_LEN
+			&& ops->rnd_mix(ops->ctx, buf, (size_t)rd.n) < 0) {
+		saved = errno;
+		explicit_bzero(buf, sizeof(buf));
 		ent_log(log, LOG_WARNING, "entropy: seed file not credited (%s) and could not be "
-				"mixed (%s)", why, strerror(errno));
+				"mixed (%s)", why, strerror(saved));
 		return 0;
 	}
+	explicit_bzero(buf, sizeof(buf));
 	ent_log(log, LOG_WARNING, "entropy: seed file mixed in without credit: %s", why);
 	return 0;
 }
 
-/* Fills file with a new seed: the old ones hashed with fresh output */
+/* Fills file with a new seed: the old ones hashed with fresh output.
+ * Returns 1 when it will be creditable, 0 when not (why says why, for the
+ * log), -1 when there is nothing to make a seed of. */
 static int make_seed(const struct ent_ops *ops, struct ent_progress *log,
 		const struct ent_seed *st, const unsigned char *prev, ssize_t nprev,
-		unsigned char *file)
+		const struct ent_identity *id, unsigned char *file, char *why, size_t wlen)
 {
 	unsigned char fresh[ENT_SEED_BYTES];
 	struct ent_sha256 h;
 	ssize_t r;
 	int creditable = 1, flags = FLAG_READY | FLAG_BOUND;
 
+	why[0] = '\0';
 	r = ops->getrandom(ops->ctx, fresh, sizeof(fresh), GRND_NONBLOCK);
 	if (r != (ssize_t)sizeof(fresh)) {
 		/* Not ready: the output still holds what was mixed in (the
@@ -273,17 +329,21 @@ static int make_seed(const struct ent_ops *ops, struct ent_progress *log,
 				"will not be credited");
 		r = ops->getrandom(ops->ctx, fresh, sizeof(fresh), GRND_INSECURE);
 		if (r != (ssize_t)sizeof(fresh) && !st->have_old && nprev <= 0) {
+			explicit_bzero(fresh, sizeof(fresh));
 			ent_log(log, LOG_WARNING, "entropy: no random bytes for a seed file yet");
 			return -1;
 		}
 	}
 	memset(file, 0, ENT_SEED_FILE_LEN);
 	memcpy(file, MAGIC, 8);
-	if (device_hash(ops, file + OFF_DEVICE) < 0) {
-		ent_log(log, LOG_WARNING, "entropy: nothing identifies this device: the seed "
-				"file will be mixed, never credited");
+	if (id->len == 0) {
+		/* Bound to nothing, so never creditable anywhere */
+		(void)snprintf(why, wlen, ": no device identity (%.319s)", id->missing);
 		creditable = 0;
 		flags &= ~FLAG_BOUND;
+	} else {
+		ent_identity_hash(id, file + OFF_DEVICE);
+		(void)snprintf(why, wlen, ", bound to %s", id->sources);
 	}
 	file[OFF_FLAGS] = (unsigned char)flags;
 	ent_sha256_init(&h);
@@ -299,40 +359,76 @@ static int make_seed(const struct ent_ops *ops, struct ent_progress *log,
 	}
 	ent_sha256_final(&h, file + OFF_SEED);
 	ent_seed_hash(file + OFF_SUM, "dropbear-entropy seed file v1", file, OFF_SUM);
-	memset(fresh, 0, sizeof(fresh));
+	explicit_bzero(fresh, sizeof(fresh));
+	explicit_bzero(&h, sizeof(h));
 	return creditable;
+}
+
+/* One line each time a save cannot happen because name in the seed
+ * directory is a directory: rename() cannot replace it, unlink() cannot
+ * remove it, and removing a directory is the administrator's call */
+static void log_blocked(const struct entropy_config *cfg, struct ent_progress *log,
+		const char *name)
+{
+	ent_log(log, LOG_WARNING, "entropy: cannot write a seed file in %.100s: %s there is a "
+			"directory (remove it): none kept for the next boot",
+			ent_config_seed_dir(cfg), name);
 }
 
 int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_progress *log, const struct ent_seed *st)
 {
 	unsigned char file[ENT_SEED_FILE_LEN], prev[ENT_SEED_FILE_LEN + 1];
-	const char *step = "open";
+	char why[360];
+	struct ent_identity id;
+	const char *step = "remove " ENT_SEED_TMP;
 	struct stat fst;
+	dev_t medium = 0;
 	ssize_t nprev = 0, w;
-	int dfd, fd, creditable;
+	int dfd, fd, creditable, isdir = 0;
 
-	dfd = open_dir(cfg, ops, log, 1);
+	dfd = open_dir(cfg, ops, log, 1, &medium);
 	if (dfd < 0) {
 		return -1;
 	}
 	/* A seed written earlier in this run (SIGTERM after seeding) */
 	fd = ops->openat(ops->ctx, dfd, ENT_SEED_NAME, O_RDONLY | O_NONBLOCK, 0);
 	if (fd >= 0) {
-		if (ops->fstat(ops->ctx, fd, &fst) == 0 && S_ISREG(fst.st_mode)) {
-			nprev = read_all(ops, fd, prev, sizeof(prev));
+		if (ops->fstat(ops->ctx, fd, &fst) == 0) {
+			isdir = S_ISDIR(fst.st_mode);
+			if (S_ISREG(fst.st_mode)) {
+				nprev = read_all(ops, fd, prev, sizeof(prev));
+			}
 		}
 		(void)ops->close(ops->ctx, fd);
 	}
-	creditable = make_seed(ops, log, st, prev, nprev, file);
-	if (creditable < 0) {
+	if (isdir) {
+		log_blocked(cfg, log, ENT_SEED_NAME);
 		(void)ops->close(ops->ctx, dfd);
+		explicit_bzero(prev, sizeof(prev));
 		return -1;
 	}
 	/* A temporary left by a crash is never read: start afresh */
 	if (ops->unlinkat(ops->ctx, dfd, ENT_SEED_TMP) < 0 && errno != ENOENT) {
+		if (errno == EISDIR || errno == EPERM) {
+			/* unlink(2) of a directory: EISDIR on Linux, EPERM in POSIX */
+			log_blocked(cfg, log, ENT_SEED_TMP);
+			(void)ops->close(ops->ctx, dfd);
+			explicit_bzero(prev, sizeof(prev));
+			return -1;
+		}
 		goto fail;
 	}
+	ent_identity_collect(ops, medium, ent_config_seed_dir(cfg), &id);
+	creditable = make_seed(ops, log, st, prev, nprev, &id, file, why, sizeof(why));
+	explicit_bzero(&id, sizeof(id));
+	explicit_bzero(prev, sizeof(prev));
+	if (creditable < 0) {
+		(void)ops->close(ops->ctx, dfd);
+		explicit_bzero(file, sizeof(file));
+		return -1;
+	}
+	step = "open";
 	fd = ops->openat(ops->ctx, dfd, ENT_SEED_TMP, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0) {
 		goto fail;
@@ -366,10 +462,10 @@ int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 		goto fail;
 	}
 	(void)ops->close(ops->ctx, dfd);
-	memset(file, 0, sizeof(file));
-	ent_log(log, LOG_INFO, "entropy: new seed file written to %.100s (%s)",
+	explicit_bzero(file, sizeof(file));
+	ent_log(log, LOG_INFO, "entropy: new seed file written to %.100s (%s%s)",
 			ent_config_seed_dir(cfg), creditable ? "creditable at the next boot"
-			: "mixed only at the next boot");
+			: "mixed only at the next boot", why);
 	return 0;
 
 fail_tmp:
@@ -380,7 +476,7 @@ fail:
 	ent_log(log, LOG_WARNING, "entropy: cannot write a seed file in %.100s (%s: %s): "
 			"none kept for the next boot", ent_config_seed_dir(cfg), step, strerror(errno));
 	(void)ops->close(ops->ctx, dfd);
-	memset(file, 0, sizeof(file));
+	explicit_bzero(file, sizeof(file));
 	return -1;
 }
 

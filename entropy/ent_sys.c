@@ -460,90 +460,48 @@ static int sys_rnd_mix(void *ctx, const void *buf, size_t len)
 #endif
 
 #if ENT_WITH_SEED
-static int cmp_str(const void *a, const void *b)
+static ssize_t sys_list_dir(void *ctx, const char *path, char *buf, size_t len)
 {
-	return strcmp((const char *)a, (const char *)b);
-}
-
-/* Adds "tag=content" (first line of a small file, or raw bytes) to buf */
-static size_t add_id(char *buf, size_t used, size_t len, const char *tag, const char *path)
-{
-	char v[256];
-	ssize_t n;
-	int w;
-
-	n = sys_read_file(NULL, path, v, sizeof(v));
-	if (n <= 0) {
-		return used;
-	}
-	/* Device-tree strings end in NUL, sysfs values in a newline */
-	v[strcspn(v, "\n")] = '\0';
-	if (v[0] == '\0' || strcmp(v, "00:00:00:00:00:00") == 0) {
-		return used;
-	}
-	w = snprintf(buf + used, len - used, "%s=%s\n", tag, v);
-	if (w < 0 || (size_t)w >= len - used) {
-		return used;
-	}
-	return used + (size_t)w;
-}
-
-/* Identity sources that a cloned disk image does not carry along: serial
- * numbers and the MACs of NICs backed by a device (virtual interfaces
- * have random MACs). /etc/machine-id travels with an image, so it only
- * adds to the others. Sorted, so that probe order does not matter. */
-static ssize_t sys_identity(void *ctx, char *buf, size_t len)
-{
-	static const char *const files[][2] = {
-		{ "dt-serial", "/sys/firmware/devicetree/base/serial-number" },
-		{ "dmi-uuid", "/sys/class/dmi/id/product_uuid" },
-		{ "dmi-serial", "/sys/class/dmi/id/product_serial" },
-		{ "dmi-board", "/sys/class/dmi/id/board_serial" },
-	};
-	char nics[16][24], path[64];
 	struct dirent *de;
 	DIR *d;
-	size_t used = 0, i;
-	int n = 0, hw = 0;
+	size_t used = 0, nlen;
+	int fd, saved;
 
 	(void)ctx;
-	if (len == 0) {
-		return 0;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		return -1;
 	}
-	buf[0] = '\0';
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		size_t before = used;
-
-		used = add_id(buf, used, len, files[i][0], files[i][1]);
-		hw += used != before;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
 	}
-	d = opendir("/sys/class/net");
-	if (d != NULL) {
-		while ((de = readdir(d)) != NULL && n < 16) {
-			if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(nics[0])) {
-				continue;
-			}
-			(void)snprintf(path, sizeof(path), "/sys/class/net/%.23s/device", de->d_name);
-			if (access(path, F_OK) == 0) {
-				strcpy(nics[n++], de->d_name);
-			}
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
+			continue;
 		}
-		(void)closedir(d);
+		nlen = strlen(de->d_name) + 1;
+		if (nlen > len - used) {
+			/* A partial list could change the identity from one
+			 * boot to the next: none at all instead */
+			(void)closedir(d);
+			errno = ENOBUFS;
+			return -1;
+		}
+		memcpy(buf + used, de->d_name, nlen);
+		used += nlen;
+		errno = 0;
 	}
-	qsort(nics, (size_t)n, sizeof(nics[0]), cmp_str);
-	for (i = 0; i < (size_t)n; i++) {
-		size_t before = used;
-
-		(void)snprintf(path, sizeof(path), "/sys/class/net/%.23s/address", nics[i]);
-		used = add_id(buf, used, len, "mac", path);
-		hw += used != before;
+	saved = errno;
+	(void)closedir(d);
+	if (saved != 0) {
+		errno = saved;
+		return -1;
 	}
-	if (hw == 0) {
-		/* machine-id alone would bind the seed to the image, not the
-		 * device: report nothing, and the seed is never credited */
-		return 0;
-	}
-	used = add_id(buf, used, len, "machine-id", "/etc/machine-id");
 	return (ssize_t)used;
 }
 #endif
@@ -722,7 +680,7 @@ static const struct ent_ops sys_ops = {
 	.unlinkat = sys_unlinkat,
 	.fsync = sys_fsync,
 	.geteuid = sys_geteuid,
-	.identity = sys_identity,
+	.list_dir = sys_list_dir,
 #endif
 #if ENT_WITH_SEED || ENT_WITH_JITTER || ENT_WITH_HWRNG || ENT_WITH_CPURNG
 	.rnd_credit = sys_rnd_credit,

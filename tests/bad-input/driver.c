@@ -5,6 +5,7 @@
  *   driver wait [--ready-after-ms N] [--alarm S] [--file PATH=TEXTFILE]...
  *               [--fail PATH=ERRNO]... [--identity TEXT] [-X opt]...
  *               [--real-rnd] [--real-hwrng]
+ *     (--identity TEXT: the device's only identity is a SoC serial TEXT)
  *   driver save-seed [-X opt]...     (a seed as the server writes it once
  *                                     getrandom() is ready)
  *   driver icmp raw|dgram FROM HEX   (one datagram; prints accepted/invalid)
@@ -72,6 +73,41 @@ static ssize_t drv_getrandom(void *ctx, void *buf, size_t len, unsigned int flag
 	return d->real->getrandom(NULL, buf, len, 0);
 }
 
+/* --identity TEXT: the SoC serial reads as TEXT and nothing else that
+ * ent_identity.c reads identifies the device ("" identifies none) */
+static int identity_path(const char *path)
+{
+	static const char *const prefixes[] = {
+		"/sys/devices/soc0/", "/sys/firmware/devicetree/", "/proc/device-tree/",
+		"/sys/class/dmi/", "/sys/dev/block/", "/sys/block/", "/sys/class/block/",
+		"/sys/class/net/",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (strncmp(path, prefixes[i], strlen(prefixes[i])) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static ssize_t fake_identity(struct drv *d, const char *path, char *buf, size_t len)
+{
+	size_t n = strlen(d->identity);
+
+	if (n == 0 || strcmp(path, "/sys/devices/soc0/serial_number") != 0 || len == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (n > len - 1) {
+		n = len - 1;
+	}
+	memcpy(buf, d->identity, n);
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
 static ssize_t drv_read_file(void *ctx, const char *path, char *buf, size_t len)
 {
 	struct drv *d = ctx;
@@ -101,6 +137,9 @@ static ssize_t drv_read_file(void *ctx, const char *path, char *buf, size_t len)
 	}
 	if (strcmp(path, ENT_PATH_ENTROPY_AVAIL) == 0) {
 		return snprintf(buf, len, "%d\n", is_ready(d) ? 256 : 0);
+	}
+	if (d->identity != NULL && identity_path(path)) {
+		return fake_identity(d, path, buf, len);
 	}
 	return d->real->read_file(NULL, path, buf, len);
 }
@@ -132,20 +171,15 @@ static int drv_mix(void *ctx, const void *buf, size_t len)
 	return 0;
 }
 
-static ssize_t drv_identity(void *ctx, char *buf, size_t len)
+static ssize_t drv_list_dir(void *ctx, const char *path, char *buf, size_t len)
 {
 	struct drv *d = ctx;
-	size_t n;
 
-	if (d->identity == NULL) {
-		return d->real->identity(NULL, buf, len);
+	if (d->identity != NULL && identity_path(path)) {
+		errno = ENOENT;
+		return -1;
 	}
-	n = strlen(d->identity);
-	if (n > len) {
-		n = len;
-	}
-	memcpy(buf, d->identity, n);
-	return (ssize_t)n;
+	return d->real->list_dir(NULL, path, buf, len);
 }
 
 /* The host may have a hardware RNG; the rows are about other inputs, and
@@ -371,7 +405,7 @@ int main(int argc, char **argv)
 		ops.rnd_credit = drv_credit;
 		ops.rnd_mix = drv_mix;
 	}
-	ops.identity = drv_identity;
+	ops.list_dir = drv_list_dir;
 	if (!real_hwrng) {
 		ops.open_hwrng = drv_no_hwrng;
 	}

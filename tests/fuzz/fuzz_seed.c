@@ -5,7 +5,8 @@
  * directory. Byte 0 controls the surroundings; the rest is the file:
  *   bit 0  rewrite the checksum field so that it matches (else the fuzzer
  *          could never get past it)
- *   bit 1  write this device's identity hash into the file
+ *   bit 1  write this device's identity hash into the file (the hash of
+ *          "soc-serial=<its serial>\n", as ent_identity.c words it)
  *   bit 2  file is group/other readable (mode 0644, must not be credited)
  *   bit 3  -X policy=strict
  *   bit 4  unlinkat() of the seed fails (EROFS)
@@ -15,7 +16,7 @@
  * The oracle, stated independently of the code: bits are credited only
  * for a file of exactly the right size, with our magic, a matching
  * checksum, both flags (made while ready, bound), this device's hash,
- * owned by us with no group/other bits, under the default policy, and
+ * owned by us with no group/other bits, one link, under the default policy, and
  * only after the name was unlinked and the directory fsync()ed. Nothing
  * is credited twice, and nothing but the file's bytes is mixed.
  */
@@ -29,7 +30,9 @@
 
 #define DIRFD	10
 #define FILEFD	11
-#define IDENT	"dmi-uuid=4c4c4544-0042-3510-8052-b4c04f4e3232\n"
+/* The device: a SoC serial and nothing else (ent_identity.c) */
+#define SERIAL	"4c4c4544-0042-3510-8052-b4c04f4e3232"
+#define IDENT	"soc-serial=" SERIAL "\n"
 
 /* layout, as documented in ent_seed.c */
 #define OFF_FLAGS	8
@@ -70,6 +73,7 @@ static int fz_fstat(void *ctx, int fd, struct stat *st)
 	st->st_mode = S_IFREG | ((f->ctl & 0x04) ? 0644 : 0600);
 	st->st_uid = (f->ctl & 0x80) ? 1000 : 0;
 	st->st_size = (off_t)f->len;
+	st->st_nlink = 1;
 	return 0;
 }
 
@@ -185,16 +189,31 @@ static int fz_mix(void *ctx, const void *buf, size_t len)
 	return 0;
 }
 
-static ssize_t fz_identity(void *ctx, char *buf, size_t len)
+static ssize_t fz_read_file(void *ctx, const char *path, char *buf, size_t len)
 {
-	size_t n = strlen(IDENT);
+	size_t n = strlen(SERIAL);
 
 	(void)ctx;
-	if (n > len) {
-		n = len;
+	if (strcmp(path, "/sys/devices/soc0/serial_number") != 0 || len == 0) {
+		errno = ENOENT;
+		return -1;
 	}
-	memcpy(buf, IDENT, n);
+	if (n > len - 1) {
+		n = len - 1;
+	}
+	memcpy(buf, SERIAL, n);
+	buf[n] = '\0';
 	return (ssize_t)n;
+}
+
+static ssize_t fz_list_dir(void *ctx, const char *path, char *buf, size_t len)
+{
+	(void)ctx;
+	(void)path;
+	(void)buf;
+	(void)len;
+	errno = ENOENT;
+	return -1;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -218,7 +237,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	memcpy(f.file, data + 1, f.len);
-	ent_seed_hash(dev, "dropbear-entropy device v1", IDENT, strlen(IDENT));
+	ent_seed_hash(dev, "dropbear-entropy device v2", IDENT, strlen(IDENT));
 	if ((f.ctl & 0x02) && f.len >= OFF_SEED) {
 		memcpy(f.file + OFF_DEVICE, dev, ENT_SHA256_LEN);
 	}
@@ -242,7 +261,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ops.geteuid = fz_geteuid;
 	ops.rnd_credit = fz_credit;
 	ops.rnd_mix = fz_mix;
-	ops.identity = fz_identity;
+	ops.read_file = fz_read_file;
+	ops.list_dir = fz_list_dir;
 	memset(&log, 0, sizeof(log));
 	log.kmsg_fd = -1;
 	log.ops = &ops;

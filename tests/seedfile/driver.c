@@ -7,7 +7,8 @@
  *   - crediting: RNDADDENTROPY is never issued; each credit appends the
  *     SHA-256 of the credited bytes to a ledger file (fsync'ed), which the
  *     script checks for a seed credited twice. Mixing is recorded too;
- *   - the device identity, from $DBE_IDENTITY when set.
+ *   - the device identity, from $DBE_IDENTITY when set (see
+ *     drv_read_file).
  * Fault injection: every seed-file operation is numbered; with
  * DBE_CRASH_BEFORE=N the process dies (_exit, like a power cut for this
  * process) before operation N, with DBE_CRASH_AFTER=N just after it.
@@ -125,13 +126,26 @@ static int drv_rnd_mix(void *c, const void *buf, size_t len)
 	return 0;
 }
 
-static ssize_t drv_identity(void *c, char *buf, size_t len)
+/* $DBE_IDENTITY stands for the device identity: when set, the SoC serial
+ * (/sys/devices/soc0/serial_number) reads as its value and nothing else
+ * in sysfs or the device tree identifies the device ("" identifies none);
+ * unset, the machine's own sysfs answers. */
+static int identity_path(const char *path)
+{
+	return strncmp(path, "/sys/", 5) == 0 || strncmp(path, "/proc/device-tree/", 18) == 0;
+}
+
+static ssize_t drv_read_file(void *c, const char *path, char *buf, size_t len)
 {
 	const char *id = getenv("DBE_IDENTITY");
 	size_t n;
 
-	if (id == NULL) {
-		return real->identity(c, buf, len);
+	if (id == NULL || !identity_path(path)) {
+		return real->read_file(c, path, buf, len);
+	}
+	if (id[0] == '\0' || strcmp(path, "/sys/devices/soc0/serial_number") != 0 || len == 0) {
+		errno = ENOENT;
+		return -1;
 	}
 	n = strlen(id);
 	if (n >= len) {
@@ -140,6 +154,15 @@ static ssize_t drv_identity(void *c, char *buf, size_t len)
 	memcpy(buf, id, n);
 	buf[n] = '\0';
 	return (ssize_t)n;
+}
+
+static ssize_t drv_list_dir(void *c, const char *path, char *buf, size_t len)
+{
+	if (getenv("DBE_IDENTITY") != NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	return real->list_dir(c, path, buf, len);
 }
 
 int main(int argc, char **argv)
@@ -193,7 +216,8 @@ int main(int argc, char **argv)
 	ops.write = drv_write;
 	ops.rnd_credit = drv_rnd_credit;
 	ops.rnd_mix = drv_rnd_mix;
-	ops.identity = drv_identity;
+	ops.read_file = drv_read_file;
+	ops.list_dir = drv_list_dir;
 
 	ent_progress_init(&prog, &cfg, &ops, 256, real->now_us(NULL));
 	memset(&st, 0, sizeof(st));

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/ip_icmp.h>
+#include <sys/sysmacros.h>
 
 #include "sim.h"
 
@@ -47,7 +48,123 @@ void sim_init(struct sim *s, int poolsize)
 	s->last_rx_irq = -1000000000LL;
 	s->dir_mode = S_IFDIR | 0700;
 	s->file_idx = -1;
+	/* The rig's guest: the seed directory on the virtio disk, which has
+	 * a serial, and qemu's default NIC */
+	s->dir_dev = makedev(254, 0);
+	sim_sysfs_set(s, "/sys/dev/block/254:0/uevent",
+			"MAJOR=254\nMINOR=0\nDEVNAME=vda\nDEVTYPE=disk\n");
+	sim_sysfs_set(s, "/sys/class/block/vda/dev", "254:0\n");
+	sim_sysfs_set(s, "/sys/block/vda/serial", "dbe-rig-0001");
+	sim_sysfs_set(s, "/sys/class/net/eth0/device/uevent", "DRIVER=virtio_net\n");
+	sim_sysfs_set(s, "/sys/class/net/eth0/address", "52:54:00:12:34:56\n");
+	sim_sysfs_set(s, "/sys/class/net/eth0/addr_assign_type", "0\n");
+	sim_sysfs_set(s, "/sys/class/net/lo/address", "00:00:00:00:00:00\n");
+	sim_sysfs_set(s, "/sys/class/net/lo/addr_assign_type", "0\n");
 	sim_set_current(s);
+}
+
+void sim_sysfs_bin(struct sim *s, const char *path, const void *data, size_t len)
+{
+	int i, free_slot = -1;
+
+	for (i = 0; i < SIM_SYSFS_MAX; i++) {
+		if (s->sysfs[i].path != NULL && strcmp(s->sysfs[i].path, path) == 0) {
+			break;
+		}
+		if (s->sysfs[i].path == NULL && free_slot < 0) {
+			free_slot = i;
+		}
+	}
+	if (i == SIM_SYSFS_MAX) {
+		if (data == NULL) {
+			return;
+		}
+		if (free_slot < 0) {
+			fprintf(stderr, "sim: more than %d sysfs files\n", SIM_SYSFS_MAX);
+			abort();
+		}
+		i = free_slot;
+	}
+	s->sysfs[i].path = data != NULL ? path : NULL;
+	s->sysfs[i].data = data;
+	s->sysfs[i].len = len;
+}
+
+void sim_sysfs_set(struct sim *s, const char *path, const char *text)
+{
+	sim_sysfs_bin(s, path, text, text != NULL ? strlen(text) : 0);
+}
+
+void sim_sysfs_clear(struct sim *s)
+{
+	memset(s->sysfs, 0, sizeof(s->sysfs));
+}
+
+static ssize_t sysfs_read(struct sim *s, const char *path, char *buf, size_t len)
+{
+	size_t n;
+	int i;
+
+	for (i = 0; i < SIM_SYSFS_MAX; i++) {
+		if (s->sysfs[i].path == NULL || strcmp(s->sysfs[i].path, path) != 0) {
+			continue;
+		}
+		/* as the real read_file: at most len - 1 bytes, terminated */
+		n = s->sysfs[i].len;
+		if (len == 0) {
+			errno = EINVAL;
+			return -1;
+		}
+		if (n > len - 1) {
+			n = len - 1;
+		}
+		memcpy(buf, s->sysfs[i].data, n);
+		buf[n] = '\0';
+		return (ssize_t)n;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+/* The directory path exists while some file lies below it; its entries
+ * are the first components below it */
+static ssize_t sim_list_dir(void *ctx, const char *path, char *buf, size_t len)
+{
+	struct sim *s = ctx;
+	size_t plen = strlen(path), used = 0, nlen;
+	const char *rest, *p;
+	int i, found = 0;
+
+	for (i = 0; i < SIM_SYSFS_MAX; i++) {
+		if (s->sysfs[i].path == NULL || strncmp(s->sysfs[i].path, path, plen) != 0
+				|| s->sysfs[i].path[plen] != '/') {
+			continue;
+		}
+		found = 1;
+		rest = s->sysfs[i].path + plen + 1;
+		nlen = strcspn(rest, "/");
+		/* already listed? */
+		for (p = buf; p < buf + used; p += strlen(p) + 1) {
+			if (strlen(p) == nlen && strncmp(p, rest, nlen) == 0) {
+				break;
+			}
+		}
+		if (p < buf + used) {
+			continue;
+		}
+		if (nlen + 1 > len - used) {
+			errno = ENOBUFS;
+			return -1;
+		}
+		memcpy(buf + used, rest, nlen);
+		buf[used + nlen] = '\0';
+		used += nlen + 1;
+	}
+	if (!found) {
+		errno = ENOENT;
+		return -1;
+	}
+	return (ssize_t)used;
 }
 
 void sim_config(struct sim *s, struct entropy_config *cfg, volatile int *stop)
@@ -262,6 +379,9 @@ static ssize_t sim_read_file(void *ctx, const char *path, char *buf, size_t len)
 				(unsigned long long)(s->dev_irqs - 2 * (s->dev_irqs / 3)), 0ULL,
 				(unsigned long long)s->percpu_irqs, 7ULL);
 		return put_text(buf, len, text);
+	}
+	if (strncmp(path, "/sys/", 5) == 0 || strncmp(path, "/proc/device-tree/", 18) == 0) {
+		return sysfs_read(s, path, buf, len);
 	}
 	errno = ENOENT;
 	return -1;
@@ -720,6 +840,7 @@ struct sim_file *sim_file_add(struct sim *s, const char *name, const void *data,
 			s->files[i].len = len;
 			s->files[i].mode = S_IFREG | 0600;
 			s->files[i].uid = s->euid;
+			s->files[i].nlink = 1;
 			return &s->files[i];
 		}
 	}
@@ -777,12 +898,16 @@ static int sim_fstat(void *ctx, int fd, struct stat *st)
 	if (fd == SIM_FD_DIR && s->dir_open) {
 		st->st_mode = s->dir_mode;
 		st->st_uid = s->dir_uid;
+		st->st_dev = s->dir_dev;
+		st->st_nlink = 2;
 		return 0;
 	}
 	if (fd == SIM_FD_FILE && s->file_open) {
 		st->st_mode = s->files[s->file_idx].mode;
 		st->st_uid = s->files[s->file_idx].uid;
 		st->st_size = (off_t)s->files[s->file_idx].len;
+		st->st_dev = s->dir_dev;
+		st->st_nlink = (nlink_t)s->files[s->file_idx].nlink;
 		return 0;
 	}
 	s->violations++;
@@ -828,6 +953,10 @@ static int sim_openat(void *ctx, int dirfd, const char *name, int flags, mode_t 
 		errno = ELOOP;	/* O_NOFOLLOW */
 		return -1;
 	}
+	if (f != NULL && S_ISDIR(f->mode) && (flags & O_ACCMODE) != O_RDONLY) {
+		errno = EISDIR;
+		return -1;
+	}
 	if (f == NULL) {
 		if (!(flags & O_CREAT)) {
 			errno = ENOENT;
@@ -869,6 +998,10 @@ static ssize_t sim_read(void *ctx, int fd, void *buf, size_t len)
 		return -1;
 	}
 	f = &s->files[s->file_idx];
+	if (S_ISDIR(f->mode)) {
+		errno = EISDIR;
+		return -1;
+	}
 	n = f->len - s->file_off;
 	if (n > len) {
 		n = len;
@@ -902,6 +1035,10 @@ static int sim_unlinkat(void *ctx, int dirfd, const char *name)
 	f = sim_file(s, name);
 	if (f == NULL) {
 		errno = ENOENT;
+		return -1;
+	}
+	if (S_ISDIR(f->mode)) {
+		errno = EISDIR;	/* unlink(2) of a directory, on Linux */
 		return -1;
 	}
 	f->used = 0;
@@ -949,6 +1086,10 @@ static int sim_renameat(void *ctx, int dirfd, const char *from, const char *to)
 		return -1;
 	}
 	t = sim_file(s, to);
+	if (t != NULL && S_ISDIR(t->mode) && !S_ISDIR(f->mode)) {
+		errno = EISDIR;
+		return -1;
+	}
 	if (t != NULL) {
 		t->used = 0;
 	}
@@ -995,13 +1136,6 @@ static int sim_rnd_mix(void *ctx, const void *buf, size_t len)
 	(void)len;
 	s->mix_calls++;
 	return 0;
-}
-
-static ssize_t sim_identity(void *ctx, char *buf, size_t len)
-{
-	struct sim *s = ctx;
-
-	return put_text(buf, len, s->identity != NULL ? s->identity : "mac=52:54:00:12:34:56\n");
 }
 
 /* Durations in ns of the memory loop. Healthy: spread over a few
@@ -1152,7 +1286,7 @@ const struct ent_ops *sim_ops(struct sim *s)
 	ops.geteuid = sim_geteuid;
 	ops.rnd_credit = sim_rnd_credit;
 	ops.rnd_mix = sim_rnd_mix;
-	ops.identity = sim_identity;
+	ops.list_dir = sim_list_dir;
 	ops.jitter_sample = sim_jitter_sample;
 	ops.open_hwrng = sim_open_hwrng;
 	ops.cpu_rng = sim_cpu_rng;

@@ -57,8 +57,17 @@ struct sim_file {
 	char name[32];
 	unsigned char data[512];
 	size_t len;
-	mode_t mode;		/* S_IFREG | 0600, S_IFLNK, S_IFIFO ... */
+	mode_t mode;		/* S_IFREG | 0600, S_IFLNK, S_IFIFO, S_IFDIR ... */
 	uid_t uid;
+	unsigned long nlink;	/* hard links; 1 when added */
+};
+
+/* One file of the simulated sysfs (the device identity's sources) */
+#define SIM_SYSFS_MAX	40
+struct sim_sysfs {
+	const char *path;
+	const char *data;
+	size_t len;
 };
 
 struct sim_log {
@@ -104,7 +113,11 @@ struct sim {
 	int dir_enospc;		/* writes fail with ENOSPC */
 	int dir_locked;		/* another instance holds the flock */
 	uid_t euid;
-	const char *identity;	/* NULL: "mac=52:54:00:12:34:56\n" */
+	/* Device identity: sysfs files, and the seed directory's st_dev.
+	 * By default the rig: virtio disk vda (254:0) with a serial, and
+	 * eth0 with qemu's locally administered 52:54:00:12:34:56 */
+	dev_t dir_dev;
+	struct sim_sysfs sysfs[SIM_SYSFS_MAX];
 	const char *fail_op;	/* op name that fails once with fail_errno */
 	int fail_errno;
 	struct sim_file files[SIM_FILES];
@@ -188,6 +201,12 @@ void sim_text(struct sim *s, const char *path, const char *text);
 /* The seed directory entry called name, or NULL */
 struct sim_file *sim_file(struct sim *s, const char *name);
 struct sim_file *sim_file_add(struct sim *s, const char *name, const void *data, size_t len);
+/* Sets the sysfs file path to text (NULL: removes it); sim_sysfs_bin for
+ * binary contents. Directories exist while a file below them does. */
+void sim_sysfs_set(struct sim *s, const char *path, const char *text);
+void sim_sysfs_bin(struct sim *s, const char *path, const void *data, size_t len);
+/* Removes every sysfs file: a device with nothing to identify it */
+void sim_sysfs_clear(struct sim *s);
 
 /* One check of a test file: counts into its own passed/failed counters
  * and names the failing line and condition. */

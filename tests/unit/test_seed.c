@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #include "sim.h"
 
@@ -65,9 +66,86 @@ static void setup(struct sim *s, struct entropy_config *cfg, int poolsize)
 	snprintf(cfg->seed_dir, sizeof(cfg->seed_dir), "%s", SIM_SEED_DIR);
 }
 
+/* Hardware for the simulated kernel; NULL keeps sim.c's default, the
+ * rig's guest (virtio disk with a serial, qemu's default MAC) */
+typedef void (*hw_fn)(struct sim *s);
+
+/* Nothing at all in sysfs, the seed directory on tmpfs */
+static void hw_none(struct sim *s)
+{
+	sim_sysfs_clear(s);
+	s->dir_dev = makedev(0, 23);
+}
+
+/* qemu's aarch64 virt board: no DMI, no device-tree serial, a virtio disk
+ * without a serial, and the MAC that every qemu guest has */
+static void hw_qemu_bare(struct sim *s)
+{
+	sim_sysfs_set(s, "/sys/block/vda/serial", NULL);
+}
+
+/* The rig's disk cloned (dd) to another disk with another serial */
+static void hw_rig_clone(struct sim *s)
+{
+	sim_sysfs_set(s, "/sys/block/vda/serial", "dbe-rig-0002");
+}
+
+/* A PC board whose firmware left its fields unset */
+static void hw_placeholder_dmi(struct sim *s)
+{
+	hw_none(s);
+	sim_sysfs_set(s, "/sys/class/dmi/id/product_serial", "To Be Filled By O.E.M.\n");
+	sim_sysfs_set(s, "/sys/class/dmi/id/board_serial", "Default string\n");
+	sim_sysfs_set(s, "/sys/class/dmi/id/product_uuid",
+			"03000200-0400-0500-0006-000700080009\n");
+}
+
+/* A NIC whose MAC software chose (the locally administered bit) */
+static void hw_local_mac(struct sim *s)
+{
+	hw_none(s);
+	sim_sysfs_set(s, "/sys/class/net/end0/device/uevent", "DRIVER=st_gmac\n");
+	sim_sysfs_set(s, "/sys/class/net/end0/address", "02:81:7c:3a:19:e4\n");
+	sim_sysfs_set(s, "/sys/class/net/end0/addr_assign_type", "0\n");
+}
+
+/* The same NIC with its vendor's MAC from an EEPROM */
+static void hw_universal_mac(struct sim *s)
+{
+	hw_local_mac(s);
+	sim_sysfs_set(s, "/sys/class/net/end0/address", "00:1a:2b:3c:4d:5e\n");
+}
+
+/* An eMMC board: the seed on partition 2 of mmcblk0, which has a CID */
+static void hw_emmc(struct sim *s)
+{
+	hw_none(s);
+	s->dir_dev = makedev(179, 2);
+	sim_sysfs_set(s, "/sys/dev/block/179:2/uevent",
+			"MAJOR=179\nMINOR=2\nDEVNAME=mmcblk0p2\nDEVTYPE=partition\n");
+	sim_sysfs_set(s, "/sys/class/block/mmcblk0p2/partition", "2\n");
+	sim_sysfs_set(s, "/sys/block/mmcblk0/mmcblk0p2/partition", "2\n");
+	sim_sysfs_set(s, "/sys/block/mmcblk0/mmcblk0p1/partition", "1\n");
+	sim_sysfs_set(s, "/sys/block/mmcblk0/device/cid", "150100424a544434520530a1e2c15f00\n");
+	sim_sysfs_set(s, "/sys/block/mmcblk0/device/serial", "0x30a1e2c1\n");
+	sim_sysfs_set(s, "/sys/block/mmcblk0boot0/device/cid", "150100424a544434520530a1e2c15f00\n");
+	/* and the MAC the bootloader environment on that eMMC sets */
+	sim_sysfs_set(s, "/sys/class/net/eth0/device/uevent", "DRIVER=fec\n");
+	sim_sysfs_set(s, "/sys/class/net/eth0/address", "02:00:00:00:00:01\n");
+}
+
+/* The eMMC image written to another board's eMMC */
+static void hw_emmc_clone(struct sim *s)
+{
+	hw_emmc(s);
+	sim_sysfs_set(s, "/sys/block/mmcblk0/device/cid", "150100424a5444345205e7c04d125f00\n");
+	sim_sysfs_set(s, "/sys/block/mmcblk0/device/serial", "0xe7c04d12\n");
+}
+
 /* First boot: no seed directory; the jitter collector seeds the kernel,
- * then a creditable seed is written. Returns the seed file's bytes. */
-static size_t first_boot(unsigned char *out, const char *identity)
+ * then a seed is written, creditable where the device has an identity.
+ * Returns the seed file's bytes. */
+static size_t first_boot(unsigned char *out, hw_fn hw, int identified)
 {
 	struct sim s;
 	struct entropy_config cfg;
@@ -76,15 +154,18 @@ static size_t first_boot(unsigned char *out, const char *identity)
 
 	setup(&s, &cfg, 256);
 	s.has_jitter = 1;
-	s.identity = identity;
+	if (hw != NULL) {
+		hw(&s);
+	}
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
 	f = sim_file(&s, ENT_SEED_NAME);
 	CHECK(r == 0 && s.dir_exists && (s.dir_mode & 0777) == 0700, "first boot: directory 0700");
 	CHECK(f != NULL && f->len == ENT_SEED_FILE_LEN && (f->mode & 0777) == 0600,
 			"first boot: seed file of %d bytes, 0600", ENT_SEED_FILE_LEN);
 	CHECK(sim_file(&s, ENT_SEED_TMP) == NULL, "first boot: no temporary left");
-	CHECK(sim_log_count(&s, identity != NULL && identity[0] == '\0' ? "mixed only at the next"
-			: "creditable at the next boot") == 1, "first boot: says whether creditable");
+	CHECK(sim_log_count(&s, identified ? "creditable at the next boot"
+			: "mixed only at the next boot: no device identity (") == 1,
+			"first boot: says whether creditable");
 	CHECK(s.credit_calls == 0 && sim_fds_open(&s) == 0 && s.violations == 0,
 			"first boot: nothing credited, no descriptor left");
 	if (f == NULL) {
@@ -114,7 +195,7 @@ static void test_seed_roundtrip(void)
 	size_t n;
 	int r;
 
-	n = first_boot(seed, NULL);
+	n = first_boot(seed, NULL, 1);
 
 	/* Second boot: credited, nothing else starts */
 	setup(&s, &cfg, 256);
@@ -138,7 +219,7 @@ static void test_seed_roundtrip(void)
 
 	/* A cloned disk image on another device */
 	setup(&s, &cfg, 256);
-	s.identity = "mac=52:54:00:ab:cd:ef\n";
+	hw_rig_clone(&s);
 	s.has_jitter = 1;
 	r = boot_with(&s, &cfg, seed, n);
 	CHECK(r == 0 && s.credit_calls == 0 && s.mix_calls == 1, "foreign device: mixed, not credited");
@@ -193,13 +274,14 @@ static void spoil_fifo(struct sim *s) { sim_file(s, ENT_SEED_NAME)->mode = S_IFI
 static void spoil_owner(struct sim *s) { sim_file(s, ENT_SEED_NAME)->uid = 1000; }
 static void spoil_mode(struct sim *s) { sim_file(s, ENT_SEED_NAME)->mode = S_IFREG | 0644; }
 static void spoil_byte(struct sim *s) { sim_file(s, ENT_SEED_NAME)->data[50] ^= 1; }
+static void spoil_nlink(struct sim *s) { sim_file(s, ENT_SEED_NAME)->nlink = 2; }
 
 static void test_seed_damage(void)
 {
 	unsigned char seed[512], big[512];
 	size_t n;
 
-	n = first_boot(seed, NULL);
+	n = first_boot(seed, NULL, 1);
 	damaged("truncated", seed, n - 1, NULL, "truncated");
 	damaged("empty", seed, 0, NULL, "truncated");
 	memcpy(big, seed, n);
@@ -211,8 +293,12 @@ static void test_seed_damage(void)
 	damaged("wrong owner", seed, n, spoil_owner, "wrong owner or mode");
 	damaged("mode 0644", seed, n, spoil_mode, "wrong owner or mode");
 
-	/* Written with nothing to identify the device: never creditable */
-	n = first_boot(seed, "");
+	/* Two names for one seed: one would outlive the unlink */
+	damaged("two hard links", seed, n, spoil_nlink, "it has 2 hard links, not 1");
+
+	/* Written with nothing to identify the device: never creditable,
+	 * also where an identity appears later */
+	n = first_boot(seed, hw_none, 0);
 	damaged("unbound", seed, n, NULL, "not bound to a device");
 }
 
@@ -224,7 +310,7 @@ static void test_seed_storage(void)
 	size_t n;
 	int r;
 
-	n = first_boot(seed, NULL);
+	n = first_boot(seed, NULL, 1);
 
 	/* Read-only root: the seed cannot be removed, so it is not credited */
 	setup(&s, &cfg, 256);
@@ -316,6 +402,268 @@ static void test_seed_storage(void)
 	damaged("unready seed", seed, n, NULL, "before getrandom() was ready");
 }
 
+/* The identity that ent_identity.c finds on hw */
+static void identity_of(hw_fn hw, struct ent_identity *id)
+{
+	struct sim s;
+
+	sim_init(&s, 256);
+	if (hw != NULL) {
+		hw(&s);
+	}
+	ent_identity_collect(sim_ops(&s), s.dir_dev, SIM_SEED_DIR, id);
+	CHECK(s.violations == 0, "identity: no misuse of the simulated kernel");
+}
+
+static const char *one_serial;
+
+static void hw_one_serial(struct sim *s)
+{
+	hw_none(s);
+	sim_sysfs_set(s, "/sys/devices/soc0/serial_number", one_serial);
+}
+
+static void hw_scsi(struct sim *s)
+{
+	static const unsigned char pg80[] = {
+		0x00, 0x80, 0x00, 0x0c, 'W', 'D', '-', 'W', 'X', '1', '2', 'A', '3', ' ', ' ', ' '
+	};
+
+	hw_none(s);
+	s->dir_dev = makedev(8, 0);
+	sim_sysfs_set(s, "/sys/dev/block/8:0/uevent", "MAJOR=8\nMINOR=0\nDEVNAME=sda\nDEVTYPE=disk\n");
+	sim_sysfs_bin(s, "/sys/block/sda/device/vpd_pg80", pg80, sizeof(pg80));
+}
+
+/* dm-crypt on partition 3 of an NVMe disk */
+static void hw_dm_nvme(struct sim *s)
+{
+	hw_none(s);
+	s->dir_dev = makedev(253, 0);
+	sim_sysfs_set(s, "/sys/dev/block/253:0/uevent", "MAJOR=253\nMINOR=0\nDEVNAME=dm-0\nDEVTYPE=disk\n");
+	sim_sysfs_set(s, "/sys/block/dm-0/slaves/nvme0n1p3/partition", "3\n");
+	sim_sysfs_set(s, "/sys/class/block/nvme0n1p3/partition", "3\n");
+	sim_sysfs_set(s, "/sys/block/nvme0n1/nvme0n1p3/partition", "3\n");
+	sim_sysfs_set(s, "/sys/block/nvme0n1/device/serial", "S4EWNX0R123456     \n");
+}
+
+/* A board with a SoC serial and a device-tree serial, and a universal
+ * MAC that must then stay out (NICs may come late) */
+static void hw_soc(struct sim *s)
+{
+	hw_universal_mac(s);
+	sim_sysfs_set(s, "/sys/devices/soc0/serial_number", "0x2A1F0C3D5E6B7788\n");
+	sim_sysfs_bin(s, "/proc/device-tree/serial-number", "1000000087a3c2f1\0", 17);
+}
+
+/* Both copies of the device tree, as most kernels show them */
+static void hw_soc_both(struct sim *s)
+{
+	hw_soc(s);
+	sim_sysfs_bin(s, "/sys/firmware/devicetree/base/serial-number", "1000000087a3c2f1\0", 17);
+}
+
+static void hw_mac_set(struct sim *s)
+{
+	hw_universal_mac(s);
+	sim_sysfs_set(s, "/sys/class/net/end0/addr_assign_type", "3\n");
+}
+
+static void hw_mac_virtual(struct sim *s)
+{
+	hw_universal_mac(s);
+	sim_sysfs_set(s, "/sys/class/net/end0/device/uevent", NULL);
+	sim_sysfs_set(s, "/sys/class/net/end0/carrier", "1\n");
+}
+
+static void test_identity_sources(void)
+{
+	static const char *const placeholders[] = {
+		"To Be Filled By O.E.M.", "Default string", "None", "0", "Not Specified",
+		"00000000-0000-0000-0000-000000000000", "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF",
+		"  System Serial Number \n", "0123456789", "XXXXXXXXXX", "123", "",
+	};
+	struct ent_identity id;
+	size_t i;
+
+	for (i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++) {
+		one_serial = placeholders[i];
+		identity_of(hw_one_serial, &id);
+		CHECK(id.len == 0, "identity: placeholder \"%s\" ignored (got %s)", placeholders[i],
+				id.text);
+	}
+	one_serial = "  PF3XK9QZ\n";
+	identity_of(hw_one_serial, &id);
+	CHECK(strcmp(id.text, "soc-serial=PF3XK9QZ\n") == 0, "identity: a real serial, trimmed: %s",
+			id.text);
+
+	identity_of(NULL, &id);
+	CHECK(strcmp(id.text, "medium-serial=dbe-rig-0001\n") == 0,
+			"identity: the rig's virtio disk serial, not qemu's MAC: %s", id.text);
+	CHECK(strcmp(id.sources, "medium-serial") == 0, "identity: sources named: %s", id.sources);
+	identity_of(hw_qemu_bare, &id);
+	CHECK(id.len == 0 && strcmp(id.missing, "no SoC/board serial, no serial of the medium "
+			"holding " SIM_SEED_DIR " (vda has none), no universally administered MAC") == 0,
+			"identity: bare qemu guest has none: %s", id.missing);
+	identity_of(hw_none, &id);
+	CHECK(id.len == 0 && strstr(id.missing, "(not on a block device)") != NULL,
+			"identity: tmpfs seed directory: %s", id.missing);
+	identity_of(hw_emmc, &id);
+	CHECK(strcmp(id.text, "medium-cid=150100424a544434520530a1e2c15f00\n") == 0,
+			"identity: eMMC partition -> disk -> CID, not the bootloader's MAC: %s", id.text);
+	identity_of(hw_scsi, &id);
+	CHECK(strcmp(id.text, "medium-vpd80=WD-WX12A3\n") == 0, "identity: SCSI VPD 0x80: %s",
+			id.text);
+	identity_of(hw_dm_nvme, &id);
+	CHECK(strcmp(id.text, "medium-serial=S4EWNX0R123456\n") == 0,
+			"identity: dm-crypt -> NVMe partition -> controller serial: %s", id.text);
+	identity_of(hw_soc, &id);
+	CHECK(strcmp(id.text, "soc-serial=0x2A1F0C3D5E6B7788\ndt-serial=1000000087a3c2f1\n") == 0,
+			"identity: SoC and device-tree serials, no MAC: %s", id.text);
+	identity_of(hw_soc_both, &id);
+	CHECK(strcmp(id.text, "soc-serial=0x2A1F0C3D5E6B7788\ndt-serial=1000000087a3c2f1\n") == 0,
+			"identity: the device-tree serial once, from sysfs or /proc alike: %s", id.text);
+	identity_of(hw_placeholder_dmi, &id);
+	CHECK(id.len == 0, "identity: placeholder DMI fields: %s", id.text);
+	identity_of(hw_local_mac, &id);
+	CHECK(id.len == 0, "identity: locally administered MAC ignored: %s", id.text);
+	identity_of(hw_universal_mac, &id);
+	CHECK(strcmp(id.text, "mac=00:1a:2b:3c:4d:5e\n") == 0, "identity: universal MAC: %s",
+			id.text);
+	identity_of(hw_mac_set, &id);
+	CHECK(id.len == 0, "identity: MAC set from userspace (addr_assign_type 3) ignored");
+	identity_of(hw_mac_virtual, &id);
+	CHECK(id.len == 0, "identity: MAC of an interface without a device ignored");
+}
+
+/* Boot 1 on hw1 writes a seed, boot 2 on hw2 reads it; s is boot 2 */
+static void two_boots(struct sim *s, hw_fn hw1, int identified, hw_fn hw2)
+{
+	unsigned char seed[512];
+	struct entropy_config cfg;
+	size_t n;
+	int r;
+
+	n = first_boot(seed, hw1, identified);
+	setup(s, &cfg, 256);
+	s->has_jitter = 1;
+	if (hw2 != NULL) {
+		hw2(s);
+	}
+	r = boot_with(s, &cfg, seed, n);
+	CHECK(r == 0 && s->violations == 0 && sim_fds_open(s) == 0, "boot 2: clean");
+}
+
+static void test_identity_credit(void)
+{
+	struct sim s;
+
+	/* qemu virt guest with the well-known MAC only: every clone of
+	 * its image would be the "same device" */
+	two_boots(&s, hw_qemu_bare, 0, hw_qemu_bare);
+	CHECK(s.credit_calls == 0 && s.mix_calls == 1, "qemu MAC only: mixed, not credited");
+	CHECK(sim_log_count(&s, "seed file mixed in without credit: no device identity (no "
+			"SoC/board serial, no serial of the medium holding " SIM_SEED_DIR
+			" (vda has none), no universally administered MAC)") == 1,
+			"qemu MAC only: one line names what is missing");
+	CHECK(sim_log_count(&s, "no device identity") == 2, "qemu MAC only: once on read, "
+			"once on the new seed");
+
+	two_boots(&s, hw_placeholder_dmi, 0, hw_placeholder_dmi);
+	CHECK(s.credit_calls == 0 && s.mix_calls == 1
+			&& sim_log_count(&s, "without credit: no device identity") == 1,
+			"placeholder DMI serials: mixed, not credited");
+
+	two_boots(&s, hw_local_mac, 0, hw_local_mac);
+	CHECK(s.credit_calls == 0 && s.mix_calls == 1
+			&& sim_log_count(&s, "without credit: no device identity") == 1,
+			"locally administered MAC: mixed, not credited");
+
+	two_boots(&s, hw_universal_mac, 1, hw_universal_mac);
+	CHECK(s.credited_bits == 256, "universal MAC: credited");
+
+	two_boots(&s, hw_emmc, 1, hw_emmc);
+	CHECK(s.credited_bits == 256 && s.credit_calls == 1, "eMMC CID: credited");
+	two_boots(&s, hw_emmc, 1, hw_emmc_clone);
+	CHECK(s.credit_calls == 0 && s.mix_calls == 1 && sim_log_count(&s, "another device") == 1,
+			"eMMC image on another card (other CID): mixed, not credited");
+
+	two_boots(&s, NULL, 1, NULL);
+	CHECK(s.credited_bits == 256, "rig's virtio disk serial: credited");
+	two_boots(&s, NULL, 1, hw_rig_clone);
+	CHECK(s.credit_calls == 0 && sim_log_count(&s, "another device") == 1,
+			"rig's disk cloned to another serial: mixed, not credited");
+	/* Placeholders never count, so an identity made of a real serial and
+	 * placeholders is the real serial's */
+	two_boots(&s, hw_soc, 1, hw_soc);
+	CHECK(s.credited_bits == 256, "SoC serial: credited");
+}
+
+/* A directory named seed or seed.new: never "removed", one line that
+ * says what to do, and every save that cannot happen says so */
+static void test_seed_dirnames(void)
+{
+	unsigned char seed[512];
+	struct sim s;
+	struct entropy_config cfg;
+	struct sim_file *f;
+	struct ent_progress p;
+	size_t n;
+	int r;
+
+	n = first_boot(seed, NULL, 1);
+
+	setup(&s, &cfg, 256);
+	s.has_jitter = 1;
+	s.dir_exists = 1;
+	f = sim_file_add(&s, ENT_SEED_NAME, NULL, 0);
+	f->mode = S_IFDIR | 0700;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	f = sim_file(&s, ENT_SEED_NAME);
+	CHECK(r == 0 && f != NULL && S_ISDIR(f->mode), "directory seed: left in place");
+	CHECK(s.credit_calls == 0 && s.mix_calls == 0, "directory seed: nothing credited or mixed");
+	CHECK(sim_log_count(&s, "removed") == 0, "directory seed: never called removed");
+	CHECK(sim_log_count(&s, SIM_SEED_DIR "/seed is a directory, not a seed file: nothing "
+			"credited, and no seed can be saved while it is there") == 1,
+			"directory seed: one warning that says what to do");
+	CHECK(sim_log_count(&s, "cannot write a seed file in " SIM_SEED_DIR ": seed there is a "
+			"directory (remove it)") == 1, "directory seed: the save says it cannot");
+	CHECK(sim_file(&s, ENT_SEED_TMP) == NULL && sim_fds_open(&s) == 0 && s.violations == 0,
+			"directory seed: nothing left behind");
+	/* The save at SIGTERM: one line again, not silence */
+	ent_progress_init(&p, &cfg, sim_ops(&s), 256, s.now);
+	r = ent_seed_save(&cfg, sim_ops(&s), &p, &(struct ent_seed){ 0 });
+	ent_progress_close(&p);
+	CHECK(r == -1 && sim_log_count(&s, "seed there is a directory (remove it)") == 2,
+			"directory seed: a later save says it cannot, each time");
+
+	/* A directory named seed.new: the good seed is still credited, the
+	 * save says it cannot write */
+	setup(&s, &cfg, 256);
+	s.dir_exists = 1;
+	f = sim_file_add(&s, ENT_SEED_TMP, NULL, 0);
+	f->mode = S_IFDIR | 0700;
+	r = boot_with(&s, &cfg, seed, n);
+	CHECK(r == 0 && s.credited_bits == 256, "directory seed.new: the seed is credited");
+	CHECK(sim_log_count(&s, "seed.new there is a directory (remove it)") == 1
+			&& sim_log_count(&s, "removed") == 0 && sim_file(&s, ENT_SEED_TMP) != NULL
+			&& S_ISDIR(sim_file(&s, ENT_SEED_TMP)->mode),
+			"directory seed.new: one line, left in place");
+
+	/* A FIFO named seed is removed (its name), and says so truly */
+	setup(&s, &cfg, 256);
+	s.has_jitter = 1;
+	s.dir_exists = 1;
+	f = sim_file_add(&s, ENT_SEED_NAME, NULL, 0);
+	f->mode = S_IFIFO | 0600;
+	s.fail_op = "unlinkat";
+	s.fail_errno = EBUSY;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0 && s.credit_calls == 0 && sim_log_count(&s, "removed, nothing") == 0
+			&& sim_log_count(&s, "could not be removed (Device or resource busy)") == 1,
+			"FIFO seed whose unlink fails: not called removed");
+}
+
 static void test_seed_config(void)
 {
 	struct entropy_config cfg;
@@ -351,4 +699,7 @@ void test_seed(int *passed, int *failed)
 	test_seed_roundtrip();
 	test_seed_damage();
 	test_seed_storage();
+	test_identity_sources();
+	test_identity_credit();
+	test_seed_dirnames();
 }
