@@ -194,9 +194,6 @@ static const char *judge(const struct entropy_config *cfg, const struct ent_ops 
 	if (foreign) {
 		return "written on another device (cloned image?)";
 	}
-	if (cfg->policy == ENTROPY_POLICY_STRICT) {
-		return "policy strict";
-	}
 	return NULL;
 }
 
@@ -208,6 +205,8 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 	const char *why, *path = ent_config_seed_dir(cfg);
 	struct seed_read rd;
 	struct stat fst;
+	struct ent_credit_facts facts;
+	unsigned int bits = 0;
 	int dfd, fd, unlinked, removed, saved;
 
 	memset(st, 0, sizeof(*st));
@@ -282,12 +281,20 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 		why = "could not remove it durably";
 	}
 	if (why == NULL) {
-		if (ops->rnd_credit(ops->ctx, buf + OFF_SEED, ENT_SEED_BYTES,
-					ENT_SEED_CREDIT_BITS) == 0) {
+		/* Every check passed: what that is worth is ent_credit.c's call */
+		memset(&facts, 0, sizeof(facts));
+		facts.checks_passed = 1;
+		bits = ent_credit_bits(cfg, ENT_SOURCE_SEED, &facts, ENT_SEED_BYTES, &why);
+		if (bits > 0) {
+			why = NULL;
+		}
+	}
+	if (why == NULL) {
+		if (ops->rnd_credit(ops->ctx, buf + OFF_SEED, ENT_SEED_BYTES, (int)bits) == 0) {
 			explicit_bzero(buf, sizeof(buf));
-			st->credited_bits = ENT_SEED_CREDIT_BITS;
-			ent_log(log, LOG_NOTICE, "entropy: seed file credited %d bits (made while "
-					"getrandom() was ready, on this device)", ENT_SEED_CREDIT_BITS);
+			st->credited_bits = (int)bits;
+			ent_log(log, LOG_NOTICE, "entropy: seed file credited %u bits (made while "
+					"getrandom() was ready, on this device)", bits);
 			return st->credited_bits;
 		}
 		why = errno == EPERM ? "crediting needs CAP_SYS_ADMIN" : "RNDADDENTROPY failed";
