@@ -95,25 +95,6 @@ static double ipow(double x, unsigned long r)
 	return y;
 }
 
-/* ln(1 + t), exact for small t: 2 atanh(t / (2 + t)) */
-static double ln1p_d(double t)
-{
-	double y, y2, term, s = 0.0;
-	int k;
-
-	if (t > 0.5 || t < -0.3) {
-		return ent_log2(1.0 + t) * LN2;
-	}
-	y = t / (2.0 + t);
-	y2 = y * y;
-	term = y;
-	for (k = 1; k < 50; k += 2) {
-		s += term / k;
-		term *= y2;
-	}
-	return 2.0 * s;
-}
-
 /* -log2 of the upper 99% bound of a proportion p over n trials */
 static double bound_h(double p, double n)
 {
@@ -503,8 +484,8 @@ static double run_prob(double p, unsigned long r, double nn)
 		xl = x;
 		x = 1.0 + q * ipow(p * x, r) * x;
 	}
-	return ent_log2((1.0 - p * x) / (((double)r + 1.0 - (double)r * x) * q)) * LN2
-		- (nn + 1.0) * ln1p_d(x - 1.0);
+	return (ent_log2((1.0 - p * x) / (((double)r + 1.0 - (double)r * x) * q))
+		- (nn + 1.0) * ent_log2(x)) * LN2;
 }
 
 /* min-entropy from C correct of N predictions, longest run, k symbols */
@@ -513,6 +494,9 @@ static double predict_h(unsigned long c, unsigned long nn, unsigned long run, un
 	double n = (double)nn, pg = (double)c / n, cur = 1.0 / k, lo, hi, mid;
 	int it;
 
+	if (nn < 2) {
+		return -1.0;	/* too short to predict anything */
+	}
 	if (c > 0) {
 		pg += ZALPHA * ent_sqrt(pg * (1.0 - pg) / (n - 1.0));
 		if (pg > 1.0) {
