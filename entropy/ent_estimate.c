@@ -95,25 +95,6 @@ static double ipow(double x, unsigned long r)
 	return y;
 }
 
-/* ln(1 + t), exact for small t: 2 atanh(t / (2 + t)) */
-static double ln1p_d(double t)
-{
-	double y, y2, term, s = 0.0;
-	int k;
-
-	if (t > 0.5 || t < -0.3) {
-		return ent_log2(1.0 + t) * LN2;
-	}
-	y = t / (2.0 + t);
-	y2 = y * y;
-	term = y;
-	for (k = 1; k < 50; k += 2) {
-		s += term / k;
-		term *= y2;
-	}
-	return 2.0 * s;
-}
-
 /* -log2 of the upper 99% bound of a proportion p over n trials */
 static double bound_h(double p, double n)
 {
@@ -165,19 +146,31 @@ static double est_collision(const uint8_t *b, size_t n)
 	if (x < 2.0) {
 		x = 2.0;
 	}
-	/* p solves X = p^-1 ... closed form of 6.3.2 step 7 for bits */
+	/* for bits the mean collision time is 2 + 2p(1 - p): solved for p */
 	return x < 2.5 ? -ent_log2(0.5 + ent_sqrt(1.25 - 0.5 * x)) : 1.0;
 }
 
 /* ---- 6.3.3 Markov (bits) ---- */
 
+/* -log2 P of a 128-bit path: its first bit, then na transitions of
+ * probability a and nb of probability b; 128 when a step is impossible */
+static double path_h(double first, double a, double na, double b, double nb)
+{
+	if (a <= 0.0 || b <= 0.0) {
+		return 128.0;
+	}
+	return -ent_log2(first) - na * ent_log2(a) - nb * ent_log2(b);
+}
+
+static double min_d(double a, double b)
+{
+	return a < b ? a : b;
+}
+
 static double est_markov(const uint8_t *b, size_t n)
 {
 	size_t i, c0 = 0, c00 = 0, c10 = 0, c1;
-	double p0, p1, p00, p01, p10, p11, h = 128.0, t;
-	/* the six most likely 128-bit paths: {first bit, transitions} */
-	double path[6][3];
-	int k;
+	double p0, p1, p00, p01, p10, p11, h;
 
 	for (i = 0; i + 1 < n; i++) {
 		if (b[i] == 0) {
@@ -195,28 +188,11 @@ static double est_markov(const uint8_t *b, size_t n)
 	c0 += b[n - 1] == 0;
 	p0 = (double)c0 / (double)n;
 	p1 = 1.0 - p0;
-	/* each row: -log2 P(path) = -log2(first) - a log2(x) - c log2(y) */
-	path[0][0] = p0; path[0][1] = p00; path[0][2] = p00;
-	path[1][0] = p0; path[1][1] = p01; path[1][2] = p10;
-	path[2][0] = p0; path[2][1] = p01; path[2][2] = p11;
-	path[3][0] = p1; path[3][1] = p10; path[3][2] = p00;
-	path[4][0] = p1; path[4][1] = p10; path[4][2] = p01;
-	path[5][0] = p1; path[5][1] = p11; path[5][2] = p11;
-	for (k = 0; k < 6; k++) {
-		static const double first[6] = { 0, 64, 1, 1, 64, 0 };
-		static const double rest[6] = { 127, 63, 126, 126, 63, 127 };
-
-		if (path[k][1] <= 0.0 || path[k][2] <= 0.0) {
-			continue;
-		}
-		t = -ent_log2(path[k][0]) - first[k] * ent_log2(path[k][1])
-			- rest[k] * ent_log2(path[k][2]);
-		if (t < h) {
-			h = t;
-		}
-	}
-	h /= 128.0;
-	return h < 1.0 ? h : 1.0;
+	/* the most likely 128-bit sequences are among these six */
+	h = min_d(path_h(p0, p00, 127, p00, 0), path_h(p0, p01, 64, p10, 63));
+	h = min_d(h, min_d(path_h(p0, p01, 1, p11, 126), path_h(p1, p10, 1, p00, 126)));
+	h = min_d(h, min_d(path_h(p1, p10, 64, p01, 63), path_h(p1, p11, 127, p11, 0)));
+	return min_d(h / 128.0, 1.0);
 }
 
 /* ---- 6.3.4 Compression (bits): Maurer's statistic on 6-bit blocks ---- */
@@ -508,8 +484,8 @@ static double run_prob(double p, unsigned long r, double nn)
 		xl = x;
 		x = 1.0 + q * ipow(p * x, r) * x;
 	}
-	return ent_log2((1.0 - p * x) / (((double)r + 1.0 - (double)r * x) * q)) * LN2
-		- (nn + 1.0) * ln1p_d(x - 1.0);
+	return (ent_log2((1.0 - p * x) / (((double)r + 1.0 - (double)r * x) * q))
+		- (nn + 1.0) * ent_log2(x)) * LN2;
 }
 
 /* min-entropy from C correct of N predictions, longest run, k symbols */
@@ -518,6 +494,9 @@ static double predict_h(unsigned long c, unsigned long nn, unsigned long run, un
 	double n = (double)nn, pg = (double)c / n, cur = 1.0 / k, lo, hi, mid;
 	int it;
 
+	if (nn < 2) {
+		return -1.0;	/* too short to predict anything */
+	}
 	if (c > 0) {
 		pg += ZALPHA * ent_sqrt(pg * (1.0 - pg) / (n - 1.0));
 		if (pg > 1.0) {

@@ -42,7 +42,9 @@ static void test_streams(void)
 	const char *why;
 	double h;
 
-	CHECK(assess(SIM_JIT_HEALTHY, &h, &why) == 0 && h > 5.0 && h <= 8.0,
+	/* SP 800-90B's estimators on 1024 samples hold even full-entropy
+	 * bytes to about 4.5 bits (the bitstring Compression bound) */
+	CHECK(assess(SIM_JIT_HEALTHY, &h, &why) == 0 && h > 3.0 && h <= 8.0,
 			"healthy stream accepted (%.2f bits/sample)", h);
 	CHECK(assess(SIM_JIT_CONSTANT, &h, &why) == -1, "constant stream refused");
 	CHECK(assess(SIM_JIT_PERIODIC, &h, &why) == -1 && why != NULL
