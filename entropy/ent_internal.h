@@ -445,8 +445,8 @@ int ent_health_sample(struct ent_health *ht, unsigned int sym);
 int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
 		struct ent_progress *log);
 /* One batch of samples: bits credited now, 0, or -1 once stopped */
-int ent_jitter_step(struct ent_jitter *j, const struct ent_ops *ops,
-		struct ent_progress *log);
+int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
+		const struct ent_ops *ops, struct ent_progress *log);
 void ent_jitter_stop(struct ent_jitter *j);
 #else
 /* Never reached: -X policy=jitter is refused in this build */
@@ -456,10 +456,10 @@ static inline int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *o
 	(void)j; (void)ops; (void)log;
 	return -1;
 }
-static inline int ent_jitter_step(struct ent_jitter *j, const struct ent_ops *ops,
-		struct ent_progress *log)
+static inline int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
+		const struct ent_ops *ops, struct ent_progress *log)
 {
-	(void)j; (void)ops; (void)log;
+	(void)j; (void)cfg; (void)ops; (void)log;
 	return -1;
 }
 static inline void ent_jitter_stop(struct ent_jitter *j)

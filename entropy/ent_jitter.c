@@ -67,14 +67,16 @@ void ent_jitter_stop(struct ent_jitter *j)
 	free(j->mem);
 	j->mem = NULL;
 	j->active = 0;
-	memset(&j->pool, 0, sizeof(j->pool));
+	explicit_bzero(&j->pool, sizeof(j->pool));
 }
 
-int ent_jitter_step(struct ent_jitter *j, const struct ent_ops *ops,
-		struct ent_progress *log)
+int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
+		const struct ent_ops *ops, struct ent_progress *log)
 {
 	uint64_t d[64];
 	unsigned char out[ENT_SHA256_LEN];
+	struct ent_credit_facts facts;
+	const char *why;
 	ssize_t n, i;
 	int bits;
 
@@ -106,20 +108,23 @@ int ent_jitter_step(struct ent_jitter *j, const struct ent_ops *ops,
 	}
 	ent_sha256_final(&j->pool, out);
 	ent_sha256_init(&j->pool);
-	bits = (int)((double)j->pooled * j->h / 2);
-	if (bits > ENT_SHA256_LEN * 8) {
-		bits = ENT_SHA256_LEN * 8;
-	}
+	/* The wait starts us only where the kernel's own collector is
+	 * absent or not producing: ent_credit_bits() has the rule */
+	memset(&facts, 0, sizeof(facts));
+	facts.checks_passed = 1;
+	facts.h_per_unit = j->h;
+	bits = (int)ent_credit_bits(cfg, ENT_SOURCE_JITTER, &facts, j->pooled, &why);
 	j->pooled = 0;
-	if (ops->rnd_credit(ops->ctx, out, sizeof(out), bits) < 0) {
+	if (bits == 0 || ops->rnd_credit(ops->ctx, out, sizeof(out), bits) < 0) {
 		(void)ops->rnd_mix(ops->ctx, out, sizeof(out));
-		ent_log(log, LOG_WARNING, "entropy: jitter collector stopped: %s",
-				errno == EPERM ? "crediting needs CAP_SYS_ADMIN" : "RNDADDENTROPY failed");
+		explicit_bzero(out, sizeof(out));
+		ent_log(log, LOG_WARNING, "entropy: jitter collector stopped: %s", bits == 0 ? why
+				: errno == EPERM ? "crediting needs CAP_SYS_ADMIN" : "RNDADDENTROPY failed");
 		ent_jitter_stop(j);
 		return -1;
 	}
 	j->credited += (unsigned long)bits;
-	memset(out, 0, sizeof(out));
+	explicit_bzero(out, sizeof(out));
 	return bits;
 }
 

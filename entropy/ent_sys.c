@@ -433,7 +433,7 @@ static int sys_rnd_credit(void *ctx, const void *buf, size_t len, int bits)
 	r = ioctl(fd, RNDADDENTROPY, &req);
 	saved = errno;
 	close(fd);
-	memset(&req, 0, sizeof(req));
+	explicit_bzero(&req, sizeof(req));
 	errno = saved;
 	return r < 0 ? -1 : 0;
 }

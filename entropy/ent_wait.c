@@ -545,7 +545,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			check_now = 1;
 		}
 		if (ENT_WITH_JITTER && w.jit.active) {
-			if (ent_jitter_step(&w.jit, ops, &w.prog) > 0) {
+			if (ent_jitter_step(&w.jit, cfg, ops, &w.prog) > 0) {
 				check_now = 1;
 			}
 			now = ops->now_us(ops->ctx);
@@ -656,6 +656,8 @@ done:
 		/* getrandom() is ready: this seed will be creditable */
 		(void)ent_seed_save(cfg, ops, &w.prog, &w.seed);
 	}
+	/* the previous seed, kept to be hashed into the next one */
+	explicit_bzero(w.seed.old, sizeof(w.seed.old));
 	if (extra != NULL) {
 		extra->seed_bits = w.seed.credited_bits;
 		extra->jitter_bits = w.jit.credited;

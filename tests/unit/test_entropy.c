@@ -25,6 +25,7 @@ void test_hwrng(int *passed, int *failed);	/* test_hwrng.c */
 void test_icmp(int *passed, int *failed);	/* test_icmp.c */
 void test_config_lines(int *passed, int *failed);	/* test_config_lines.c */
 void test_estimate(int *passed, int *failed);	/* test_estimate.c */
+void test_credit(int *passed, int *failed);	/* test_credit.c */
 
 #define CHECK(cond, ...) CHECK_COUNT(passed, failed, cond, __VA_ARGS__)
 
@@ -1010,6 +1011,7 @@ int main(void)
 	test_icmp(&passed, &failed);
 	test_config_lines(&passed, &failed);
 	test_estimate(&passed, &failed);
+	test_credit(&passed, &failed);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }
