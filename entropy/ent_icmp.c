@@ -1,5 +1,6 @@
 /*
- * dropbear-entropy: ICMP echo ping-pong with the default gateway(s).
+ * dropbear-entropy: ICMP echo ping-pong with the default gateway(s), or
+ * with on-link neighbours where there is no default route.
  *
  * Each echo reply that arrives raises a NIC receive interrupt, and device
  * interrupts are what the kernel credits. One request is in flight per
@@ -8,7 +9,8 @@
  * not for throughput. Replies are checked (source, type, id, sequence,
  * and on the raw socket the ICMP checksum) before they count. Packets are
  * bounded per wait; the wait loop stops the stimulator as soon as the
- * CRNG is ready.
+ * CRNG is ready. Every request leaves with IP TTL 1 (the socket is opened
+ * so, ent_sys.c) and only to a host on the link (ent_wait.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -140,8 +142,9 @@ int ent_icmp_open(struct ent_icmp *ic, const struct ent_ops *ops,
 		if (ic->fd < 0) {
 			int saved = errno;
 
-			ent_log(log, LOG_WARNING, "entropy: no ICMP socket (raw: %s, datagram: %s; "
-					"net.ipv4.ping_group_range must include our group): ICMP stimulator off",
+			ent_log(log, LOG_WARNING, "entropy: no ICMP socket with TTL 1 (raw: %s, "
+					"datagram: %s; net.ipv4.ping_group_range must include our group): "
+					"ICMP stimulator off",
 					raw_errno != 0 ? strerror(raw_errno) : "not tried",
 					strerror(saved));
 			ic->fd = -1;

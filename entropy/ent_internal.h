@@ -204,6 +204,33 @@ unsigned long ent_config_max_seconds(const struct entropy_config *cfg);
 /* ---- /proc/net/route (ent_route.c) ---- */
 /* IPv4 default gateways, in route order, at most max; returns the count */
 int ent_route_gateways(const char *text, struct in_addr *gw, int max);
+#define ENT_IFNAME_MAX		16	/* IFNAMSIZ, with the NUL */
+#define ENT_LINK_MAX		16	/* connected routes looked at */
+#define ENT_PATH_ARP		"/proc/net/arp"
+#define ENT_PATH_OPERSTATE	"/sys/class/net/%s/operstate"
+/* A connected route: up, no gateway, a non-zero mask (s_addr order) */
+struct ent_link_route {
+	uint32_t net;
+	uint32_t mask;
+	char dev[ENT_IFNAME_MAX];
+};
+struct ent_neighbour {
+	struct in_addr addr;
+	char dev[ENT_IFNAME_MAX];
+};
+/* Connected routes of /proc/net/route, at most max; returns the count */
+int ent_route_links(const char *text, struct ent_link_route *r, int max);
+/* Index of the connected route (on dev, unless NULL) that has addr as a
+ * host: never 0.x, loopback, multicast, reserved, a subnet's own or its
+ * broadcast address; -1 when none, i.e. addr is not on the link */
+int ent_route_onlink(const struct ent_link_route *r, int n, struct in_addr addr,
+		const char *dev);
+/* Complete, non-proxy entries of /proc/net/arp that are on the link of
+ * their own interface, in table order, without duplicates, at most max */
+int ent_route_neighbours(const char *arp_text, const struct ent_link_route *r, int nr,
+		struct ent_neighbour *nb, int max);
+/* 1 when /sys/class/net/IF/operstate reads "up" or "unknown" */
+int ent_route_oper_up(const char *text);
 
 /* ---- /proc/interrupts (ent_interrupts.c) ---- */
 struct ent_irq_count {

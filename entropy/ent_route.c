@@ -1,20 +1,25 @@
 /*
- * dropbear-entropy: IPv4 default gateways from /proc/net/route.
+ * dropbear-entropy: whom the ICMP stimulator may ping, from the text of
+ * /proc/net/route and /proc/net/arp.
  *
- * Only the routing table of the caller's own network namespace is read, so
- * the ICMP stimulator can never talk to anything but the gateway this
- * system itself would use.
+ * Only the tables of the caller's own network namespace are read, so the
+ * ICMP stimulator can never talk to anything but the gateway this system
+ * itself would use or a host on its own link. Every function here takes
+ * text and gives addresses: no file is read here, which keeps them easy
+ * to test and to fuzz (tests/fuzz/fuzz_route.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include "ent_internal.h"
 
 #define RTF_UP_BIT	0x0001UL
 #define RTF_GATEWAY_BIT	0x0002UL
 
-/* One hexadecimal field of up to eight digits, followed by white space */
+/* One hexadecimal field of up to eight digits, followed by white space or
+ * the end of the line */
 static int hex_field(const char **pp, unsigned long *out)
 {
 	const char *p = *pp;
@@ -29,7 +34,8 @@ static int hex_field(const char **pp, unsigned long *out)
 	}
 	errno = 0;
 	*out = strtoul(p, &end, 16);
-	if (errno != 0 || end - p > 8 || (*end != ' ' && *end != '\t')) {
+	if (errno != 0 || end - p > 8
+			|| (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\0')) {
 		return -1;
 	}
 	*pp = end;
@@ -105,4 +111,219 @@ int ent_route_gateways(const char *text, struct in_addr *gw, int max)
 		line = strchr(line, '\n');
 	}
 	return n;
+}
+
+/*
+ * Neighbours and the on-link rule.
+ *
+ * Echo requests must stay on the link: the ICMP stimulator only talks to
+ * an address that a connected route of this namespace covers (a route
+ * that is up, has no gateway and a non-zero mask), so the kernel sends
+ * the request straight to that host and never to a router. Where there is
+ * no default route, the neighbours come from the kernel's neighbour table
+ * (/proc/net/arp): only complete entries, each on the interface of the
+ * connected route that covers it.
+ */
+#define RTF_REJECT_BIT	0x0200UL	/* unreachable, prohibit, blackhole */
+#define ATF_COM_BIT	0x02UL		/* the hardware address is known */
+#define ATF_PUBL_BIT	0x08UL		/* a proxy entry: ours, no neighbour */
+
+/* The name the kernel would accept for an interface (dev_valid_name): 1 to
+ * 15 bytes, not "." or "..", no '/', ':' or white space. It becomes part
+ * of a path below /sys/class/net, so nothing else may pass. */
+static int name_field(const char **pp, char *dev, size_t len)
+{
+	const char *p = *pp;
+	size_t n = 0;
+
+	while (*p == ' ' || *p == '\t') {
+		p++;
+	}
+	while (*p != '\0' && *p != '\n' && *p != ' ' && *p != '\t') {
+		if (*p == '/' || *p == ':' || (unsigned char)*p < 0x21
+				|| (unsigned char)*p > 0x7e || n + 1 >= len) {
+			return -1;
+		}
+		dev[n++] = *p++;
+	}
+	dev[n] = '\0';
+	if (n == 0 || n >= ENT_IFNAME_MAX || strcmp(dev, ".") == 0
+			|| strcmp(dev, "..") == 0 || strcmp(dev, "*") == 0) {
+		return -1;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* Only blanks left before the end of the line */
+static int line_ends(const char *p)
+{
+	while (*p == ' ' || *p == '\t') {
+		p++;
+	}
+	return *p == '\n';
+}
+
+/* A mask the kernel could hold: ones then zeros, not empty */
+static int contiguous_mask(uint32_t mask_net)
+{
+	uint32_t m = ntohl(mask_net);
+
+	return m != 0 && ((~m + 1) & ~m) == 0;
+}
+
+int ent_route_links(const char *text, struct ent_link_route *r, int max)
+{
+	const char *line = text;
+	const char *p;
+	unsigned long dest, gate, flags, mask;
+	char dev[ENT_IFNAME_MAX];
+	int n = 0;
+
+	/* First line is the header */
+	line = strchr(line, '\n');
+	while (line != NULL && n < max) {
+		line++;
+		p = line;
+		/* Iface Destination Gateway Flags RefCnt Use Metric Mask ... */
+		if (name_field(&p, dev, sizeof(dev)) == 0
+				&& hex_field(&p, &dest) == 0
+				&& hex_field(&p, &gate) == 0
+				&& hex_field(&p, &flags) == 0
+				&& skip_field(&p) == 0
+				&& skip_field(&p) == 0
+				&& skip_field(&p) == 0
+				&& hex_field(&p, &mask) == 0
+				&& (flags & (RTF_UP_BIT | RTF_GATEWAY_BIT | RTF_REJECT_BIT)) == RTF_UP_BIT
+				&& contiguous_mask((uint32_t)mask)
+				&& ((uint32_t)dest & ~(uint32_t)mask) == 0) {
+			/* A device route 0.0.0.0/0 would make every address
+			 * "on-link": the non-zero mask keeps it out. */
+			r[n].net = (uint32_t)dest;
+			r[n].mask = (uint32_t)mask;
+			memcpy(r[n].dev, dev, sizeof(dev));
+			n++;
+		}
+		line = strchr(line, '\n');
+	}
+	return n;
+}
+
+int ent_route_onlink(const struct ent_link_route *r, int n, struct in_addr addr,
+		const char *dev)
+{
+	uint32_t host = ntohl(addr.s_addr), first = host >> 24, hostmask;
+	int i;
+
+	/* 0.x, loopback, multicast, reserved and broadcast: no neighbour */
+	if (first == 0 || first == 127 || first >= 224) {
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if ((addr.s_addr & r[i].mask) != r[i].net
+				|| (dev != NULL && strcmp(dev, r[i].dev) != 0)) {
+			continue;
+		}
+		/* The subnet's own address and its broadcast address, where
+		 * the prefix is short enough to have them (/31 and /32 have
+		 * none, RFC 3021) */
+		hostmask = ~ntohl(r[i].mask);
+		if (hostmask >= 3 && ((host & hostmask) == 0 || (host & hostmask) == hostmask)) {
+			continue;
+		}
+		return i;
+	}
+	return -1;
+}
+
+/* A dotted quad of at most 15 characters, parsed by inet_pton */
+static int addr_field(const char **pp, struct in_addr *a)
+{
+	const char *p = *pp;
+	char buf[16];
+	size_t n = 0;
+
+	while (*p == ' ' || *p == '\t') {
+		p++;
+	}
+	while ((*p >= '0' && *p <= '9') || *p == '.') {
+		if (n + 1 >= sizeof(buf)) {
+			return -1;
+		}
+		buf[n++] = *p++;
+	}
+	buf[n] = '\0';
+	if (n == 0 || (*p != ' ' && *p != '\t') || inet_pton(AF_INET, buf, a) != 1) {
+		return -1;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* "0x2": the kernel prints the ARP flags and hardware type this way */
+static int hex0x_field(const char **pp, unsigned long *out)
+{
+	const char *p = *pp;
+
+	while (*p == ' ' || *p == '\t') {
+		p++;
+	}
+	if (p[0] != '0' || p[1] != 'x') {
+		return -1;
+	}
+	p += 2;
+	*pp = p;
+	return hex_field(pp, out);
+}
+
+int ent_route_neighbours(const char *arp_text, const struct ent_link_route *r, int nr,
+		struct ent_neighbour *nb, int max)
+{
+	const char *line = arp_text;
+	const char *p;
+	struct in_addr a;
+	unsigned long hwtype, flags;
+	char dev[ENT_IFNAME_MAX];
+	int n = 0, i, dup;
+
+	/* IP address  HW type  Flags  HW address  Mask  Device; the first
+	 * line is the header. A last line without its newline may have been
+	 * cut short (a table larger than the buffer): it is not used. */
+	line = strchr(line, '\n');
+	while (line != NULL && n < max) {
+		line++;
+		p = line;
+		if (addr_field(&p, &a) == 0
+				&& hex0x_field(&p, &hwtype) == 0
+				&& hex0x_field(&p, &flags) == 0
+				&& skip_field(&p) == 0
+				&& skip_field(&p) == 0
+				&& name_field(&p, dev, sizeof(dev)) == 0
+				&& line_ends(p)
+				&& (flags & (ATF_COM_BIT | ATF_PUBL_BIT)) == ATF_COM_BIT
+				&& ent_route_onlink(r, nr, a, dev) >= 0) {
+			dup = 0;
+			for (i = 0; i < n; i++) {
+				if (nb[i].addr.s_addr == a.s_addr) {
+					dup = 1;
+				}
+			}
+			if (!dup) {
+				nb[n].addr = a;
+				memcpy(nb[n].dev, dev, sizeof(dev));
+				n++;
+			}
+		}
+		line = strchr(line, '\n');
+	}
+	return n;
+}
+
+int ent_route_oper_up(const char *text)
+{
+	/* "unknown": the driver does not report carrier (the kernel shows
+	 * "down" for any interface that is administratively down, whatever
+	 * its driver does), so it is up as far as anyone can tell */
+	return strcmp(text, "up\n") == 0 || strcmp(text, "up") == 0
+		|| strcmp(text, "unknown\n") == 0 || strcmp(text, "unknown") == 0;
 }

@@ -152,12 +152,21 @@ static pid_t sys_getpid(void *ctx)
 
 static int sys_icmp_socket(void *ctx, int raw)
 {
-	int fd;
+	int fd, ttl = 1, saved;
 
 	(void)ctx;
 	fd = socket(AF_INET, (raw ? SOCK_RAW : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK,
 			IPPROTO_ICMP);
 	if (fd < 0) {
+		return -1;
+	}
+	/* TTL 1: a router that got a request anyway (a wrong route, a
+	 * proxy ARP answer) drops it instead of forwarding it, so echo
+	 * requests never leave the link. Without it, no ICMP at all. */
+	if (setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) < 0) {
+		saved = errno;
+		(void)close(fd);
+		errno = saved;
 		return -1;
 	}
 #ifdef ICMP_FILTER

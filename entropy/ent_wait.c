@@ -28,6 +28,9 @@
  * blocking getrandom(); twice that without readiness means it gave up */
 #define ENT_COLLECTOR_SILENT_US	2000000
 #define ENT_BOOT_RETRY_US	1000000	/* a waiter looks at the lock again */
+#define ENT_VIA_ROUTE		0	/* -X gateway= or the default route */
+#define ENT_VIA_ARP		1	/* on-link neighbours, no default route */
+#define ENT_VIA_ARP_DONE	2	/* they stopped answering: not again */
 
 struct ent_wait_state {
 	const struct entropy_config *cfg;
@@ -64,6 +67,8 @@ struct ent_wait_state {
 	int bound_logged;
 	int route_retry;	/* ICMP wanted, but no route yet */
 	int64_t t_route;	/* next look at the routing table */
+	int icmp_via;		/* ENT_VIA_*: where the ICMP targets came from */
+	char via_dev[ENT_IFNAME_MAX];	/* the neighbours' interface */
 	struct ent_wait_extra *extra;
 };
 
@@ -75,18 +80,76 @@ static const char *ipv4_text(struct in_addr a, char *buf, size_t len)
 	return buf;
 }
 
-/* Gateways from -X gateway= or from this namespace's routing table. At
- * boot the network often comes up after the server: without a route the
- * wait looks again every second (quietly). */
+/* The neighbours to ping where there is no default route: complete
+ * entries of the ARP table that are on the link of an interface that is
+ * up, all on the first such interface. links come from the routing table,
+ * which w->text held; the ARP table takes its place. */
+static int find_neighbours(struct ent_wait_state *w, const struct ent_link_route *links,
+		int nlinks, struct in_addr *gw)
+{
+	const struct ent_ops *ops = w->ops;
+	struct ent_neighbour nb[ENT_GW_MAX * 4];
+	char path[64], state[32];
+	int n, i, up = -1, found = 0;
+
+	if (ops->read_file(ops->ctx, ENT_PATH_ARP, w->text, ENT_TEXT_MAX) < 0) {
+		return 0;
+	}
+	n = ent_route_neighbours(w->text, links, nlinks, nb, ENT_GW_MAX * 4);
+	for (i = 0; i < n && found < ENT_GW_MAX; i++) {
+		if (up >= 0 && strcmp(nb[i].dev, nb[up].dev) != 0) {
+			continue;
+		}
+		if (up < 0) {
+			/* The name passed ent_route's interface name rules: no
+			 * '/', no "..", so the path stays below /sys/class/net.
+			 * operstate, not flags: flags says only that the
+			 * interface was set up, operstate also that it has a
+			 * link ("down" whenever it is administratively down). */
+			(void)snprintf(path, sizeof(path), ENT_PATH_OPERSTATE, nb[i].dev);
+			if (ops->read_file(ops->ctx, path, state, sizeof(state)) < 0
+					|| !ent_route_oper_up(state)) {
+				continue;
+			}
+			up = i;
+			memcpy(w->via_dev, nb[i].dev, sizeof(w->via_dev));
+		}
+		gw[found++] = nb[i].addr;
+	}
+	return found;
+}
+
+/* Whom to ping: -X gateway= if it is on the link, else the default
+ * gateways of this namespace's routing table, else (no default route)
+ * on-link neighbours from the ARP table. At boot the network often comes
+ * up after the server: without a target the wait looks again every second
+ * (quietly), and while it pings neighbours it keeps looking for a default
+ * route, which it prefers. */
 static int find_gateways(struct ent_wait_state *w, struct in_addr *gw, int quiet)
 {
 	const struct ent_ops *ops = w->ops;
-	int n;
+	struct ent_link_route links[ENT_LINK_MAX];
+	int n, nlinks;
 
 	if (w->cfg->gateway[0] != '\0') {
 		if (inet_pton(AF_INET, w->cfg->gateway, &gw[0]) != 1) {
 			ent_log(&w->prog, LOG_WARNING, "entropy: gateway %.64s is no IPv4 address: "
 					"ICMP stimulator off", w->cfg->gateway);
+			return 0;
+		}
+		/* On the link only: a connected route must cover it, so the
+		 * requests never go through a router */
+		if (ops->read_file(ops->ctx, ENT_PATH_ROUTE, w->text, ENT_TEXT_MAX) < 0) {
+			ent_log(&w->prog, LOG_WARNING, "entropy: cannot read %s (%s) to check that "
+					"gateway %.64s is on the link: refused, ICMP stimulator off",
+					ENT_PATH_ROUTE, strerror(errno), w->cfg->gateway);
+			return 0;
+		}
+		nlinks = ent_route_links(w->text, links, ENT_LINK_MAX);
+		if (ent_route_onlink(links, nlinks, gw[0], NULL) < 0) {
+			ent_log(&w->prog, LOG_WARNING, "entropy: gateway %.64s is not on the link "
+					"(no connected route covers it): refused, ICMP stimulator off",
+					w->cfg->gateway);
 			return 0;
 		}
 		return 1;
@@ -100,16 +163,28 @@ static int find_gateways(struct ent_wait_state *w, struct in_addr *gw, int quiet
 		return 0;
 	}
 	n = ent_route_gateways(w->text, gw, ENT_GW_MAX);
-	if (n == 0) {
-		if (!quiet) {
-			ent_log(&w->prog, LOG_WARNING, "entropy: no IPv4 default route: no ICMP until "
-					"one appears (-X gateway=A.B.C.D names a neighbour that answers ping)");
-		}
-		w->route_retry = 1;
-		return 0;
+	if (n > 0) {
+		w->route_retry = 0;
+		w->icmp_via = ENT_VIA_ROUTE;
+		return n;
 	}
-	w->route_retry = 0;
-	return n;
+	/* Looked at again every second: for a default route in any case,
+	 * for neighbours until some were pinged */
+	w->route_retry = 1;
+	if (w->icmp_via != ENT_VIA_ARP_DONE) {
+		nlinks = ent_route_links(w->text, links, ENT_LINK_MAX);
+		n = find_neighbours(w, links, nlinks, gw);
+		if (n > 0) {
+			w->icmp_via = ENT_VIA_ARP;
+			return n;
+		}
+	}
+	if (!quiet) {
+		ent_log(&w->prog, LOG_WARNING, "entropy: no IPv4 default route and no neighbour "
+				"in the ARP table on an interface that is up: no ICMP until one appears "
+				"(-X gateway=A.B.C.D names a neighbour that answers ping)");
+	}
+	return 0;
 }
 
 static int read_irqs(struct ent_wait_state *w, struct ent_irq_count *irq)
@@ -127,19 +202,49 @@ static void start_icmp(struct ent_wait_state *w, int64_t now, int quiet)
 	struct in_addr gw[ENT_GW_MAX];
 	struct ent_irq_count irq;
 	char a[INET_ADDRSTRLEN];
-	int n;
+	unsigned long sent = w->icmp.sent, replies = w->icmp.replies;
+	unsigned long max_packets = w->packets_left;	/* of this boot's budget */
+	int n, was_arp = w->icmp_via == ENT_VIA_ARP && w->icmp_open;
 
+	if (was_arp && !w->icmp.active) {
+		/* The neighbours stopped answering (or the bound is spent):
+		 * from now on only a default route starts ICMP again */
+		w->icmp_via = ENT_VIA_ARP_DONE;
+		was_arp = 0;
+	}
+	if (sent >= max_packets) {
+		w->route_retry = 0;	/* the bound is per boot, not per socket */
+		return;
+	}
 	n = find_gateways(w, gw, quiet);
-	if (n > 0 && ent_icmp_open(&w->icmp, w->ops, &w->prog, gw, n,
-				w->packets_left,
+	if (n == 0 || (was_arp && w->icmp_via == ENT_VIA_ARP)) {
+		return;	/* nothing to ping, or the same neighbours go on */
+	}
+	if (w->icmp_open) {
+		/* A default route appeared while neighbours were pinged */
+		ent_icmp_close(&w->icmp);
+		w->icmp_open = 0;
+	}
+	if (ent_icmp_open(&w->icmp, w->ops, &w->prog, gw, n, max_packets,
 				w->extra != NULL && w->extra->force_dgram) == 0) {
 		w->icmp_open = 1;
 		ent_pace_init(&w->icmp.pace, now, read_irqs(w, &irq) == 0 ? &irq : NULL);
-		if (quiet) {
+		if (quiet && w->icmp_via == ENT_VIA_ARP) {
+			ent_log(&w->prog, LOG_INFO, "entropy: neighbour %s on %s from the ARP table, "
+					"no default route: ICMP stimulator started",
+					ipv4_text(gw[0], a, sizeof(a)), w->via_dev);
+		} else if (quiet) {
 			ent_log(&w->prog, LOG_INFO, "entropy: default route via %s appeared: "
-					"ICMP stimulator started", ipv4_text(gw[0], a, sizeof(a)));
+					"ICMP stimulator started%s", ipv4_text(gw[0], a, sizeof(a)),
+					was_arp ? " (instead of the neighbours)" : "");
 		}
+	} else {
+		/* No socket: counts as not wanted any more */
+		w->route_retry = 0;
 	}
+	/* One packet bound per boot, whichever targets it went to */
+	w->icmp.sent = sent;
+	w->icmp.replies = replies;
 }
 
 /* Block reads come second: on a single-CPU board they compete with the
@@ -256,11 +361,20 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 		ADD("%scollector child (returned)", used ? ", " : "");
 	}
 	if (w->icmp.active) {
-		ADD("%sICMP echo to", used ? ", " : "");
+		int alive = 0;
+
+		for (i = 0; i < w->icmp.ntargets; i++) {
+			alive += !w->icmp.t[i].dead;
+		}
+		ADD("%sICMP echo to%s", used ? ", " : "", w->icmp_via != ENT_VIA_ARP ? ""
+				: alive > 1 ? " neighbours" : " neighbour");
 		for (i = 0; i < w->icmp.ntargets; i++) {
 			if (!w->icmp.t[i].dead) {
 				ADD(" %s", ipv4_text(w->icmp.t[i].addr, a, sizeof(a)));
 			}
+		}
+		if (w->icmp_via == ENT_VIA_ARP) {
+			ADD(" on %s from the ARP table, no default route", w->via_dev);
 		}
 		if (detail) {
 			ADD(" (%lu sent, %lu replies, gap %u us", w->icmp.sent, w->icmp.replies,

@@ -336,6 +336,29 @@ void sim_text(struct sim *s, const char *path, const char *text)
 	s->text[i] = text;
 }
 
+/* /sys/class/net/IF/operstate from s->operstate ("IF STATE" lines) */
+static ssize_t sim_operstate(struct sim *s, const char *rest, char *buf, size_t len)
+{
+	const char *slash = strchr(rest, '/'), *p = s->operstate;
+	size_t n = slash != NULL ? (size_t)(slash - rest) : 0;
+	char state[18];
+
+	if (slash == NULL || strcmp(slash, "/operstate") != 0 || n == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, rest, n) == 0 && p[n] == ' '
+				&& sscanf(p + n + 1, "%15s", state) == 1) {
+			strcat(state, "\n");
+			return put_text(buf, len, state);
+		}
+		p = strchr(p, '\n');
+		p = p != NULL ? p + 1 : NULL;
+	}
+	return put_text(buf, len, "up\n");
+}
+
 static ssize_t sim_read_file(void *ctx, const char *path, char *buf, size_t len)
 {
 	struct sim *s = ctx;
@@ -358,10 +381,18 @@ static ssize_t sim_read_file(void *ctx, const char *path, char *buf, size_t len)
 		return put_text(buf, len, text);
 	}
 	if (strcmp(path, ENT_PATH_ROUTE) == 0 && !s->no_route_file && s->now < s->route_at) {
-		return put_text(buf, len, "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\n");
+		return put_text(buf, len, s->route_before != NULL ? s->route_before
+				: "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\n");
 	}
 	if (strcmp(path, ENT_PATH_ROUTE) == 0 && !s->no_route_file) {
 		return put_text(buf, len, s->route_text != NULL ? s->route_text : default_route);
+	}
+	if (strcmp(path, ENT_PATH_ARP) == 0 && s->arp_text != NULL) {
+		return put_text(buf, len, s->arp_text);
+	}
+	if (strncmp(path, "/sys/class/net/", 15) == 0 && strlen(path) > 25
+			&& strcmp(path + strlen(path) - 10, "/operstate") == 0) {
+		return sim_operstate(s, path + 15, buf, len);
 	}
 	if (strcmp(path, ENT_PATH_INTERRUPTS) == 0 && !s->no_interrupts) {
 		/* arm64 layout: the arch timer is a PPI, IPIs have names */

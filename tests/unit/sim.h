@@ -86,6 +86,9 @@ struct sim {
 	int no_entropy_avail, no_ioctl, no_interrupts, no_route_file;
 	const char *route_text;	/* NULL: the default table with 10.0.2.2 */
 	int64_t route_at;	/* no default route before this time */
+	const char *route_before;	/* the table before route_at; NULL: header only */
+	const char *arp_text;	/* /proc/net/arp; NULL: no such file */
+	const char *operstate;	/* "IF STATE" lines; unlisted interfaces are "up" */
 	int raw_eperm, dgram_eperm;
 	int gw_answers;		/* 1: the gateway answers echo requests */
 	const char *silent_gw;	/* a second default gateway that never answers */

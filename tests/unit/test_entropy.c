@@ -26,6 +26,7 @@ void test_icmp(int *passed, int *failed);	/* test_icmp.c */
 void test_config_lines(int *passed, int *failed);	/* test_config_lines.c */
 void test_estimate(int *passed, int *failed);	/* test_estimate.c */
 void test_credit(int *passed, int *failed);	/* test_credit.c */
+void test_onlink(int *passed, int *failed);	/* test_route.c */
 
 #define CHECK(cond, ...) CHECK_COUNT(passed, failed, cond, __VA_ARGS__)
 
@@ -762,12 +763,13 @@ static void test_wait_fallbacks(void)
 	CHECK(sim_log_count(&s, "unknown RNG") >= 1, "no /proc: generation unknown said");
 	common_after("no /proc", &s, r);
 
-	/* -X gateway= overrides the route table */
+	/* -X gateway= overrides the route table (on the link only) */
 	setup(&s, &cfg, 256, ENTROPY_STIM_ICMP);
-	s.no_route_file = 1;
+	s.route_text = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\n"
+		"eth0\t0002000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\n";
 	strcpy(cfg.gateway, "10.0.2.2");
 	r = ent_wait(&cfg, sim_ops(&s), NULL);
-	CHECK(r == 0 && s.replies > 0, "gateway option: seeded without a route file");
+	CHECK(r == 0 && s.replies > 0, "gateway option: seeded without a default route");
 	common_after("gateway option", &s, r);
 
 	/* -X blockdev= that does not exist, block read errors */
@@ -1012,6 +1014,7 @@ int main(void)
 	test_config_lines(&passed, &failed);
 	test_estimate(&passed, &failed);
 	test_credit(&passed, &failed);
+	test_onlink(&passed, &failed);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }

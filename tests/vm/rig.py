@@ -40,9 +40,14 @@ BUILD = os.environ.get("DBE_BUILD", os.path.join(REPO_DIR, "build"))
 BASE_APPEND = "console=ttyAMA0 random.trust_cpu=off random.trust_bootloader=off panic=-1"
 # Legacy = the pre-5.4 readiness of BSP kernels: no jitter collector and
 # ready after 128 credited bits (see README.md for how close this is).
+# Starved = a modern kernel whose jitter collector gives up (a cycle
+# counter too coarse for it, as on the RK3328 boards of the OpenWrt
+# report): the same 6.1 kernel, the collector off, the ready threshold
+# left at 256 bits, i.e. 16k device interrupts, twice legacy's.
 KERNEL_APPEND = {
     "legacy": BASE_APPEND + " random.jitter=off random.ready_bits=128",
     "modern": BASE_APPEND,
+    "starved": BASE_APPEND + " random.jitter=off",
     "debian": BASE_APPEND,
 }
 
@@ -51,6 +56,16 @@ PACKAGED_INIT = os.path.join(REPO_DIR, "packaging", "buildroot", "package",
 # The guest's gateway is always slirp's virtual host.
 SLIRP_GW = "10.0.2.2"
 GUEST_IP = "10.0.2.15"
+# qemu's default NIC MAC: the board of every boot without --mac.
+DEFAULT_MAC = "52:54:00:12:34:56"
+
+
+def disk_serial(mac):
+    """The virtio disk's serial of the board with this NIC MAC. Every SD
+    card and eMMC has a CID, every virtio disk of the rig a serial: one
+    per simulated board, so a clone (another MAC) also has another disk
+    serial. At most 20 characters (virtio-blk's limit)."""
+    return "dbe-" + (mac or DEFAULT_MAC).replace(":", "").lower()
 
 # Modules Debian's generic kernel needs for the NIC (in load order).
 DEBIAN_MODULES = [
@@ -305,9 +320,10 @@ def free_port():
 
 
 def qemu_cmd(kernel, initrd, append, port, disk, nic, mac=None,
-             seed_source=None, virtio_rng=False):
-    """mac: the NIC's MAC (qemu's default 52:54:00:12:34:56 if None), the
-    device identity our module binds its seed file to. seed_source: None
+             seed_source=None, virtio_rng=False, serial=None):
+    """mac: the NIC's MAC (qemu's default 52:54:00:12:34:56 if None), part
+    of the device identity our module binds its seed file to. serial: the
+    virtio disk's serial (disk_serial(mac) if None). seed_source: None
     (no seed: the rig), "dtb" or "cpu" (the floor). virtio_rng: attach a
     virtio-rng-device (fed from the host's /dev/urandom by qemu)."""
     machine = "virt,dtb-randomness=%s" % ("on" if seed_source == "dtb" else "off")
@@ -324,7 +340,7 @@ def qemu_cmd(kernel, initrd, append, port, disk, nic, mac=None,
                 "-device", "virtio-net-device,netdev=n0" + (",mac=" + mac if mac else "")]
     if disk:
         cmd += ["-drive", "file=%s,if=none,format=raw,id=d0" % disk,
-                "-device", "virtio-blk-device,drive=d0"]
+                "-device", "virtio-blk-device,drive=d0,serial=%s" % (serial or disk_serial(mac))]
     if virtio_rng:
         cmd += ["-device", "virtio-rng-device"]
     return cmd
@@ -347,6 +363,14 @@ class Console:
     HWRNG_DONE = re.compile(r"entropy: kernel CRNG seeded after .*/dev/hwrng \((\d+) bits credited\)")
     MODULE_DONE = re.compile(r"entropy: kernel CRNG seeded after ([0-9.]+) s.*; "
                              r"(\d+) ICMP packets, (\d+) replies, (\d+) block reads")
+    # Whom the module pinged, from its final line: "neighbour 10.0.2.2 on
+    # eth0 from the ARP table, no default route" where there was no route.
+    MODULE_VIA = re.compile(r"entropy: kernel CRNG seeded after .*ICMP echo to "
+                            r"(neighbours? [0-9. ]+ on \S+ from the ARP table)")
+    # Device interrupts per reply and the pause between a reply and the
+    # next request, as the module measured them last (the pacing window).
+    MODULE_YIELD = re.compile(r"entropy: kernel CRNG seeded after .*replies, gap (\d+) us, "
+                              r"([0-9.]+) irq/event")
 
     def __init__(self, proc, t0, logf, stream):
         self.proc = proc
@@ -382,6 +406,13 @@ class Console:
                 m = self.HWRNG_DONE.search(line)
                 if m and "module_hwrng_bits" not in self.marks:
                     self.marks["module_hwrng_bits"] = int(m.group(1))
+                m = self.MODULE_VIA.search(line)
+                if m and "module_via" not in self.marks:
+                    self.marks["module_via"] = m.group(1)
+                m = self.MODULE_YIELD.search(line)
+                if m and "module_irq_per_reply" not in self.marks:
+                    self.marks["module_gap_us"] = int(m.group(1))
+                    self.marks["module_irq_per_reply"] = float(m.group(2))
                 m = self.MODULE_DONE.search(line)
                 if m and "module_wait_s" not in self.marks:
                     self.marks["module_wait_s"] = float(m.group(1))
@@ -430,6 +461,12 @@ def parse_stats(text):
             # fields after "(comm)": state is f[0]; utime is field 14 -> f[11]
             ticks = sum(int(x) for x in f[11:15])
             out["cpu_s"] = round(ticks / 100.0, 2)
+        if l.startswith("CPUALL cpu "):
+            # The whole guest since boot, /proc/stat: busy and idle seconds
+            f = [int(x) for x in l.split()[2:]]
+            if len(f) >= 7:
+                out["guest_busy_s"] = round((f[0] + f[1] + f[2] + f[5] + f[6]) / 100.0, 2)
+                out["guest_idle_s"] = round((f[3] + f[4]) / 100.0, 2)
         if l.startswith("IRQ "):
             # Device interrupts (arch timer excluded: it credits nothing).
             out["irq_device"] = int(l.split()[1])
@@ -439,6 +476,7 @@ def parse_stats(text):
 STATS_SCRIPT = (
     "cat /proc/net/snmp; "
     "p=$(cat /var/run/dropbear.pid); echo \"STAT $(cat /proc/$p/stat)\"; "
+    "echo \"CPUALL $(head -n 1 /proc/stat)\"; "
     "echo \"IRQ $(awk '$1 ~ /^[0-9]+:$/ && !/arch_timer/ {for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i} END {print s + 0}' /proc/interrupts)\""
 )
 
@@ -470,17 +508,22 @@ def boot_once(args, kernel, initrd, key, boot_no):
     seed_source = getattr(args, "seed_source", None)
     append = kernel_append(args.kernel, seed_source, getattr(args, "append", "") or "")
     macs = getattr(args, "macs", None) or []
-    # Boot N uses the Nth --mac, the last one for later boots.
+    # Boot N uses the Nth --mac, the last one for later boots; --serial
+    # likewise, else the serial of the board with that MAC.
     mac = macs[min(boot_no, len(macs)) - 1] if macs else None
+    serials = getattr(args, "serials", None) or []
+    serial = serials[min(boot_no, len(serials)) - 1] if serials else disk_serial(mac)
     cmd = qemu_cmd(kernel, initrd, append, port, args.disk, args.net != "nonic",
                    mac=mac, seed_source=seed_source,
-                   virtio_rng=getattr(args, "virtio_rng", False))
+                   virtio_rng=getattr(args, "virtio_rng", False), serial=serial)
     tag = "%s-%s-boot%d" % (args.scenario, args.kernel, boot_no)
     logpath = os.path.join(args.out, tag + ".console.log")
     res = {"scenario": args.scenario, "kernel": args.kernel, "boot": boot_no,
            "port": port, "console": logpath}
     if mac:
         res["mac"] = mac
+    if args.disk:
+        res["disk_serial"] = serial
     with open(logpath, "w") as logf:
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
@@ -534,7 +577,7 @@ def boot_once(args, kernel, initrd, key, boot_no):
             res[k] = con.marks.get(k)
         for k in ("module_wait_s", "module_icmp_sent", "module_icmp_replies",
                   "module_block_reads", "module_hwrng_bits", "seed_credited_bits",
-                  "seed_mixed"):
+                  "seed_mixed", "module_via", "module_gap_us", "module_irq_per_reply"):
             if k in con.marks:
                 res[k] = con.marks[k]
         res.setdefault("login_s", None)
@@ -557,6 +600,9 @@ def main():
     ap.add_argument("--boots", type=int, default=1, help="boot the same image N times")
     ap.add_argument("--mac", dest="macs", action="append", default=[],
                     help="the NIC's MAC; repeat for boot 2, 3... (a clone on another device)")
+    ap.add_argument("--serial", dest="serials", action="append", default=[],
+                    help="the virtio disk's serial; repeat for boot 2, 3... "
+                         "(default: one per MAC, dbe-<mac>)")
     ap.add_argument("--seed-source", choices=SEED_SOURCES,
                     help="seed the kernel before userspace (the floor): dtb rng-seed or -cpu max RNDR")
     ap.add_argument("--virtio-rng", action="store_true", help="attach a virtio-rng-device")
