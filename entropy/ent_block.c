@@ -5,7 +5,9 @@
  * completion raises a device interrupt that the kernel credits. Reads are
  * one logical sector each, spread over the device so that no read-ahead
  * or device cache answers them, and bounded in count and bytes. Reading
- * is harmless: nothing is ever written.
+ * is harmless: nothing is ever written. The reads run in a child process
+ * that reports each one on a pipe, so a disk that hangs holds up the
+ * child, never the wait loop.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -16,8 +18,6 @@
 #include <string.h>
 
 #include "ent_internal.h"
-
-#if ENT_WITH_BLOCK
 
 uint64_t ent_block_offset(unsigned long i, uint64_t nsectors, unsigned int sector)
 {
@@ -30,13 +30,14 @@ uint64_t ent_block_offset(unsigned long i, uint64_t nsectors, unsigned int secto
 	return ((h >> 11) % nsectors) * (uint64_t)sector;
 }
 
+#if ENT_WITH_BLOCK
+
 int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 		struct ent_progress *log, const char *path)
 {
 	uint64_t bytes = 0;
 	unsigned int sector = 0;
-	size_t bufsize;
-	int saved;
+	int dev, saved;
 
 	memset(b, 0, sizeof(*b));
 	b->ops = ops;
@@ -52,36 +53,36 @@ int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 				"(-X blockdev=/dev/NAME names one)", strerror(errno));
 		return -1;
 	}
-	b->fd = ops->open_direct(ops->ctx, b->path);
-	if (b->fd < 0) {
+	dev = ops->open_direct(ops->ctx, b->path);
+	if (dev < 0) {
 		ent_log(log, LOG_WARNING, "entropy: cannot open %s with O_DIRECT (%s): block reads off",
 				b->path, strerror(errno));
-		b->fd = -1;
 		return -1;
 	}
-	if (ops->blk_geometry(ops->ctx, b->fd, &bytes, &sector) < 0
+	if (ops->blk_geometry(ops->ctx, dev, &bytes, &sector) < 0
 			|| sector == 0 || sector > ENT_BLOCK_ALIGN * 16 || bytes < sector) {
 		saved = errno;
 		ent_log(log, LOG_WARNING, "entropy: %s is no usable block device (%s): block reads off",
 				b->path, bytes < sector ? "empty" : strerror(saved));
-		ent_block_close(b);
+		(void)ops->close(ops->ctx, dev);
 		return -1;
 	}
-	/* O_DIRECT needs a buffer aligned to the logical sector; a page is
-	 * aligned for every sector size up to it. */
-	bufsize = sector;
-	if (posix_memalign(&b->buf, sector > ENT_BLOCK_ALIGN ? sector : ENT_BLOCK_ALIGN,
-				bufsize) != 0) {
-		b->buf = NULL;
-		ent_log(log, LOG_WARNING, "entropy: no memory for block reads: block reads off");
-		ent_block_close(b);
-		return -1;
-	}
-	b->sector = sector;
-	b->nsectors = bytes / sector;
 	b->max_reads = ENT_BLOCK_MAX_BYTES / sector;
 	if (b->max_reads > ENT_BLOCK_MAX_READS) {
 		b->max_reads = ENT_BLOCK_MAX_READS;
+	}
+	/* The reads run in a child: an O_DIRECT read of a hung disk blocks
+	 * in the kernel, and the wait loop must go on probing readiness
+	 * and watching the stop flag meanwhile */
+	b->pid = ops->block_spawn(ops->ctx, dev, sector, bytes / sector, b->max_reads, &b->fd);
+	saved = errno;
+	(void)ops->close(ops->ctx, dev);	/* the child has its own */
+	if (b->pid < 0) {
+		ent_log(log, LOG_WARNING, "entropy: cannot start the block reader child (%s): "
+				"block reads off", strerror(saved));
+		b->pid = 0;
+		b->fd = -1;
+		return -1;
 	}
 	b->active = 1;
 	return 0;
@@ -89,38 +90,57 @@ int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 
 int ent_block_step(struct ent_block *b, struct ent_progress *log)
 {
-	uint64_t off;
-	ssize_t r;
+	unsigned char msg[65];
+	ssize_t r, i;
+	int got = 0;
 
 	if (!b->active) {
 		return 0;
 	}
-	if (b->reads >= b->max_reads) {
-		b->active = 0;
-		return 0;
+	for (;;) {
+		r = b->ops->read(b->ops->ctx, b->fd, msg, sizeof(msg) - 1);
+		if (r < 0 && errno == EINTR) {
+			continue;
+		}
+		if (r < 0 && errno == EAGAIN) {
+			return got;
+		}
+		if (r <= 0) {
+			/* End of file: the child made all its reads (or died) */
+			b->active = 0;
+			return got;
+		}
+		for (i = 0; i < r; i++) {
+			if (msg[i] == 'r') {
+				b->reads++;
+				got = 1;
+				continue;
+			}
+			/* 'e' and its errno are written at once (atomic on a
+			 * pipe) but may straddle two of our reads */
+			if (msg[i] == 'e' && i + 1 == r
+					&& b->ops->read(b->ops->ctx, b->fd, msg + i + 1, 1) == 1) {
+				r++;
+			}
+			ent_log(log, LOG_WARNING, "entropy: read of %s failed (%s): block reads off",
+					b->path, msg[i] == 'e' && i + 1 < r ? strerror(msg[i + 1])
+					: "reader child gone");
+			b->active = 0;
+			return -1;
+		}
 	}
-	off = ent_block_offset(b->reads, b->nsectors, b->sector);
-	r = b->ops->pread(b->ops->ctx, b->fd, b->buf, b->sector, off);
-	if (r != (ssize_t)b->sector) {
-		ent_log(log, LOG_WARNING, "entropy: read of %s at %llu failed (%s): block reads off",
-				b->path, (unsigned long long)off,
-				r < 0 ? strerror(errno) : "short read");
-		b->active = 0;
-		return -1;
-	}
-	b->reads++;
-	b->bytes += (uint64_t)r;
-	return 1;
 }
 
 void ent_block_close(struct ent_block *b)
 {
+	if (b->pid > 0) {
+		b->ops->child_stop(b->ops->ctx, b->pid);
+		b->pid = 0;
+	}
 	if (b->fd >= 0) {
 		(void)b->ops->close(b->ops->ctx, b->fd);
 		b->fd = -1;
 	}
-	free(b->buf);
-	b->buf = NULL;
 	b->active = 0;
 }
 

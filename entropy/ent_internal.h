@@ -101,7 +101,15 @@ struct ent_ops {
 	/* Block device: O_RDONLY | O_DIRECT open, size and logical sector */
 	int (*open_direct)(void *ctx, const char *path);
 	int (*blk_geometry)(void *ctx, int fd, uint64_t *bytes, unsigned int *sector);
-	ssize_t (*pread)(void *ctx, int fd, void *buf, size_t len, uint64_t off);
+	/* A child that makes n reads of one sector of dev, at
+	 * ent_block_offset(0 .. n-1), and writes 'r' to the non-blocking
+	 * pipe *fd after each ('e' and the errno on a failure; end of file
+	 * when done). The reads happen outside the wait loop, so a hung
+	 * disk never holds it up. */
+	pid_t (*block_spawn)(void *ctx, int dev, unsigned int sector, uint64_t nsectors,
+			unsigned long n, int *fd);
+	/* SIGKILL and reap without waiting */
+	void (*child_stop)(void *ctx, pid_t pid);
 	/* Path of the block device that holds "/" */
 	int (*root_device)(void *ctx, char *path, size_t len);
 
@@ -297,22 +305,22 @@ uint16_t ent_icmp_checksum(const void *data, size_t len);
 /* ---- block stimulator (ent_block.c) ---- */
 struct ent_block {
 	const struct ent_ops *ops;
-	int fd;
-	void *buf;
-	unsigned int sector;
-	uint64_t nsectors;
+	int fd;			/* the reader child's pipe */
+	pid_t pid;		/* the reader child */
 	unsigned long reads;
 	unsigned long max_reads;
-	uint64_t bytes;
 	int active;
 	char path[ENTROPY_PATH_MAX];
 };
+/* Byte offset of read i: sectors scattered over the whole device */
+uint64_t ent_block_offset(unsigned long i, uint64_t nsectors, unsigned int sector);
 #if ENT_WITH_BLOCK
+/* Opens the device (a block device only) and starts the reader child */
 int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 		struct ent_progress *log, const char *path);
-/* One read; returns 1 done a read, 0 bound reached, -1 error (logged) */
+/* Collects what the child reported (its pipe polled readable): 1 reads
+ * done, 0 nothing new or the bound reached, -1 error (logged) */
 int ent_block_step(struct ent_block *b, struct ent_progress *log);
-uint64_t ent_block_offset(unsigned long i, uint64_t nsectors, unsigned int sector);
 void ent_block_close(struct ent_block *b);
 #else
 /* Never reached: ent_config_stimulators() never asks for block reads */

@@ -23,6 +23,7 @@
 #include <linux/random.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -200,6 +201,19 @@ static ssize_t sys_recvfrom(void *ctx, int fd, void *buf, size_t len,
 	return recvfrom(fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)from, &flen);
 }
 
+static void sys_child_stop(void *ctx, pid_t pid)
+{
+	(void)ctx;
+	if (pid <= 0) {
+		return;
+	}
+	(void)kill(pid, SIGKILL);
+	/* No waiting: a child in the read of a hung disk cannot die before
+	 * the read ends. Left as a zombie, the server's SIGCHLD handler
+	 * reaps it with waitpid(-1) when it does. */
+	(void)waitpid(pid, NULL, WNOHANG);
+}
+
 #if ENT_WITH_BLOCK
 static int sys_open_direct(void *ctx, const char *path)
 {
@@ -256,15 +270,98 @@ static int sys_blk_geometry(void *ctx, int fd, uint64_t *bytes, unsigned int *se
 	return 0;
 }
 
-static ssize_t sys_pread(void *ctx, int fd, void *buf, size_t len, uint64_t off)
+/* Writes all of buf; the reader went away (or the pipe broke): -1 */
+static int write_all(int fd, const void *buf, size_t len)
 {
+	const unsigned char *p = buf;
 	ssize_t r;
 
+	while (len > 0) {
+		r = write(fd, p, len);
+		if (r < 0 && errno == EINTR) {
+			continue;
+		}
+		if (r <= 0) {
+			return -1;
+		}
+		p += r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+/* The reader child: n reads of one sector, one byte 'r' on the pipe after
+ * each; 'e' and the errno on a failure. It only reads, and it dies with
+ * its parent (PR_SET_PDEATHSIG) or when the pipe breaks. */
+static void block_child(int dev, int out, unsigned int sector, uint64_t nsectors,
+		unsigned long n)
+{
+	unsigned char msg[2];
+	void *buf;
+	unsigned long i;
+	ssize_t r;
+
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* O_DIRECT wants a buffer aligned to the sector; a page is aligned
+	 * for every sector size up to it */
+	if (posix_memalign(&buf, sector > ENT_BLOCK_ALIGN ? sector : ENT_BLOCK_ALIGN,
+				sector) != 0) {
+		msg[0] = 'e';
+		msg[1] = ENOMEM;
+		(void)write_all(out, msg, 2);
+		_exit(1);
+	}
+	for (i = 0; i < n; i++) {
+		do {
+			r = pread(dev, buf, sector, (off_t)ent_block_offset(i, nsectors, sector));
+		} while (r < 0 && errno == EINTR);
+		if (r != (ssize_t)sector) {
+			msg[0] = 'e';
+			msg[1] = (unsigned char)(r < 0 && errno < 256 ? errno : EIO);
+			(void)write_all(out, msg, 2);
+			_exit(1);
+		}
+		msg[0] = 'r';
+		if (write_all(out, msg, 1) < 0) {
+			_exit(1);
+		}
+	}
+	_exit(0);
+}
+
+static pid_t sys_block_spawn(void *ctx, int dev, unsigned int sector, uint64_t nsectors,
+		unsigned long n, int *fd)
+{
+	int p[2], saved;
+	pid_t pid;
+
 	(void)ctx;
-	do {
-		r = pread(fd, buf, len, (off_t)off);
-	} while (r < 0 && errno == EINTR);
-	return r;
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		saved = errno;
+		close(p[0]);
+		close(p[1]);
+		errno = saved;
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		block_child(dev, p[1], sector, nsectors, n);
+	}
+	close(p[1]);
+	/* The parent never blocks on the pipe: the wait loop polls it */
+	if (fcntl(p[0], F_SETFL, O_NONBLOCK) < 0) {
+		saved = errno;
+		close(p[0]);
+		sys_child_stop(ctx, pid);
+		errno = saved;
+		return -1;
+	}
+	*fd = p[0];
+	return pid;
 }
 
 /* Root in an initramfs, tmpfs or on NFS: take the first disk that exists
@@ -671,9 +768,10 @@ static const struct ent_ops sys_ops = {
 #if ENT_WITH_BLOCK
 	.open_direct = sys_open_direct,
 	.blk_geometry = sys_blk_geometry,
-	.pread = sys_pread,
+	.block_spawn = sys_block_spawn,
 	.root_device = sys_root_device,
 #endif
+	.child_stop = sys_child_stop,
 	.collector_spawn = ent_sys_collector_spawn,
 	.collector_reap = ent_sys_collector_reap,
 	.kmsg_open = sys_kmsg_open,

@@ -467,7 +467,7 @@ static int64_t next_timeout(struct ent_wait_state *w, int64_t now, int64_t icmp_
 {
 	int64_t t;
 
-	if ((ENT_WITH_BLOCK && w->blk.active) || (ENT_WITH_JITTER && w->jit.active)) {
+	if (ENT_WITH_JITTER && w->jit.active) {
 		return 0;	/* back-to-back work, the poll only collects replies */
 	}
 	if (ENT_WITH_HWRNG && w->hw.active) {
@@ -475,8 +475,8 @@ static int64_t next_timeout(struct ent_wait_state *w, int64_t now, int64_t icmp_
 		return t > 0 ? t : 0;
 	}
 	t = w->prog.t_last_line + w->prog.interval_us - now;
-	if (w->icmp.active) {
-		if (icmp_due >= 0 && icmp_due - now < t) {
+	if (w->icmp.active || (ENT_WITH_BLOCK && w->blk.active)) {
+		if (w->icmp.active && icmp_due >= 0 && icmp_due - now < t) {
 			t = icmp_due - now;
 		}
 		if (t > ENT_STOP_LATENCY_US) {
@@ -512,8 +512,7 @@ static void pace_window(struct ent_wait_state *w, int64_t now)
 	w->events_seen = events;
 }
 
-static void check_bounds(struct ent_wait_state *w, int64_t now, int icmp_was_active,
-		int blk_was_active)
+static void check_bounds(struct ent_wait_state *w, int64_t now, int icmp_was_active)
 {
 	if (now >= w->t_end_stim && (w->icmp.active || w->blk.active || w->jit.active
 				|| w->hw.active)) {
@@ -533,7 +532,8 @@ static void check_bounds(struct ent_wait_state *w, int64_t now, int icmp_was_act
 		}
 		ent_icmp_close(&w->icmp);
 	}
-	if (ENT_WITH_BLOCK && blk_was_active && !w->blk.active) {
+	if (ENT_WITH_BLOCK && w->blk.fd >= 0 && !w->blk.active) {
+		/* the reader child finished, failed or went away */
 		if (w->blk.reads >= w->blk.max_reads) {
 			ent_log(&w->prog, LOG_INFO, "entropy: block read bound of %lu reads reached",
 					w->blk.max_reads);
@@ -546,10 +546,10 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_wait_extra *extra)
 {
 	struct ent_wait_state w;
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	char plan[ENT_LINE_MAX / 2], running[ENT_LINE_MAX / 2], by[ENT_LINE_MAX / 2];
 	int64_t now, t0, t_check, icmp_due, timeout, t_ready = 0;
-	int r, ret = -1, nfds, icmp_idx, col_idx, check_now, icmp_was, blk_was;
+	int r, ret = -1, nfds, icmp_idx, col_idx, blk_idx, check_now, icmp_was;
 
 	r = ent_probe_ready(ops);
 	if (r != 0) {
@@ -635,12 +635,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			w.t_bits = now;
 		}
 		icmp_was = w.icmp.active;
-		blk_was = w.blk.active;
 		pace_window(&w, now);
-		if (ENT_WITH_BLOCK && w.blk.active) {
-			(void)ent_block_step(&w.blk, &w.prog);
-			now = ops->now_us(ops->ctx);
-		}
 		/* policy=jitter: at once where the kernel has no jitter
 		 * collector (by version: before 5.4 and not one of the 2022
 		 * stable updates), else only once the count has not risen
@@ -673,7 +668,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			}
 		}
 		icmp_due = ent_icmp_service(&w.icmp, now);
-		check_bounds(&w, now, icmp_was, blk_was);
+		check_bounds(&w, now, icmp_was);
 		if (ENT_WITH_BLOCK && w.blk_pending && now < w.t_end_stim && icmp_falls_short(&w)) {
 			start_block(&w);
 		}
@@ -709,10 +704,18 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		}
 
 		nfds = 0;
-		icmp_idx = col_idx = -1;
+		icmp_idx = col_idx = blk_idx = -1;
 		if (w.icmp.active) {
 			icmp_idx = nfds;
 			pfd[nfds].fd = w.icmp.fd;
+			pfd[nfds].events = POLLIN;
+			pfd[nfds].revents = 0;
+			nfds++;
+		}
+		if (ENT_WITH_BLOCK && w.blk.active) {
+			/* the reader child reports each read here */
+			blk_idx = nfds;
+			pfd[nfds].fd = w.blk.fd;
 			pfd[nfds].events = POLLIN;
 			pfd[nfds].revents = 0;
 			nfds++;
@@ -738,6 +741,9 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		now = ops->now_us(ops->ctx);
 		if (icmp_idx >= 0 && pfd[icmp_idx].revents != 0) {
 			ent_icmp_receive(&w.icmp, now);
+		}
+		if (blk_idx >= 0 && pfd[blk_idx].revents != 0) {
+			(void)ent_block_step(&w.blk, &w.prog);
 		}
 		if (col_idx >= 0 && pfd[col_idx].revents != 0) {
 			/* The child left getrandom(): most likely ready now */

@@ -19,6 +19,7 @@
 static struct sim *current;
 
 static ssize_t hwrng_read(struct sim *s, unsigned char *buf, size_t len);
+static void block_child_run(struct sim *s);
 
 static const char default_route[] =
 	"Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
@@ -233,8 +234,12 @@ static void advance_to(struct sim *s, int64_t to)
 				&& s->reply_at - s->rtt_us / 2 < step) {
 			step = s->reply_at - s->rtt_us / 2;
 		}
+		if (s->blk_child && s->blk_left > 0 && s->blk_next > s->now && s->blk_next < step) {
+			step = s->blk_next;
+		}
 		dt = (double)(step - s->now) / 1e6;
 		s->now = step;
+		block_child_run(s);
 		/* per-CPU timer ticks at 250 Hz on 2 CPUs: no credit */
 		s->percpu_irqs += (uint64_t)(dt * 500.0 + 0.5);
 		s->bg_acc += s->bg_irq_per_s * dt;
@@ -443,7 +448,38 @@ static int fd_ready(struct sim *s, const struct pollfd *p)
 	if (p->fd == SIM_FD_COLLECTOR && s->collector_running) {
 		return s->ready || s->collector_error;
 	}
+	if (p->fd == SIM_FD_BLOCK_PIPE && s->blk_pipe_open) {
+		/* reads to report, an error, or the end (child done or gone) */
+		return s->blk_pending > 0 || s->blk_err || !s->blk_child || s->blk_left == 0;
+	}
 	return 0;
+}
+
+/* Reads the reader child finished by now: each raises a device interrupt */
+static void block_child_run(struct sim *s)
+{
+	uint64_t off;
+
+	while (s->blk_child && s->blk_left > 0 && !s->blk_err && !s->blk_hung
+			&& s->now >= s->blk_next) {
+		if (s->block_hangs) {
+			s->blk_hung = 1;
+			return;
+		}
+		if (s->block_fails) {
+			s->blk_err = 1;
+			return;
+		}
+		off = ent_block_offset(s->block_reads, s->blk_nsectors, s->block_sector);
+		if (off % s->block_sector != 0 || off + s->block_sector > s->block_bytes) {
+			s->block_misaligned++;
+		}
+		device_irq(s);
+		s->block_reads++;
+		s->blk_pending++;
+		s->blk_left--;
+		s->blk_next += s->block_latency_us;
+	}
 }
 
 static int sim_poll(void *ctx, struct pollfd *fds, nfds_t n, int64_t timeout_us)
@@ -525,6 +561,10 @@ static int sim_close(void *ctx, int fd)
 	}
 	if (fd == SIM_FD_BLOCK && s->block_open) {
 		s->block_open = 0;
+		return 0;
+	}
+	if (fd == SIM_FD_BLOCK_PIPE && s->blk_pipe_open) {
+		s->blk_pipe_open = 0;
 		return 0;
 	}
 	if (fd == SIM_FD_COLLECTOR && s->collector_spawned) {
@@ -704,34 +744,40 @@ static int sim_blk_geometry(void *ctx, int fd, uint64_t *bytes, unsigned int *se
 	return 0;
 }
 
-static ssize_t sim_pread(void *ctx, int fd, void *buf, size_t len, uint64_t off)
+static pid_t sim_block_spawn(void *ctx, int dev, unsigned int sector, uint64_t nsectors,
+		unsigned long n, int *fd)
 {
 	struct sim *s = ctx;
 
-	if (fd != SIM_FD_BLOCK || !s->block_open) {
-		errno = EBADF;
-		return -1;
-	}
-	/* O_DIRECT rules: aligned buffer, length and offset */
-	if ((uintptr_t)buf % s->block_sector != 0 || len % s->block_sector != 0
-			|| off % s->block_sector != 0) {
-		s->block_misaligned++;
-		errno = EINVAL;
-		return -1;
-	}
-	if (off + len > s->block_bytes) {
+	if (dev != SIM_FD_BLOCK || !s->block_open || sector != s->block_sector
+			|| nsectors != s->block_bytes / sector || s->blk_child) {
 		s->violations++;
-		return 0;
 	}
-	if (s->block_fails) {
-		errno = EIO;
+	if (s->spawn_fails) {
+		errno = EAGAIN;
 		return -1;
 	}
-	advance_to(s, s->now + s->block_latency_us);
-	device_irq(s);
-	s->block_reads++;
-	memset(buf, 0, len);
-	return (ssize_t)len;
+	s->blk_child = 1;
+	s->blk_pipe_open = 1;
+	s->blk_err = s->blk_hung = 0;
+	s->blk_left = n;
+	s->blk_pending = 0;
+	s->blk_nsectors = nsectors;
+	s->blk_next = s->now + s->block_latency_us;
+	*fd = SIM_FD_BLOCK_PIPE;
+	return SIM_BLOCK_PID;
+}
+
+static void sim_child_stop(void *ctx, pid_t pid)
+{
+	struct sim *s = ctx;
+
+	if (pid != SIM_BLOCK_PID || !s->blk_child) {
+		s->violations++;
+		return;
+	}
+	s->blk_child = 0;
+	s->children_stopped++;
 }
 
 static int sim_root_device(void *ctx, char *path, size_t len)
@@ -1020,6 +1066,27 @@ static ssize_t sim_read(void *ctx, int fd, void *buf, size_t len)
 	if (fd == SIM_FD_HWRNG && s->hwrng_open) {
 		return hwrng_read(s, buf, len);
 	}
+	if (fd == SIM_FD_BLOCK_PIPE && s->blk_pipe_open) {
+		unsigned char *p = buf;
+
+		if (s->blk_err == 1 && len >= 2) {
+			s->blk_err = 2;		/* said once; then the end */
+			p[0] = 'e';
+			p[1] = EIO;
+			return 2;
+		}
+		if (s->blk_pending > 0) {
+			n = s->blk_pending < len ? s->blk_pending : len;
+			memset(p, 'r', n);
+			s->blk_pending -= n;
+			return (ssize_t)n;
+		}
+		if (s->blk_err || !s->blk_child || s->blk_left == 0) {
+			return 0;
+		}
+		errno = EAGAIN;
+		return -1;
+	}
 	if (fd != SIM_FD_FILE || !s->file_open) {
 		s->violations++;
 		errno = EBADF;
@@ -1299,7 +1366,8 @@ const struct ent_ops *sim_ops(struct sim *s)
 	ops.recvfrom = sim_recvfrom;
 	ops.open_direct = sim_open_direct;
 	ops.blk_geometry = sim_blk_geometry;
-	ops.pread = sim_pread;
+	ops.block_spawn = sim_block_spawn;
+	ops.child_stop = sim_child_stop;
 	ops.root_device = sim_root_device;
 	ops.collector_spawn = sim_spawn;
 	ops.collector_reap = sim_reap;
@@ -1358,6 +1426,7 @@ int sim_log_count(const struct sim *s, const char *needle)
 
 int sim_fds_open(const struct sim *s)
 {
-	return s->icmp_open + s->block_open + s->collector_spawned + s->kmsg_open
+	return s->icmp_open + s->block_open + s->blk_pipe_open + s->blk_child
+		+ s->collector_spawned + s->kmsg_open
 		+ s->dir_open + s->file_open + s->hwrng_open;
 }

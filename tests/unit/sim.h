@@ -26,6 +26,8 @@
 #define SIM_FD_COLLECTOR 12
 #define SIM_FD_KMSG	13
 #define SIM_COLLECTOR_PID 777
+#define SIM_FD_BLOCK_PIPE 23	/* the block reader child's pipe */
+#define SIM_BLOCK_PID	778
 #define SIM_LOG_MAX	256
 #define SIM_FD_DIR	20
 #define SIM_FD_FILE	21
@@ -98,6 +100,7 @@ struct sim {
 	int no_reply_irq;	/* replies raise no interrupt at all */
 	int bad_before_each;	/* inject 3 invalid datagrams before each reply */
 	int has_block, block_fails, root_has_block;
+	int block_hangs;	/* the first read never completes (a hung disk) */
 	uint64_t block_bytes;
 	unsigned int block_sector;
 	int block_latency_us;
@@ -163,6 +166,11 @@ struct sim {
 	int bad_queued;
 	int bad_sent;		/* strangers already queued for this request */
 	int block_open;
+	/* the block reader child: one read every block_latency_us */
+	int blk_child, blk_pipe_open, blk_err, blk_hung;
+	unsigned long blk_left, blk_pending, blk_nsectors;
+	int64_t blk_next;
+	unsigned long children_stopped;
 	int collector_running, collector_killed, collector_spawned;
 	int kmsg_open;
 	int dir_open, file_open, file_idx, file_wr;

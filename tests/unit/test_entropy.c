@@ -671,6 +671,28 @@ static void test_wait_stop(void)
 			(long long)(s.now - s.stop_at));
 	CHECK(sent > 0 && s.collector_killed, "stop: had been stimulating, child killed");
 
+	/* A disk that hangs in its first read (issue 12 item 8): the reads
+	 * run in the reader child, so the loop goes on, the stop flag ends
+	 * the wait within 100 ms, and the child is killed without waiting
+	 * for it; readiness that comes meanwhile is seen too */
+	setup(&s, &cfg, 256, ENTROPY_STIM_BLOCK);
+	s.has_block = 1;
+	s.block_hangs = 1;
+	s.stop_at = s.now + 2000000;
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == -1 && s.now - s.stop_at <= 100000 && s.block_reads == 0
+			&& s.children_stopped == 1 && sim_fds_open(&s) == 0,
+			"hung disk: stop within %lld us, reader child stopped, nothing left open",
+			(long long)(s.now - s.stop_at));
+	setup(&s, &cfg, 256, ENTROPY_STIM_BLOCK);
+	s.has_block = 1;
+	s.block_hangs = 1;
+	s.bg_irq_per_s = 20000.0;	/* the kernel gets seeded another way */
+	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	CHECK(r == 0 && s.now - s.ready_at <= 100000 && s.children_stopped == 1,
+			"hung disk: readiness seen %lld us after it came",
+			(long long)(s.now - s.ready_at));
+
 	/* Flag already up: nothing at all happens */
 	setup(&s, &cfg, 256, 0);
 	stop = 1;
