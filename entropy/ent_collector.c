@@ -27,16 +27,27 @@
 
 #define ENT_CLOSE_SCAN_MAX 65536
 
-/* In the child: close every descriptor but keep. The child must not hold
- * the server's listening sockets (they would outlive a stopped server) nor
- * anything the module opened. */
-static void close_all_but(int keep)
+/* In the child: close every descriptor but a and b (a < b; a may be -1
+ * for none). The child must not hold the server's listening sockets (they
+ * would outlive a stopped server) nor anything the module opened. */
+static void close_all_but(int a, int b)
 {
 	long max, fd;
-
 #ifdef SYS_close_range
-	if ((keep == 0 || syscall(SYS_close_range, 0U, (unsigned int)keep - 1, 0U) == 0)
-			&& syscall(SYS_close_range, (unsigned int)keep + 1, ~0U, 0U) == 0) {
+	const int keep[2] = { a, b };
+	unsigned int lo = 0;
+	int i, ok = 1;
+
+	for (i = 0; i < 2 && ok; i++) {
+		if (keep[i] < 0) {
+			continue;
+		}
+		if ((unsigned int)keep[i] > lo) {
+			ok = syscall(SYS_close_range, lo, (unsigned int)keep[i] - 1, 0U) == 0;
+		}
+		lo = (unsigned int)keep[i] + 1;
+	}
+	if (ok && syscall(SYS_close_range, lo, ~0U, 0U) == 0) {
 		return;
 	}
 #endif
@@ -46,42 +57,18 @@ static void close_all_but(int keep)
 		max = ENT_CLOSE_SCAN_MAX;
 	}
 	for (fd = 0; fd < max; fd++) {
-		if (fd != keep) {
+		if (fd != a && fd != b) {
 			(void)close((int)fd);
 		}
 	}
 }
 
-static void collector_child(int wfd, pid_t parent)
-{
-	unsigned char b;
-	long r;
-
-	close_all_but(wfd);
-	/* The server's handlers must not run here; default dispositions let an
-	 * administrator's kill end the child as expected. */
-	(void)signal(SIGTERM, SIG_DFL);
-	(void)signal(SIGINT, SIG_DFL);
-	(void)signal(SIGCHLD, SIG_DFL);
-	(void)signal(SIGHUP, SIG_DFL);
-	/* Die with the parent, and notice if it is already gone */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent) {
-		_exit(2);
-	}
-	do {
-		r = syscall(SYS_getrandom, &b, 1, 0);
-	} while (r < 0 && errno == EINTR);
-	/* The byte is thrown away: it only proves readiness. */
-	_exit(r == 1 ? 0 : 1);
-}
-
-pid_t ent_sys_collector_spawn(void *ctx, int *fd)
+pid_t ent_sys_fork_helper(int keep, int *fd)
 {
 	int p[2];
 	pid_t pid, parent;
 	int saved;
 
-	(void)ctx;
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		return -1;
 	}
@@ -95,19 +82,50 @@ pid_t ent_sys_collector_spawn(void *ctx, int *fd)
 		return -1;
 	}
 	if (pid == 0) {
-		collector_child(p[1], parent);
-		_exit(3);	/* not reached */
+		close_all_but(keep < p[1] ? keep : p[1], keep < p[1] ? p[1] : keep);
+		/* The server's handlers must not run here; default
+		 * dispositions let an administrator's kill end the child */
+		(void)signal(SIGTERM, SIG_DFL);
+		(void)signal(SIGINT, SIG_DFL);
+		(void)signal(SIGCHLD, SIG_DFL);
+		(void)signal(SIGHUP, SIG_DFL);
+		(void)signal(SIGPIPE, SIG_DFL);
+		/* Die with the parent, and notice if it is already gone */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent) {
+			_exit(2);
+		}
+		*fd = p[1];
+		return 0;
 	}
 	/* Only the child may hold the write end, or the hang-up never comes */
 	if (close(p[1]) < 0 && errno != EINTR) {
 		saved = errno;
 		close(p[0]);
-		(void)ent_sys_collector_reap(ctx, pid, 1);
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, NULL, 0);
 		errno = saved;
 		return -1;
 	}
 	*fd = p[0];
 	return pid;
+}
+
+pid_t ent_sys_collector_spawn(void *ctx, int *fd)
+{
+	unsigned char b;
+	pid_t pid;
+	long r;
+
+	(void)ctx;
+	pid = ent_sys_fork_helper(-1, fd);
+	if (pid != 0) {
+		return pid;
+	}
+	do {
+		r = syscall(SYS_getrandom, &b, 1, 0);
+	} while (r < 0 && errno == EINTR);
+	/* The byte is thrown away: it only proves readiness. */
+	_exit(r == 1 ? 0 : 1);
 }
 
 int ent_sys_collector_reap(void *ctx, pid_t pid, int kill_it)

@@ -157,6 +157,10 @@ struct ent_ops {
 
 /* The real kernel (ent_sys.c) */
 const struct ent_ops *ent_sys_ops(void);
+/* Forks a helper child with only a pipe's write end (and keep, >= 0 or
+ * -1) open, default signal dispositions, dying with its parent. Parent:
+ * the child's pid, the read end in *fd. Child: 0, the write end in *fd. */
+pid_t ent_sys_fork_helper(int keep, int *fd);
 pid_t ent_sys_collector_spawn(void *ctx, int *fd);
 int ent_sys_collector_reap(void *ctx, pid_t pid, int kill_it);
 

@@ -291,8 +291,9 @@ static int write_all(int fd, const void *buf, size_t len)
 }
 
 /* The reader child: n reads of one sector, one byte 'r' on the pipe after
- * each; 'e' and the errno on a failure. It only reads, and it dies with
- * its parent (PR_SET_PDEATHSIG) or when the pipe breaks. */
+ * each; 'e' and the errno on a failure. It only reads, holds nothing but
+ * the device and the pipe, and dies with its parent or when the pipe
+ * breaks. */
 static void block_child(int dev, int out, unsigned int sector, uint64_t nsectors,
 		unsigned long n)
 {
@@ -301,7 +302,6 @@ static void block_child(int dev, int out, unsigned int sector, uint64_t nsectors
 	unsigned long i;
 	ssize_t r;
 
-	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* O_DIRECT wants a buffer aligned to the sector; a page is aligned
 	 * for every sector size up to it */
 	if (posix_memalign(&buf, sector > ENT_BLOCK_ALIGN ? sector : ENT_BLOCK_ALIGN,
@@ -332,35 +332,24 @@ static void block_child(int dev, int out, unsigned int sector, uint64_t nsectors
 static pid_t sys_block_spawn(void *ctx, int dev, unsigned int sector, uint64_t nsectors,
 		unsigned long n, int *fd)
 {
-	int p[2], saved;
+	int saved;
 	pid_t pid;
 
-	(void)ctx;
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		return -1;
-	}
-	pid = fork();
-	if (pid < 0) {
-		saved = errno;
-		close(p[0]);
-		close(p[1]);
-		errno = saved;
-		return -1;
-	}
+	pid = ent_sys_fork_helper(dev, fd);
 	if (pid == 0) {
-		close(p[0]);
-		block_child(dev, p[1], sector, nsectors, n);
+		block_child(dev, *fd, sector, nsectors, n);
 	}
-	close(p[1]);
+	if (pid < 0) {
+		return -1;
+	}
 	/* The parent never blocks on the pipe: the wait loop polls it */
-	if (fcntl(p[0], F_SETFL, O_NONBLOCK) < 0) {
+	if (fcntl(*fd, F_SETFL, O_NONBLOCK) < 0) {
 		saved = errno;
-		close(p[0]);
+		close(*fd);
 		sys_child_stop(ctx, pid);
 		errno = saved;
 		return -1;
 	}
-	*fd = p[0];
 	return pid;
 }
 
