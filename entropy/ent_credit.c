@@ -33,6 +33,9 @@
  */
 #include "ent_internal.h"
 
+/* The core alone (probe, progress, collector, ICMP) credits nothing */
+#if ENT_WITH_SEED || ENT_WITH_JITTER || ENT_WITH_HWRNG || ENT_WITH_CPURNG
+
 #define ENT_CREDIT_DIGEST_BITS	(ENT_SHA256_LEN * 8)
 #define ENT_HWRNG_MAX_PER_BYTE	2.0	/* bits, even where tests estimate more */
 
@@ -119,3 +122,5 @@ unsigned int ent_credit_bits(const struct entropy_config *cfg, enum ent_source s
 	*why = "unknown source";
 	return 0;
 }
+
+#endif /* a source that can credit */
