@@ -1,0 +1,39 @@
+# The entropy module's sources and flags, for any build that compiles it:
+# upstream's Makefile once patch 0005 is applied (the module is then at
+# entropy/ next to src/), and scripts/entropy-lib.mk for the test harnesses.
+#
+# In:  ENTROPY_DIR      this directory
+#      ENTROPY_OBJDIR   where the objects go
+#      ENTROPY_SOURCES  the optional sources to build: any of
+#                       "block seed jitter hwrng cpurng" (spaces or commas),
+#                       "none" for the core alone; default all
+# Out: ENTROPY_SRCS, ENTROPY_OBJS, ENTROPY_HDRS, ENTROPY_CFLAGS,
+#      ENTROPY_STAMP (an input of every object: rewritten only when the
+#      selection changes, so that a new selection rebuilds them all)
+#
+# Every entropy/*.c is part of the module: a new file needs no edit here.
+
+ENTROPY_OPTIONAL := block seed jitter hwrng cpurng
+ENTROPY_SOURCES ?= $(ENTROPY_OPTIONAL)
+ent_comma := ,
+ent_selected := $(filter-out none,$(sort $(subst $(ent_comma), ,$(ENTROPY_SOURCES))))
+ent_unknown := $(filter-out $(ENTROPY_OPTIONAL),$(ent_selected))
+ifneq ($(ent_unknown),)
+$(error ENTROPY_SOURCES: unknown source "$(firstword $(ent_unknown))", expected any of $(ENTROPY_OPTIONAL) or none)
+endif
+
+# No unwind tables: the module is C without exceptions or thread
+# cancellation, so .eh_frame (4.5 KB of 37 KB on aarch64) buys nothing but
+# backtraces through a stripped binary, and size is a target (issue 4).
+ENTROPY_CFLAGS := -std=gnu99 -Wall -Wextra -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-I$(ENTROPY_DIR) \
+	$(foreach s,$(ENTROPY_OPTIONAL),-DENT_WITH_$(shell echo $(s) | tr a-z A-Z)=$(if $(filter $(s),$(ent_selected)),1,0))
+
+ENTROPY_SRCS := $(sort $(wildcard $(ENTROPY_DIR)/*.c))
+ENTROPY_OBJS := $(patsubst $(ENTROPY_DIR)/%.c,$(ENTROPY_OBJDIR)/%.o,$(ENTROPY_SRCS))
+ENTROPY_HDRS := $(wildcard $(ENTROPY_DIR)/*.h)
+
+ENTROPY_STAMP := $(ENTROPY_OBJDIR)/sources.stamp
+ent_stamp_text := $(or $(ent_selected),none)
+$(shell mkdir -p $(ENTROPY_OBJDIR) && { [ "`cat $(ENTROPY_STAMP) 2>/dev/null`" = "$(ent_stamp_text)" ] || \
+	echo "$(ent_stamp_text)" > $(ENTROPY_STAMP); })
