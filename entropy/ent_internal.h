@@ -21,7 +21,7 @@
 
 /*
  * Optional sources, each built unless the build says otherwise
- * (configure --with-entropy-sources=LIST, scripts/entropy-lib.mk
+ * (configure --with-entropy-sources=LIST, entropy/module.mk
  * ENTROPY_SOURCES=LIST). The core - probe, progress, the collector child
  * and ICMP - is always built. A source left out costs no code: its file
  * compiles to nothing, the stubs below stand in, and its -X options say

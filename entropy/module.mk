@@ -1,6 +1,6 @@
 # The entropy module's sources and flags, for any build that compiles it:
 # upstream's Makefile once patch 0005 is applied (the module is then at
-# entropy/ next to src/), and scripts/entropy-lib.mk for the test harnesses.
+# entropy/ next to src/).
 #
 # In:  ENTROPY_DIR      this directory
 #      ENTROPY_OBJDIR   where the objects go
