@@ -64,6 +64,9 @@ static int skip_field(const char **pp)
  * order): 0.x, loopback (which raises no device interrupt, so pinging it
  * would only burn CPU), multicast and reserved addresses are no gateway,
  * as for -X gateway=. */
+static int route_fields(const char **pp, char *dev, unsigned long *dest,
+		unsigned long *gate, unsigned long *flags, unsigned long *mask);
+
 static int usable_gateway(unsigned long gate)
 {
 	unsigned long first = ntohl((uint32_t)gate) >> 24;
@@ -83,15 +86,7 @@ int ent_route_gateways(const char *text, struct in_addr *gw, int max)
 	while (line != NULL && n < max) {
 		line++;
 		p = line;
-		/* Iface Destination Gateway Flags RefCnt Use Metric Mask ... */
-		if (skip_field(&p) == 0
-				&& hex_field(&p, &dest) == 0
-				&& hex_field(&p, &gate) == 0
-				&& hex_field(&p, &flags) == 0
-				&& skip_field(&p) == 0
-				&& skip_field(&p) == 0
-				&& skip_field(&p) == 0
-				&& hex_field(&p, &mask) == 0
+		if (route_fields(&p, NULL, &dest, &gate, &flags, &mask) == 0
 				&& dest == 0 && mask == 0 && usable_gateway(gate)
 				&& (flags & (RTF_UP_BIT | RTF_GATEWAY_BIT))
 					== (RTF_UP_BIT | RTF_GATEWAY_BIT)) {
@@ -155,6 +150,23 @@ static int name_field(const char **pp, char *dev, size_t len)
 	return 0;
 }
 
+/* The fields of a /proc/net/route line that we use: "Iface Destination
+ * Gateway Flags RefCnt Use Metric Mask ...". The interface name goes to
+ * dev (ENT_IFNAME_MAX bytes) under name_field()'s rules, or is skipped
+ * when dev is NULL. */
+static int route_fields(const char **pp, char *dev, unsigned long *dest,
+		unsigned long *gate, unsigned long *flags, unsigned long *mask)
+{
+	return (dev != NULL ? name_field(pp, dev, ENT_IFNAME_MAX) : skip_field(pp)) == 0
+		&& hex_field(pp, dest) == 0
+		&& hex_field(pp, gate) == 0
+		&& hex_field(pp, flags) == 0
+		&& skip_field(pp) == 0
+		&& skip_field(pp) == 0
+		&& skip_field(pp) == 0
+		&& hex_field(pp, mask) == 0 ? 0 : -1;
+}
+
 /* Only blanks left before the end of the line */
 static int line_ends(const char *p)
 {
@@ -185,15 +197,7 @@ int ent_route_links(const char *text, struct ent_link_route *r, int max)
 	while (line != NULL && n < max) {
 		line++;
 		p = line;
-		/* Iface Destination Gateway Flags RefCnt Use Metric Mask ... */
-		if (name_field(&p, dev, sizeof(dev)) == 0
-				&& hex_field(&p, &dest) == 0
-				&& hex_field(&p, &gate) == 0
-				&& hex_field(&p, &flags) == 0
-				&& skip_field(&p) == 0
-				&& skip_field(&p) == 0
-				&& skip_field(&p) == 0
-				&& hex_field(&p, &mask) == 0
+		if (route_fields(&p, dev, &dest, &gate, &flags, &mask) == 0
 				&& (flags & (RTF_UP_BIT | RTF_GATEWAY_BIT | RTF_REJECT_BIT)) == RTF_UP_BIT
 				&& contiguous_mask((uint32_t)mask)
 				&& ((uint32_t)dest & ~(uint32_t)mask) == 0) {
