@@ -15,7 +15,11 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "ent_internal.h"
 
@@ -32,9 +36,130 @@ uint64_t ent_block_offset(unsigned long i, uint64_t nsectors, unsigned int secto
 
 #if ENT_WITH_BLOCK
 
+/* Writes all of buf; the reader went away (or the pipe broke): -1 */
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	ssize_t r;
+
+	while (len > 0) {
+		r = write(fd, p, len);
+		if (r < 0 && errno == EINTR) {
+			continue;
+		}
+		if (r <= 0) {
+			return -1;
+		}
+		p += r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+/* It only reads, holds nothing but the device and the pipe, and dies
+ * with its parent or when the pipe breaks. */
+void ent_block_child(int out, const void *arg)
+{
+	const struct ent_block_job *job = arg;
+	unsigned char msg[2];
+	void *buf;
+	unsigned long i;
+	ssize_t r;
+
+	/* O_DIRECT wants a buffer aligned to the sector; a page is aligned
+	 * for every sector size up to it */
+	if (posix_memalign(&buf, job->sector > ENT_BLOCK_ALIGN ? job->sector : ENT_BLOCK_ALIGN,
+				job->sector) != 0) {
+		msg[0] = 'e';
+		msg[1] = ENOMEM;
+		(void)write_all(out, msg, 2);
+		_exit(1);
+	}
+	for (i = 0; i < job->n; i++) {
+		do {
+			r = pread(job->dev, buf, job->sector,
+					(off_t)ent_block_offset(i, job->nsectors, job->sector));
+		} while (r < 0 && errno == EINTR);
+		if (r != (ssize_t)job->sector) {
+			msg[0] = 'e';
+			msg[1] = (unsigned char)(r < 0 && errno < 256 ? errno : EIO);
+			(void)write_all(out, msg, 2);
+			_exit(1);
+		}
+		msg[0] = 'r';
+		if (write_all(out, msg, 1) < 0) {
+			_exit(1);
+		}
+	}
+	_exit(0);
+}
+
+/* Root in an initramfs, tmpfs or on NFS: take the first disk that exists
+ * under a usual name. Reading it is as harmless as reading the root. */
+static int first_disk(const struct ent_ops *ops, char *path, size_t len)
+{
+	static const char *const disks[] = {
+		"/dev/vda", "/dev/mmcblk0", "/dev/nvme0n1", "/dev/sda", "/dev/xvda", NULL
+	};
+	struct stat st;
+	int i;
+
+	for (i = 0; disks[i] != NULL; i++) {
+		if (ops->stat(disks[i], &st) == 0 && S_ISBLK(st.st_mode)
+				&& strlen(disks[i]) < len) {
+			strcpy(path, disks[i]);
+			return 0;
+		}
+	}
+	errno = ENODEV;
+	return -1;
+}
+
+int ent_block_root_device(const struct ent_ops *ops, char *path, size_t len)
+{
+	struct stat st;
+	char sysp[64], text[512];
+	const char *name, *end;
+	int w;
+
+	if (ops->stat("/", &st) < 0) {
+		return -1;
+	}
+	if (major(st.st_dev) == 0) {
+		/* No block device behind / */
+		return first_disk(ops, path, len);
+	}
+	w = snprintf(sysp, sizeof(sysp), "/sys/dev/block/%u:%u/uevent",
+			major(st.st_dev), minor(st.st_dev));
+	if (w < 0 || (size_t)w >= sizeof(sysp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (ops->read_file(sysp, text, sizeof(text)) < 0) {
+		return -1;
+	}
+	name = strstr(text, "DEVNAME=");
+	if (name == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	name += strlen("DEVNAME=");
+	end = strchr(name, '\n');
+	if (end == NULL) {
+		end = name + strlen(name);
+	}
+	w = snprintf(path, len, "/dev/%.*s", (int)(end - name), name);
+	if (w < 0 || (size_t)w >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
 int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 		struct ent_progress *log, const char *path)
 {
+	struct ent_block_job job;
 	uint64_t bytes = 0;
 	unsigned int sector = 0;
 	int dev, saved;
@@ -48,23 +173,21 @@ int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 			return -1;
 		}
 		strcpy(b->path, path);
-	} else if (ops->root_device(ops->ctx, b->path, sizeof(b->path)) < 0) {
+	} else if (ent_block_root_device(ops, b->path, sizeof(b->path)) < 0) {
 		ent_log(log, LOG_WARNING, "entropy: no block device behind / nor a usual disk (%s): block reads off "
 				"(-X blockdev=/dev/NAME names one)", strerror(errno));
 		return -1;
 	}
-	dev = ops->open_direct(ops->ctx, b->path);
+	dev = ops->open_direct(b->path, &bytes, &sector);
 	if (dev < 0) {
 		ent_log(log, LOG_WARNING, "entropy: cannot open %s with O_DIRECT (%s): block reads off",
 				b->path, strerror(errno));
 		return -1;
 	}
-	if (ops->blk_geometry(ops->ctx, dev, &bytes, &sector) < 0
-			|| sector == 0 || sector > ENT_BLOCK_ALIGN * 16 || bytes < sector) {
-		saved = errno;
+	if (sector == 0 || sector > ENT_BLOCK_ALIGN * 16 || bytes < sector) {
 		ent_log(log, LOG_WARNING, "entropy: %s is no usable block device (%s): block reads off",
-				b->path, bytes < sector ? "empty" : strerror(saved));
-		(void)ops->close(ops->ctx, dev);
+				b->path, bytes < sector ? "empty" : "sector size");
+		(void)ops->close(dev);
 		return -1;
 	}
 	b->max_reads = ENT_BLOCK_MAX_BYTES / sector;
@@ -74,9 +197,13 @@ int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 	/* The reads run in a child: an O_DIRECT read of a hung disk blocks
 	 * in the kernel, and the wait loop must go on probing readiness
 	 * and watching the stop flag meanwhile */
-	b->pid = ops->block_spawn(ops->ctx, dev, sector, bytes / sector, b->max_reads, &b->fd);
+	job.dev = dev;
+	job.sector = sector;
+	job.nsectors = bytes / sector;
+	job.n = b->max_reads;
+	b->pid = ops->spawn(ent_block_child, &job, dev, &b->fd);
 	saved = errno;
-	(void)ops->close(ops->ctx, dev);	/* the child has its own */
+	(void)ops->close(dev);	/* the child has its own */
 	if (b->pid < 0) {
 		ent_log(log, LOG_WARNING, "entropy: cannot start the block reader child (%s): "
 				"block reads off", strerror(saved));
@@ -98,7 +225,7 @@ int ent_block_step(struct ent_block *b, struct ent_progress *log)
 		return 0;
 	}
 	for (;;) {
-		r = b->ops->read(b->ops->ctx, b->fd, msg, sizeof(msg) - 1);
+		r = b->ops->read(b->fd, msg, sizeof(msg) - 1);
 		if (r < 0 && errno == EINTR) {
 			continue;
 		}
@@ -119,7 +246,7 @@ int ent_block_step(struct ent_block *b, struct ent_progress *log)
 			/* 'e' and its errno are written at once (atomic on a
 			 * pipe) but may straddle two of our reads */
 			if (msg[i] == 'e' && i + 1 == r
-					&& b->ops->read(b->ops->ctx, b->fd, msg + i + 1, 1) == 1) {
+					&& b->ops->read(b->fd, msg + i + 1, 1) == 1) {
 				r++;
 			}
 			ent_log(log, LOG_WARNING, "entropy: read of %s failed (%s): block reads off",
@@ -134,11 +261,11 @@ int ent_block_step(struct ent_block *b, struct ent_progress *log)
 void ent_block_close(struct ent_block *b)
 {
 	if (b->pid > 0) {
-		b->ops->child_stop(b->ops->ctx, b->pid);
+		(void)b->ops->reap(b->pid, 1, 0);
 		b->pid = 0;
 	}
 	if (b->fd >= 0) {
-		(void)b->ops->close(b->ops->ctx, b->fd);
+		(void)b->ops->close(b->fd);
 		b->fd = -1;
 	}
 	b->active = 0;

@@ -39,7 +39,7 @@ static unsigned long long boot_time(const struct ent_ops *ops)
 	if (text == NULL) {
 		return 0;
 	}
-	if (ops->read_file(ops->ctx, "/proc/stat", text, STAT_MAX) >= 0
+	if (ops->read_file("/proc/stat", text, STAT_MAX) >= 0
 			&& (p = strstr(text, "\nbtime ")) != NULL) {
 		t = strtoull(p + 7, NULL, 10);
 	}
@@ -55,12 +55,12 @@ static void read_spent(struct ent_boot *b, const struct ent_ops *ops)
 	int fd, i;
 
 	b->packets_spent = b->seconds_spent = 0;
-	fd = ops->openat(ops->ctx, b->dirfd, SPENT_NAME, O_RDONLY, 0);
+	fd = ops->openat(b->dirfd, SPENT_NAME, O_RDONLY, 0);
 	if (fd < 0) {
 		return;
 	}
-	n = ops->read(ops->ctx, fd, text, sizeof(text) - 1);
-	(void)ops->close(ops->ctx, fd);
+	n = ops->read(fd, text, sizeof(text) - 1);
+	(void)ops->close(fd);
 	if (n <= 0) {
 		return;
 	}
@@ -83,28 +83,28 @@ int ent_boot_acquire(struct ent_boot *b, const struct ent_ops *ops)
 	int fd;
 
 	if (b->dirfd < 0) {
-		if (ops->mkdir(ops->ctx, ENT_RUN_DIR, 0700) < 0 && errno != EEXIST) {
+		if (ops->mkdir(ENT_RUN_DIR, 0700) < 0 && errno != EEXIST) {
 			b->why = strerror(errno);
 			return -1;
 		}
 		/* O_NOFOLLOW: a symlink planted in /run is not followed */
-		b->dirfd = ops->open_dir(ops->ctx, ENT_RUN_DIR);
+		b->dirfd = ops->open_dir(ENT_RUN_DIR);
 		if (b->dirfd < 0) {
 			b->why = strerror(errno);
 			return -1;
 		}
 		b->btime = boot_time(ops);
 	}
-	fd = ops->openat(ops->ctx, b->dirfd, LOCK_NAME, O_RDWR | O_CREAT, 0600);
+	fd = ops->openat(b->dirfd, LOCK_NAME, O_RDWR | O_CREAT, 0600);
 	if (fd < 0) {
 		b->why = strerror(errno);
 		return -1;
 	}
-	if (ops->flock(ops->ctx, fd) < 0) {
+	if (ops->flock(fd) < 0) {
 		int busy = errno == EWOULDBLOCK;
 
 		b->why = strerror(errno);
-		(void)ops->close(ops->ctx, fd);
+		(void)ops->close(fd);
 		return busy ? 0 : -1;
 	}
 	b->lock_fd = fd;
@@ -124,16 +124,16 @@ void ent_boot_record(struct ent_boot *b, const struct ent_ops *ops,
 	n = snprintf(text, sizeof(text), "%llu %lu %lu\n", b->btime,
 			b->packets_spent + packets, b->seconds_spent + seconds);
 	/* New file and rename: a reader never sees half a record */
-	fd = ops->openat(ops->ctx, b->dirfd, SPENT_TMP, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	fd = ops->openat(b->dirfd, SPENT_TMP, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0) {
 		return;
 	}
-	if (ops->write(ops->ctx, fd, text, (size_t)n) != n) {
-		(void)ops->close(ops->ctx, fd);
+	if (ops->write(fd, text, (size_t)n) != n) {
+		(void)ops->close(fd);
 		return;
 	}
-	if (ops->close(ops->ctx, fd) == 0) {
-		(void)ops->renameat(ops->ctx, b->dirfd, SPENT_TMP, SPENT_NAME);
+	if (ops->close(fd) == 0) {
+		(void)ops->renameat(b->dirfd, SPENT_TMP, SPENT_NAME);
 	}
 }
 
@@ -148,11 +148,11 @@ void ent_boot_release(struct ent_boot *b, const struct ent_ops *ops)
 {
 	/* Closing the descriptor drops the flock */
 	if (b->lock_fd >= 0) {
-		(void)ops->close(ops->ctx, b->lock_fd);
+		(void)ops->close(b->lock_fd);
 		b->lock_fd = -1;
 	}
 	if (b->dirfd >= 0) {
-		(void)ops->close(ops->ctx, b->dirfd);
+		(void)ops->close(b->dirfd);
 		b->dirfd = -1;
 	}
 }

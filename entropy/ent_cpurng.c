@@ -77,6 +77,30 @@ int ent_cpurng_kernel_lists(const char *cpuinfo)
 	return 0;
 }
 
+/* len bytes of the instruction's output; -1 when there is none or it
+ * kept failing */
+static int cpu_read(const struct ent_ops *ops, unsigned char *buf, size_t len,
+		const char **name)
+{
+	unsigned long v;
+	size_t got, take;
+	int tries, r = 0;
+
+	for (got = 0; got < len; got += take) {
+		/* Seed-grade reads may run dry for a moment: retry a little */
+		for (tries = 0; tries < 100 && (r = ops->cpu_rng(&v, name)) == 0; tries++) {
+		}
+		if (r != 1) {
+			explicit_bzero(buf, len);
+			return -1;
+		}
+		take = len - got < sizeof(v) ? len - got : sizeof(v);
+		memcpy(buf + got, &v, take);
+	}
+	explicit_bzero(&v, sizeof(v));
+	return 0;
+}
+
 int ent_cpurng_feed(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_progress *log)
 {
@@ -87,25 +111,25 @@ int ent_cpurng_feed(const struct entropy_config *cfg, const struct ent_ops *ops,
 	unsigned int bits;
 	int r = 0;
 
-	if (ops->cpu_rng(ops->ctx, buf, sizeof(buf), &name) != (ssize_t)sizeof(buf)) {
+	if (cpu_read(ops, buf, sizeof(buf), &name) < 0) {
 		return 0;	/* no such instruction, or it kept failing */
 	}
 	memset(&facts, 0, sizeof(facts));
 	facts.checks_passed = ent_cpurng_sane(buf, sizeof(buf));
 	if (cfg->trust_cpu) {
 		cpuinfo = malloc(CPUINFO_MAX);
-		if (cpuinfo != NULL && ops->read_file(ops->ctx, "/proc/cpuinfo", cpuinfo,
+		if (cpuinfo != NULL && ops->read_file("/proc/cpuinfo", cpuinfo,
 					CPUINFO_MAX) >= 0) {
 			facts.kernel_usable = ent_cpurng_kernel_lists(cpuinfo);
 		}
 		free(cpuinfo);
 	}
 	bits = ent_credit_bits(cfg, ENT_SOURCE_CPURNG, &facts, sizeof(buf), &why);
-	if (bits > 0 && ops->rnd_credit(ops->ctx, buf, sizeof(buf), (int)bits) == 0) {
+	if (bits > 0 && ops->rnd_add(buf, sizeof(buf), bits) == 0) {
 		ent_log(log, LOG_NOTICE, "entropy: CPU RNG (%s) credited %u bits (%s)",
 				name, bits, why);
 		r = (int)bits;
-	} else if (ops->rnd_mix(ops->ctx, buf, sizeof(buf)) == 0) {
+	} else if (ops->rnd_add(buf, sizeof(buf), 0) == 0) {
 		ent_log(log, LOG_INFO, "entropy: CPU RNG (%s) mixed in without credit (%s)", name,
 				bits > 0 ? (errno == EPERM ? "crediting needs CAP_SYS_ADMIN"
 					: "RNDADDENTROPY failed") : why);

@@ -49,7 +49,7 @@ static int read_int(const struct ent_ops *ops, const char *path, int *v)
 	char text[32], *end;
 	long n;
 
-	if (ops->read_file(ops->ctx, path, text, sizeof(text)) < 0) {
+	if (ops->read_file(path, text, sizeof(text)) < 0) {
 		return -1;
 	}
 	n = strtol(text, &end, 10);
@@ -64,7 +64,7 @@ static int read_int(const struct ent_ops *ops, const char *path, int *v)
  * credits it with (-1 when this kernel does not say) */
 static void kernel_view(struct ent_hwrng *hw, const struct ent_ops *ops)
 {
-	if (ops->read_file(ops->ctx, PATH_CURRENT, hw->name, sizeof(hw->name)) < 0) {
+	if (ops->read_file(PATH_CURRENT, hw->name, sizeof(hw->name)) < 0) {
 		strcpy(hw->name, "?");
 	}
 	hw->name[strcspn(hw->name, "\n")] = '\0';
@@ -94,7 +94,7 @@ int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
 		/* The kernel's own thread reads it with credit: leave it be */
 		return -1;
 	}
-	hw->fd = ops->open_hwrng(ops->ctx);
+	hw->fd = ops->open_read("/dev/hwrng");
 	if (hw->fd < 0) {
 		if (errno != ENOENT && errno != ENODEV && errno != ENXIO) {
 			ent_log(log, LOG_WARNING, "entropy: cannot open /dev/hwrng (%s): not used",
@@ -116,7 +116,7 @@ int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
 void ent_hwrng_close(struct ent_hwrng *hw, const struct ent_ops *ops)
 {
 	if (hw->fd >= 0) {
-		(void)ops->close(ops->ctx, hw->fd);
+		(void)ops->close(hw->fd);
 		hw->fd = -1;
 	}
 	if (hw->startup != NULL) {
@@ -136,7 +136,7 @@ static int stop(struct ent_hwrng *hw, const struct ent_ops *ops, struct ent_prog
 
 	if (hw->pooled > 0) {
 		ent_sha256_final(&hw->pool, out);
-		(void)ops->rnd_mix(ops->ctx, out, sizeof(out));
+		(void)ops->rnd_add(out, sizeof(out), 0);
 		explicit_bzero(out, sizeof(out));
 	}
 	ent_log(log, LOG_WARNING, "entropy: /dev/hwrng: %s after %lu bits credited; "
@@ -149,7 +149,7 @@ static int stop(struct ent_hwrng *hw, const struct ent_ops *ops, struct ent_prog
 static int mix_only(struct ent_hwrng *hw, const struct ent_ops *ops,
 		struct ent_progress *log, const unsigned char *buf, size_t n)
 {
-	(void)ops->rnd_mix(ops->ctx, buf, n);
+	(void)ops->rnd_add(buf, n, 0);
 	if (hw->bytes >= ENT_HWRNG_MIX_BYTES) {
 		ent_log(log, LOG_INFO, "entropy: /dev/hwrng (%s, kernel quality %d) mixed in "
 				"without credit (%s)", hw->name, hw->kernel_quality, hw->why);
@@ -194,7 +194,7 @@ int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
 	if (!hw->active || now < hw->next) {
 		return 0;
 	}
-	n = ops->read(ops->ctx, hw->fd, buf, sizeof(buf));
+	n = ops->read(hw->fd, buf, sizeof(buf));
 	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
 		hw->next = now + ENT_HWRNG_RETRY_US;
 		return 0;
@@ -258,8 +258,8 @@ int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
 	ent_sha256_final(&hw->pool, out);
 	ent_sha256_init(&hw->pool);
 	hw->pooled = 0;
-	if (bits == 0 || ops->rnd_credit(ops->ctx, out, sizeof(out), (int)bits) < 0) {
-		(void)ops->rnd_mix(ops->ctx, out, sizeof(out));
+	if (bits == 0 || ops->rnd_add(out, sizeof(out), bits) < 0) {
+		(void)ops->rnd_add(out, sizeof(out), 0);
 		explicit_bzero(out, sizeof(out));
 		return stop(hw, ops, log, bits == 0 ? why : errno == EPERM
 				? "crediting needs CAP_SYS_ADMIN" : "RNDADDENTROPY failed");

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
@@ -110,7 +111,7 @@ int ent_pace_update(struct ent_pace *pc, int64_t now, uint64_t irq_device,
 
 int ent_icmp_open(struct ent_icmp *ic, const struct ent_ops *ops,
 		struct ent_progress *log, const struct in_addr *targets,
-		int ntargets, unsigned long max_packets, int force_dgram)
+		int ntargets, unsigned long max_packets)
 {
 	int i, raw_errno = 0;
 
@@ -126,26 +127,24 @@ int ent_icmp_open(struct ent_icmp *ic, const struct ent_ops *ops,
 		ic->t[i].addr = targets[i];
 	}
 	ic->ntargets = ntargets;
-	ic->id = (uint16_t)(ops->getpid(ops->ctx) & 0xffff);
-	if (!force_dgram) {
-		ic->fd = ops->icmp_socket(ops->ctx, 1);
-		if (ic->fd >= 0) {
-			ic->raw = 1;
-		} else {
-			raw_errno = errno;
-		}
+	ic->id = (uint16_t)(getpid() & 0xffff);
+	ic->fd = ops->icmp_socket(1);
+	if (ic->fd >= 0) {
+		ic->raw = 1;
+	} else {
+		raw_errno = errno;
 	}
 	if (ic->fd < 0) {
 		/* Not root: the ICMP datagram socket, if ping_group_range
 		 * includes our group */
-		ic->fd = ops->icmp_socket(ops->ctx, 0);
+		ic->fd = ops->icmp_socket(0);
 		if (ic->fd < 0) {
 			int saved = errno;
 
 			ent_log(log, LOG_WARNING, "entropy: no ICMP socket with TTL 1 (raw: %s, "
 					"datagram: %s; net.ipv4.ping_group_range must include our group): "
 					"ICMP stimulator off",
-					raw_errno != 0 ? strerror(raw_errno) : "not tried",
+					strerror(raw_errno),
 					strerror(saved));
 			ic->fd = -1;
 			return -1;
@@ -192,7 +191,7 @@ static void target_send(struct ent_icmp *ic, struct ent_icmp_target *t, int64_t 
 	memset(&to, 0, sizeof(to));
 	to.sin_family = AF_INET;
 	to.sin_addr = t->addr;
-	r = ic->ops->sendto(ic->ops->ctx, ic->fd, pkt, sizeof(pkt), &to);
+	r = ic->ops->sendto(ic->fd, pkt, sizeof(pkt), &to);
 	if (r < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS
 				|| errno == EINTR) {
@@ -345,7 +344,7 @@ void ent_icmp_receive(struct ent_icmp *ic, int64_t now)
 		return;
 	}
 	for (i = 0; i < ENT_RECV_BATCH; i++) {
-		r = ic->ops->recvfrom(ic->ops->ctx, ic->fd, buf, sizeof(buf), &from);
+		r = ic->ops->recvfrom(ic->fd, buf, sizeof(buf), &from);
 		if (r < 0) {
 			/* EAGAIN: drained. Other errors (ICMP errors queued on the
 			 * socket) show up as lost requests by their timeout. */
@@ -364,7 +363,7 @@ void ent_icmp_receive(struct ent_icmp *ic, int64_t now)
 void ent_icmp_close(struct ent_icmp *ic)
 {
 	if (ic->fd >= 0) {
-		(void)ic->ops->close(ic->ops->ctx, ic->fd);
+		(void)ic->ops->close(ic->fd);
 		ic->fd = -1;
 	}
 	ic->active = 0;

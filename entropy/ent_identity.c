@@ -146,7 +146,7 @@ static ssize_t read_value(const struct ent_ops *ops, const char *path, char *v)
 {
 	ssize_t n;
 
-	n = ops->read_file(ops->ctx, path, v, VALUE_MAX + 1);
+	n = ops->read_file(path, v, VALUE_MAX + 1);
 	if (n < 0) {
 		return -1;
 	}
@@ -182,7 +182,7 @@ static ssize_t list(const struct ent_ops *ops, const char *path, char *buf)
 {
 	ssize_t n;
 
-	n = ops->list_dir(ops->ctx, path, buf, LIST_LEN);
+	n = ops->list_dir(path, buf, LIST_LEN);
 	if (n < 0 || (size_t)n > LIST_LEN) {
 		return -1;
 	}
@@ -302,7 +302,7 @@ static int medium_serial(const struct ent_ops *ops, dev_t medium, struct ent_ide
 	}
 	(void)snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/uevent",
 			major(medium), minor(medium));
-	n = ops->read_file(ops->ctx, path, text, sizeof(text));
+	n = ops->read_file(path, text, sizeof(text));
 	if (n < 0 || uevent_value(text, "DEVNAME", name) < 0) {
 		(void)snprintf(detail, dlen, "block device %u:%u not in sysfs",
 				major(medium), minor(medium));

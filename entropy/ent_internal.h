@@ -74,95 +74,79 @@
 #define ENT_PATH_INTERRUPTS	"/proc/interrupts"
 
 /*
- * The kernel, as the module sees it. Each call has the meaning of the
- * syscall it is named after and returns -1 with errno set on failure.
- * Descriptors returned here are always close-on-exec.
+ * The kernel, as the module sees it: the primitives below and nothing
+ * else, so that the unit tests run every decision of the module against
+ * a simulated kernel (tests/unit/sim.c) and the drivers of the other
+ * suites replace single calls. Each has the meaning of the syscall it is
+ * named after and returns -1 with errno set on failure. Descriptors are
+ * always close-on-exec.
  */
 struct ent_ops {
-	void *ctx;
-	ssize_t (*getrandom)(void *ctx, void *buf, size_t len, unsigned int flags);
 	/* Whole small file into buf, NUL-terminated; returns its length */
-	ssize_t (*read_file)(void *ctx, const char *path, char *buf, size_t len);
-	/* RNDGETENTCNT, used when /proc is not mounted */
-	int (*entcnt_ioctl)(void *ctx, int *bits);
-	int64_t (*now_us)(void *ctx);	/* CLOCK_MONOTONIC */
-	/* timeout_us < 0 waits for ever; returns as poll() (EINTR included) */
-	int (*poll)(void *ctx, struct pollfd *fds, nfds_t n, int64_t timeout_us);
-	int (*close)(void *ctx, int fd);
-	pid_t (*getpid)(void *ctx);
-
-	/* ICMP: raw = 1 for SOCK_RAW (root), 0 for the ICMP datagram socket */
-	int (*icmp_socket)(void *ctx, int raw);
-	ssize_t (*sendto)(void *ctx, int fd, const void *buf, size_t len,
-			const struct sockaddr_in *to);
-	ssize_t (*recvfrom)(void *ctx, int fd, void *buf, size_t len,
-			struct sockaddr_in *from);
-
-	/* Block device: O_RDONLY | O_DIRECT open, size and logical sector */
-	int (*open_direct)(void *ctx, const char *path);
-	int (*blk_geometry)(void *ctx, int fd, uint64_t *bytes, unsigned int *sector);
-	/* A child that makes n reads of one sector of dev, at
-	 * ent_block_offset(0 .. n-1), and writes 'r' to the non-blocking
-	 * pipe *fd after each ('e' and the errno on a failure; end of file
-	 * when done). The reads happen outside the wait loop, so a hung
-	 * disk never holds it up. */
-	pid_t (*block_spawn)(void *ctx, int dev, unsigned int sector, uint64_t nsectors,
-			unsigned long n, int *fd);
-	/* SIGKILL and reap without waiting */
-	void (*child_stop)(void *ctx, pid_t pid);
-	/* Path of the block device that holds "/" */
-	int (*root_device)(void *ctx, char *path, size_t len);
-
-	/* Child blocked in getrandom(buf, 1, 0). *fd reports POLLHUP/POLLIN
-	 * once the child has finished. */
-	pid_t (*collector_spawn)(void *ctx, int *fd);
-	/* Ends (kill_it) and reaps the child; ECHILD counts as reaped */
-	int (*collector_reap)(void *ctx, pid_t pid, int kill_it);
-
-	/* /dev/kmsg */
-	int (*kmsg_open)(void *ctx);
-	ssize_t (*write)(void *ctx, int fd, const void *buf, size_t len);
-
-	/* Seed file. Paths below a directory are names in it (no '/'); the
-	 * real kernel always adds O_NOFOLLOW | O_CLOEXEC | O_NOCTTY. */
-	int (*mkdir)(void *ctx, const char *path, mode_t mode);
-	/* O_RDONLY | O_DIRECTORY | O_NOFOLLOW */
-	int (*open_dir)(void *ctx, const char *path);
-	int (*fstat)(void *ctx, int fd, struct stat *st);
-	int (*flock)(void *ctx, int fd);	/* LOCK_EX | LOCK_NB */
-	int (*openat)(void *ctx, int dirfd, const char *name, int flags, mode_t mode);
-	ssize_t (*read)(void *ctx, int fd, void *buf, size_t len);
-	int (*unlinkat)(void *ctx, int dirfd, const char *name);
-	int (*fsync)(void *ctx, int fd);
-	int (*renameat)(void *ctx, int dirfd, const char *from, const char *to);
-	uid_t (*geteuid)(void *ctx);
-	/* RNDADDENTROPY: mixes buf and credits bits (CAP_SYS_ADMIN) */
-	int (*rnd_credit)(void *ctx, const void *buf, size_t len, int bits);
-	/* write(2) to /dev/urandom: mixes buf, credits nothing */
-	int (*rnd_mix)(void *ctx, const void *buf, size_t len);
+	ssize_t (*read_file)(const char *path, char *buf, size_t len);
 	/* The names in directory path (not . and ..), each followed by a
 	 * NUL, in no particular order; returns their bytes, or -1 (ENOBUFS
-	 * when they do not all fit). For the device identity in sysfs. */
-	ssize_t (*list_dir)(void *ctx, const char *path, char *buf, size_t len);
+	 * when they do not all fit) */
+	ssize_t (*list_dir)(const char *path, char *buf, size_t len);
+	int (*stat)(const char *path, struct stat *st);
 
-	/* CPU jitter: n samples, each the nanoseconds a memory-touching
-	 * loop over mem took on the finest clock; returns n or -1 */
-	ssize_t (*jitter_sample)(void *ctx, void *mem, size_t memlen, uint64_t *d, size_t n);
-	/* /dev/hwrng, O_RDONLY | O_NONBLOCK; -1 when there is none */
-	int (*open_hwrng)(void *ctx);
-	/* len bytes from RDSEED/RDRAND or RNDRRS/RNDR; *name says which;
-	 * -1 with ENOTSUP when the CPU has none */
-	ssize_t (*cpu_rng)(void *ctx, void *buf, size_t len, const char **name);
+	ssize_t (*getrandom)(void *buf, size_t len, unsigned int flags);
+	/* RNDGETENTCNT, for when /proc is not mounted */
+	int (*rnd_count)(int *bits);
+	/* bits 0: mixes buf (a write to /dev/urandom); bits > 0: mixes it and
+	 * credits bits with RNDADDENTROPY (CAP_SYS_ADMIN) */
+	int (*rnd_add)(const void *buf, size_t len, unsigned int bits);
+	/* One word of the CPU's seed-grade RNG instruction (RDSEED or
+	 * RNDRRS, else RDRAND): 1 valid, 0 not this time, -1 (ENOTSUP) none;
+	 * *name says which */
+	int (*cpu_rng)(unsigned long *word, const char **name);
+
+	int64_t (*now_us)(void);	/* CLOCK_MONOTONIC */
+	int (*clock_ns)(uint64_t *ns);	/* the finest clock, for jitter */
+	/* timeout_us < 0 waits for ever; returns as poll() (EINTR included) */
+	int (*poll)(struct pollfd *fds, nfds_t n, int64_t timeout_us);
+	ssize_t (*read)(int fd, void *buf, size_t len);
+	int (*close)(int fd);
+
+	/* ICMP: raw = 1 for SOCK_RAW (root), 0 for the ICMP datagram socket */
+	int (*icmp_socket)(int raw);
+	ssize_t (*sendto)(int fd, const void *buf, size_t len, const struct sockaddr_in *to);
+	ssize_t (*recvfrom)(int fd, void *buf, size_t len, struct sockaddr_in *from);
+
+	/* A block device only, O_RDONLY | O_DIRECT; its size and sector */
+	int (*open_direct)(const char *path, uint64_t *bytes, unsigned int *sector);
+	/* O_RDONLY | O_NONBLOCK, for /dev/hwrng */
+	int (*open_read)(const char *path);
+	/* A helper child: child(out, arg) runs with only the write end of a
+	 * pipe (out) and keep (>= 0 or -1) open, default signal
+	 * dispositions, dying with its parent. Returns its pid and the
+	 * non-blocking read end in *fd, which hangs up when it exits. */
+	pid_t (*spawn)(void (*child)(int out, const void *arg), const void *arg, int keep,
+			int *fd);
+	/* SIGKILL (kill_it) and reap; without wait, a child that cannot die
+	 * yet is left to the server's SIGCHLD handler. ECHILD is success. */
+	int (*reap)(pid_t pid, int kill_it, int wait);
+	/* One record to /dev/kmsg */
+	int (*kmsg_write)(const char *line, size_t len);
+
+	/* Files below a directory: the seed file and the per-boot record.
+	 * Names are in the directory (no '/'); the real kernel always adds
+	 * O_NOFOLLOW | O_CLOEXEC | O_NOCTTY. */
+	int (*mkdir)(const char *path, mode_t mode);
+	/* O_RDONLY | O_DIRECTORY | O_NOFOLLOW */
+	int (*open_dir)(const char *path);
+	int (*fstat)(int fd, struct stat *st);
+	int (*flock)(int fd);	/* LOCK_EX | LOCK_NB */
+	int (*openat)(int dirfd, const char *name, int flags, mode_t mode);
+	ssize_t (*write)(int fd, const void *buf, size_t len);
+	int (*unlinkat)(int dirfd, const char *name);
+	int (*fsync)(int fd);
+	int (*renameat)(int dirfd, const char *from, const char *to);
+	uid_t (*geteuid)(void);
 };
 
 /* The real kernel (ent_sys.c) */
 const struct ent_ops *ent_sys_ops(void);
-/* Forks a helper child with only a pipe's write end (and keep, >= 0 or
- * -1) open, default signal dispositions, dying with its parent. Parent:
- * the child's pid, the read end in *fd. Child: 0, the write end in *fd. */
-pid_t ent_sys_fork_helper(int keep, int *fd);
-pid_t ent_sys_collector_spawn(void *ctx, int *fd);
-int ent_sys_collector_reap(void *ctx, pid_t pid, int kill_it);
 
 /* ---- probe (ent_probe.c) ---- */
 struct ent_gen {
@@ -186,7 +170,7 @@ int ent_probe_bits(const struct ent_ops *ops, int *bits);
 struct ent_progress {
 	void (*log)(int priority, const char *format, ...);
 	const struct ent_ops *ops;
-	int kmsg_fd;		/* -1 when not copying to /dev/kmsg */
+	int kmsg;		/* copying to /dev/kmsg */
 	int64_t t_start;
 	int64_t t_last_line;
 	int64_t t_rate;		/* start of the current rate window */
@@ -289,11 +273,11 @@ struct ent_icmp {
 	int active;
 	struct ent_pace pace;
 };
-/* Opens the socket (raw first, unless force_dgram) for the given targets.
+/* Opens the socket (raw first) for the given targets.
  * Returns 0, or -1 after logging a warning (the wait goes on without). */
 int ent_icmp_open(struct ent_icmp *ic, const struct ent_ops *ops,
 		struct ent_progress *log, const struct in_addr *targets,
-		int ntargets, unsigned long max_packets, int force_dgram);
+		int ntargets, unsigned long max_packets);
 /* Sends what is due, times out what is lost. Returns the next deadline
  * (monotonic us) or -1 when nothing is scheduled. */
 int64_t ent_icmp_service(struct ent_icmp *ic, int64_t now);
@@ -318,6 +302,19 @@ struct ent_block {
 };
 /* Byte offset of read i: sectors scattered over the whole device */
 uint64_t ent_block_offset(unsigned long i, uint64_t nsectors, unsigned int sector);
+/* What the reader child does: n reads of one sector of dev, at
+ * ent_block_offset(0 .. n-1) */
+struct ent_block_job {
+	int dev;
+	unsigned int sector;
+	uint64_t nsectors;
+	unsigned long n;
+};
+/* The reader child (ops->spawn): writes 'r' to out after each read, 'e'
+ * and the errno on a failure */
+void ent_block_child(int out, const void *job);
+/* The block device that holds "/", else the first usual disk */
+int ent_block_root_device(const struct ent_ops *ops, char *path, size_t len);
 #if ENT_WITH_BLOCK
 /* Opens the device (a block device only) and starts the reader child */
 int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
@@ -358,6 +355,8 @@ int ent_collector_start(struct ent_collector *c, const struct ent_ops *ops,
 /* Called when its fd polled readable or hung up */
 void ent_collector_finished(struct ent_collector *c);
 void ent_collector_stop(struct ent_collector *c);
+/* The child: blocks in getrandom(buf, 1, 0) and exits when it returns */
+void ent_collector_child(int out, const void *arg);
 
 /* ---- SHA-256 (ent_sha256.c), when ENT_WITH_SHA256 ---- */
 #define ENT_SHA256_LEN	32
@@ -632,7 +631,6 @@ unsigned int ent_credit_bits(const struct entropy_config *cfg, enum ent_source s
 /* ---- the wait (ent_wait.c) ---- */
 /* Options the public config cannot express, for the namespace driver */
 struct ent_wait_extra {
-	int force_dgram;
 	int64_t icmp_ready_latency_us;	/* out: readiness seen -> ICMP closed */
 	unsigned long icmp_sent;	/* out */
 	unsigned long icmp_replies;	/* out */

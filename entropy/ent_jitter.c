@@ -22,6 +22,33 @@
 
 #if ENT_WITH_JITTER
 
+/* n samples, each the nanoseconds a memory-touching loop over mem took;
+ * returns n, or -1 when the clock fails */
+static ssize_t jitter_sample(const struct ent_ops *ops, void *mem, uint64_t *d, size_t n)
+{
+	volatile unsigned char *m = mem;
+	uint64_t before, after;
+	size_t i, k, idx = 0;
+
+	if (ops->clock_ns(&before) < 0) {
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		/* A data-dependent walk that the prefetcher cannot follow:
+		 * cache and TLB misses make its duration vary */
+		for (k = 0; k < 64; k++) {
+			idx = (idx * 1103515245u + 12345u + m[idx % ENT_JIT_MEM]) % ENT_JIT_MEM;
+			m[idx]++;
+		}
+		if (ops->clock_ns(&after) < 0) {
+			return -1;
+		}
+		d[i] = after - before;
+		before = after;
+	}
+	return (ssize_t)n;
+}
+
 int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
 		struct ent_progress *log)
 {
@@ -40,7 +67,7 @@ int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
 		return -1;
 	}
 	memset(j->mem, 0, ENT_JIT_MEM);
-	n = ops->jitter_sample(ops->ctx, j->mem, ENT_JIT_MEM, d, ENT_JIT_STARTUP);
+	n = jitter_sample(ops, j->mem, d, ENT_JIT_STARTUP);
 	if (n != ENT_JIT_STARTUP) {
 		why = "no clock";
 	} else if (ent_health_startup(d, (size_t)n, &j->h, &why) == 0) {
@@ -83,7 +110,7 @@ int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
 	if (!j->active) {
 		return -1;
 	}
-	n = ops->jitter_sample(ops->ctx, j->mem, ENT_JIT_MEM, d, 64);
+	n = jitter_sample(ops, j->mem, d, 64);
 	if (n <= 0) {
 		j->health.why = "clock failed";
 		j->health.failed = 1;
@@ -97,7 +124,7 @@ int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
 	if (j->health.failed) {
 		/* What is pooled was partly tested: mix it, credit nothing */
 		ent_sha256_final(&j->pool, out);
-		(void)ops->rnd_mix(ops->ctx, out, sizeof(out));
+		(void)ops->rnd_add(out, sizeof(out), 0);
 		ent_log(log, LOG_WARNING, "entropy: jitter collector stopped: %s failed after "
 				"%lu bits credited", j->health.why, j->credited);
 		ent_jitter_stop(j);
@@ -115,8 +142,8 @@ int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
 	facts.h_per_unit = j->h;
 	bits = (int)ent_credit_bits(cfg, ENT_SOURCE_JITTER, &facts, j->pooled, &why);
 	j->pooled = 0;
-	if (bits == 0 || ops->rnd_credit(ops->ctx, out, sizeof(out), bits) < 0) {
-		(void)ops->rnd_mix(ops->ctx, out, sizeof(out));
+	if (bits == 0 || ops->rnd_add(out, sizeof(out), (unsigned int)bits) < 0) {
+		(void)ops->rnd_add(out, sizeof(out), 0);
 		explicit_bzero(out, sizeof(out));
 		ent_log(log, LOG_WARNING, "entropy: jitter collector stopped: %s", bits == 0 ? why
 				: errno == EPERM ? "crediting needs CAP_SYS_ADMIN" : "RNDADDENTROPY failed");

@@ -21,7 +21,7 @@ int ent_probe_ready(const struct ent_ops *ops)
 	ssize_t r;
 
 	do {
-		r = ops->getrandom(ops->ctx, &b, 1, GRND_NONBLOCK);
+		r = ops->getrandom(&b, 1, GRND_NONBLOCK);
 	} while (r < 0 && errno == EINTR);
 	if (r == 1) {
 		return 1;
@@ -65,7 +65,7 @@ int ent_probe_generation(const struct ent_ops *ops, struct ent_gen *gen)
 	gen->poolsize = 0;
 	/* Decided from the pool size the kernel reports, never from the
 	 * version string: distributions backported the rewritten RNG. */
-	if (ops->read_file(ops->ctx, ENT_PATH_POOLSIZE, text, sizeof(text)) < 0
+	if (ops->read_file(ENT_PATH_POOLSIZE, text, sizeof(text)) < 0
 			|| parse_int(text, &size) < 0) {
 		gen->bits_needed = 256;
 		gen->name = "unknown RNG (no poolsize), assuming 256 bits to ready";
@@ -92,13 +92,13 @@ int ent_probe_bits(const struct ent_ops *ops, int *bits)
 	char text[32];
 	int v;
 
-	if (ops->read_file(ops->ctx, ENT_PATH_ENTROPY_AVAIL, text, sizeof(text)) >= 0
+	if (ops->read_file(ENT_PATH_ENTROPY_AVAIL, text, sizeof(text)) >= 0
 			&& parse_int(text, &v) == 0) {
 		*bits = v;
 		return 0;
 	}
 	/* /proc not mounted yet (early boot): the ioctl needs no privilege */
-	if (ops->entcnt_ioctl(ops->ctx, &v) == 0 && v >= 0) {
+	if (ops->rnd_count(&v) == 0 && v >= 0) {
 		*bits = v;
 		return 0;
 	}
@@ -132,7 +132,7 @@ int ent_probe_kernel_collector(const struct ent_ops *ops, const struct ent_gen *
 	int v[3];
 
 	release[0] = '\0';
-	if (ops->read_file(ops->ctx, ENT_PATH_OSRELEASE, release, len) >= 0) {
+	if (ops->read_file(ENT_PATH_OSRELEASE, release, len) >= 0) {
 		release[strcspn(release, "\n")] = '\0';
 	}
 	/* The rewritten RNG (poolsize 256) always came with the collector:

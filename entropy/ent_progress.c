@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ent_internal.h"
 
@@ -20,7 +21,6 @@ void ent_progress_init(struct ent_progress *p, const struct entropy_config *cfg,
 	memset(p, 0, sizeof(*p));
 	p->log = cfg->log;
 	p->ops = ops;
-	p->kmsg_fd = -1;
 	p->t_start = now;
 	p->t_last_line = now;
 	p->t_rate = now;
@@ -28,24 +28,12 @@ void ent_progress_init(struct ent_progress *p, const struct entropy_config *cfg,
 	p->rate = -1.0;
 	p->bits_needed = bits_needed;
 	p->interval_us = ENT_LINE_US;
-	if (cfg->log_kmsg) {
-		p->kmsg_fd = ops->kmsg_open(ops->ctx);
-		if (p->kmsg_fd < 0) {
-			int saved = errno;
-
-			p->kmsg_fd = -1;
-			ent_log(p, LOG_WARNING, "entropy: cannot open /dev/kmsg: %s; logging without it",
-					strerror(saved));
-		}
-	}
+	p->kmsg = cfg->log_kmsg;
 }
 
 void ent_progress_close(struct ent_progress *p)
 {
-	if (p->kmsg_fd >= 0) {
-		(void)p->ops->close(p->ops->ctx, p->kmsg_fd);
-		p->kmsg_fd = -1;
-	}
+	p->kmsg = 0;
 }
 
 void ent_log(struct ent_progress *p, int priority, const char *fmt, ...)
@@ -65,17 +53,18 @@ void ent_log(struct ent_progress *p, int priority, const char *fmt, ...)
 	if (p->log != NULL) {
 		p->log(priority, "%s", line);
 	}
-	if (p->kmsg_fd >= 0) {
-		/* "<N>" sets the level; one write() is one record */
+	if (p->kmsg) {
+		/* "<N>" sets the level */
 		n = snprintf(kline, sizeof(kline), "<%d>dropbear[%ld]: %s\n", priority & 7,
-				(long)p->ops->getpid(p->ops->ctx), line);
+				(long)getpid(), line);
 		if (n > 0) {
 			size_t len = (size_t)n < sizeof(kline) ? (size_t)n : sizeof(kline) - 1;
 
-			if (p->ops->write(p->ops->ctx, p->kmsg_fd, kline, len) < 0) {
+			if (p->ops->kmsg_write(kline, len) < 0) {
 				/* The kernel log is a copy; the main log has the line */
-				(void)p->ops->close(p->ops->ctx, p->kmsg_fd);
-				p->kmsg_fd = -1;
+				p->kmsg = 0;
+				ent_log(p, LOG_WARNING, "entropy: cannot write to /dev/kmsg: %s; "
+						"logging without it", strerror(errno));
 			}
 		}
 	}

@@ -79,13 +79,13 @@ static int open_dir(const struct entropy_config *cfg, const struct ent_ops *ops,
 	struct stat st;
 	int fd;
 
-	if (create && ops->mkdir(ops->ctx, path, 0700) < 0 && errno != EEXIST) {
+	if (create && ops->mkdir(path, 0700) < 0 && errno != EEXIST) {
 		/* EROFS, EACCES, ENOENT parent: nothing to keep a seed in */
 		ent_log(log, LOG_WARNING, "entropy: cannot create seed directory %.100s (%s): "
 				"no seed kept for the next boot", path, strerror(errno));
 		return -1;
 	}
-	fd = ops->open_dir(ops->ctx, path);
+	fd = ops->open_dir(path);
 	if (fd < 0) {
 		if (errno == ENOENT) {
 			ent_log(log, LOG_INFO, "entropy: no seed directory %.100s yet: "
@@ -96,19 +96,19 @@ static int open_dir(const struct entropy_config *cfg, const struct ent_ops *ops,
 		}
 		return -1;
 	}
-	if (ops->fstat(ops->ctx, fd, &st) < 0 || !S_ISDIR(st.st_mode)
-			|| st.st_uid != ops->geteuid(ops->ctx) || (st.st_mode & 077) != 0) {
+	if (ops->fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)
+			|| st.st_uid != ops->geteuid() || (st.st_mode & 077) != 0) {
 		/* Someone else could have planted or read a seed in it */
 		ent_log(log, LOG_WARNING, "entropy: seed directory %.100s must be a directory "
 				"of uid %ld with mode 0700: seed file ignored", path,
-				(long)ops->geteuid(ops->ctx));
-		(void)ops->close(ops->ctx, fd);
+				(long)ops->geteuid());
+		(void)ops->close(fd);
 		return -1;
 	}
-	if (ops->flock(ops->ctx, fd) < 0) {
+	if (ops->flock(fd) < 0) {
 		ent_log(log, LOG_WARNING, "entropy: seed directory %.100s is locked (%s): "
 				"another instance has the seed, left alone", path, strerror(errno));
-		(void)ops->close(ops->ctx, fd);
+		(void)ops->close(fd);
 		return -1;
 	}
 	*medium = st.st_dev;
@@ -122,7 +122,7 @@ static ssize_t read_all(const struct ent_ops *ops, int fd, unsigned char *buf, s
 	ssize_t r;
 
 	while (got < len) {
-		r = ops->read(ops->ctx, fd, buf + got, len - got);
+		r = ops->read(fd, buf + got, len - got);
 		if (r < 0) {
 			if (errno == EINTR) {
 				continue;
@@ -216,15 +216,15 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 	if (dfd < 0) {
 		return 0;
 	}
-	fd = ops->openat(ops->ctx, dfd, ENT_SEED_NAME, O_RDONLY | O_NONBLOCK, 0);
+	fd = ops->openat(dfd, ENT_SEED_NAME, O_RDONLY | O_NONBLOCK, 0);
 	if (fd < 0) {
 		saved = errno;
 		if (saved == ENOENT) {
 			ent_log(log, LOG_INFO, "entropy: no seed file in %.100s: nothing to credit", path);
-		} else if (ops->unlinkat(ops->ctx, dfd, ENT_SEED_NAME) == 0) {
+		} else if (ops->unlinkat(dfd, ENT_SEED_NAME) == 0) {
 			/* ELOOP: a symlink in its place. The name goes (never
 			 * what it points to) so that the next seed can be written. */
-			(void)ops->fsync(ops->ctx, dfd);
+			(void)ops->fsync(dfd);
 			ent_log(log, LOG_WARNING, "entropy: seed file in %.100s refused (%s), "
 					"removed unread", path, strerror(saved));
 		} else {
@@ -232,33 +232,33 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 					"could not be removed (%s): nothing credited; remove it", path,
 					strerror(saved), strerror(errno));
 		}
-		(void)ops->close(ops->ctx, dfd);
+		(void)ops->close(dfd);
 		return 0;
 	}
-	if (ops->fstat(ops->ctx, fd, &fst) == 0) {
+	if (ops->fstat(fd, &fst) == 0) {
 		if (S_ISDIR(fst.st_mode)) {
 			/* unlink() cannot remove it and rename() cannot replace
 			 * it: left as it is, for the administrator */
-			(void)ops->close(ops->ctx, fd);
-			(void)ops->close(ops->ctx, dfd);
+			(void)ops->close(fd);
+			(void)ops->close(dfd);
 			ent_log(log, LOG_WARNING, "entropy: %.100s/%s is a directory, not a seed "
 					"file: nothing credited, and no seed can be saved while it is "
 					"there (rmdir it, or move it away)", path, ENT_SEED_NAME);
 			return 0;
 		}
 		if (S_ISREG(fst.st_mode)) {
-			rd.owned = fst.st_uid == ops->geteuid(ops->ctx) && (fst.st_mode & 077) == 0;
+			rd.owned = fst.st_uid == ops->geteuid() && (fst.st_mode & 077) == 0;
 			rd.nlink = (unsigned long)fst.st_nlink;
 			rd.n = read_all(ops, fd, buf, sizeof(buf));
 		}
 	}
-	(void)ops->close(ops->ctx, fd);
+	(void)ops->close(fd);
 	/* Gone for good before any credit: a crash from here on can lose
 	 * this seed but never credit it a second time. */
-	unlinked = ops->unlinkat(ops->ctx, dfd, ENT_SEED_NAME) == 0;
+	unlinked = ops->unlinkat(dfd, ENT_SEED_NAME) == 0;
 	saved = errno;
-	removed = unlinked && ops->fsync(ops->ctx, dfd) == 0;
-	(void)ops->close(ops->ctx, dfd);
+	removed = unlinked && ops->fsync(dfd) == 0;
+	(void)ops->close(dfd);
 	if (rd.n < 0) {
 		/* A read that failed half way may have left seed bytes */
 		explicit_bzero(buf, sizeof(buf));
@@ -290,7 +290,7 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 		}
 	}
 	if (why == NULL) {
-		if (ops->rnd_credit(ops->ctx, buf + OFF_SEED, ENT_SEED_BYTES, (int)bits) == 0) {
+		if (ops->rnd_add(buf + OFF_SEED, ENT_SEED_BYTES, bits) == 0) {
 			explicit_bzero(buf, sizeof(buf));
 			st->credited_bits = (int)bits;
 			ent_log(log, LOG_NOTICE, "entropy: seed file credited %u bits (made while "
@@ -301,7 +301,7 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 	}
 	/* Mixing can only add to the pool: every byte read goes in */
 	if (rd.n > 0 && rd.n <= ENT_SEED_FILE_LEN
-			&& ops->rnd_mix(ops->ctx, buf, (size_t)rd.n) < 0) {
+			&& ops->rnd_add(buf, (size_t)rd.n, 0) < 0) {
 		saved = errno;
 		explicit_bzero(buf, sizeof(buf));
 		ent_log(log, LOG_WARNING, "entropy: seed file not credited (%s) and could not be "
@@ -326,7 +326,7 @@ static int make_seed(const struct ent_ops *ops, struct ent_progress *log,
 	int creditable = 1, flags = FLAG_READY | FLAG_BOUND;
 
 	why[0] = '\0';
-	r = ops->getrandom(ops->ctx, fresh, sizeof(fresh), GRND_NONBLOCK);
+	r = ops->getrandom(fresh, sizeof(fresh), GRND_NONBLOCK);
 	if (r != (ssize_t)sizeof(fresh)) {
 		/* Not ready: the output still holds what was mixed in (the
 		 * old seed among it), but it is worth no credit */
@@ -334,7 +334,7 @@ static int make_seed(const struct ent_ops *ops, struct ent_progress *log,
 		flags &= ~FLAG_READY;
 		ent_log(log, LOG_INFO, "entropy: getrandom() not ready: the new seed file "
 				"will not be credited");
-		r = ops->getrandom(ops->ctx, fresh, sizeof(fresh), GRND_INSECURE);
+		r = ops->getrandom(fresh, sizeof(fresh), GRND_INSECURE);
 		if (r != (ssize_t)sizeof(fresh) && !st->have_old && nprev <= 0) {
 			explicit_bzero(fresh, sizeof(fresh));
 			ent_log(log, LOG_WARNING, "entropy: no random bytes for a seed file yet");
@@ -399,28 +399,28 @@ int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 		return -1;
 	}
 	/* A seed written earlier in this run (SIGTERM after seeding) */
-	fd = ops->openat(ops->ctx, dfd, ENT_SEED_NAME, O_RDONLY | O_NONBLOCK, 0);
+	fd = ops->openat(dfd, ENT_SEED_NAME, O_RDONLY | O_NONBLOCK, 0);
 	if (fd >= 0) {
-		if (ops->fstat(ops->ctx, fd, &fst) == 0) {
+		if (ops->fstat(fd, &fst) == 0) {
 			isdir = S_ISDIR(fst.st_mode);
 			if (S_ISREG(fst.st_mode)) {
 				nprev = read_all(ops, fd, prev, sizeof(prev));
 			}
 		}
-		(void)ops->close(ops->ctx, fd);
+		(void)ops->close(fd);
 	}
 	if (isdir) {
 		log_blocked(cfg, log, ENT_SEED_NAME);
-		(void)ops->close(ops->ctx, dfd);
+		(void)ops->close(dfd);
 		explicit_bzero(prev, sizeof(prev));
 		return -1;
 	}
 	/* A temporary left by a crash is never read: start afresh */
-	if (ops->unlinkat(ops->ctx, dfd, ENT_SEED_TMP) < 0 && errno != ENOENT) {
+	if (ops->unlinkat(dfd, ENT_SEED_TMP) < 0 && errno != ENOENT) {
 		if (errno == EISDIR || errno == EPERM) {
 			/* unlink(2) of a directory: EISDIR on Linux, EPERM in POSIX */
 			log_blocked(cfg, log, ENT_SEED_TMP);
-			(void)ops->close(ops->ctx, dfd);
+			(void)ops->close(dfd);
 			explicit_bzero(prev, sizeof(prev));
 			return -1;
 		}
@@ -431,44 +431,44 @@ int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 	explicit_bzero(&id, sizeof(id));
 	explicit_bzero(prev, sizeof(prev));
 	if (creditable < 0) {
-		(void)ops->close(ops->ctx, dfd);
+		(void)ops->close(dfd);
 		explicit_bzero(file, sizeof(file));
 		return -1;
 	}
 	step = "open";
-	fd = ops->openat(ops->ctx, dfd, ENT_SEED_TMP, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	fd = ops->openat(dfd, ENT_SEED_TMP, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0) {
 		goto fail;
 	}
 	step = "write";
-	w = ops->write(ops->ctx, fd, file, sizeof(file));
+	w = ops->write(fd, file, sizeof(file));
 	if (w != (ssize_t)sizeof(file)) {
 		if (w >= 0) {
 			errno = ENOSPC;
 		}
-		(void)ops->close(ops->ctx, fd);
+		(void)ops->close(fd);
 		goto fail_tmp;
 	}
 	step = "fsync";
-	if (ops->fsync(ops->ctx, fd) < 0) {
-		(void)ops->close(ops->ctx, fd);
+	if (ops->fsync(fd) < 0) {
+		(void)ops->close(fd);
 		goto fail_tmp;
 	}
 	step = "close";
-	if (ops->close(ops->ctx, fd) < 0) {
+	if (ops->close(fd) < 0) {
 		goto fail_tmp;
 	}
 	step = "rename";
-	if (ops->renameat(ops->ctx, dfd, ENT_SEED_TMP, ENT_SEED_NAME) < 0) {
+	if (ops->renameat(dfd, ENT_SEED_TMP, ENT_SEED_NAME) < 0) {
 		goto fail_tmp;
 	}
 	step = "directory fsync";
-	if (ops->fsync(ops->ctx, dfd) < 0) {
+	if (ops->fsync(dfd) < 0) {
 		/* The rename may or may not survive a crash; either file is
 		 * whole, and neither was credited yet */
 		goto fail;
 	}
-	(void)ops->close(ops->ctx, dfd);
+	(void)ops->close(dfd);
 	explicit_bzero(file, sizeof(file));
 	ent_log(log, LOG_INFO, "entropy: new seed file written to %.100s (%s%s)",
 			ent_config_seed_dir(cfg), creditable ? "creditable at the next boot"
@@ -477,12 +477,12 @@ int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 
 fail_tmp:
 	w = errno;
-	(void)ops->unlinkat(ops->ctx, dfd, ENT_SEED_TMP);
+	(void)ops->unlinkat(dfd, ENT_SEED_TMP);
 	errno = (int)w;
 fail:
 	ent_log(log, LOG_WARNING, "entropy: cannot write a seed file in %.100s (%s: %s): "
 			"none kept for the next boot", ent_config_seed_dir(cfg), step, strerror(errno));
-	(void)ops->close(ops->ctx, dfd);
+	(void)ops->close(dfd);
 	explicit_bzero(file, sizeof(file));
 	return -1;
 }

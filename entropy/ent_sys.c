@@ -1,9 +1,11 @@
 /*
  * dropbear-entropy: the real kernel behind struct ent_ops.
  *
- * Every descriptor is opened close-on-exec so that programs the server
- * starts later never inherit one; the wait closes them all before it
- * returns anyway.
+ * Only the system calls themselves: every decision about what to call,
+ * when and with what, is in the file that owns it, where the unit tests
+ * reach it. Every descriptor is opened close-on-exec so that programs
+ * the server starts later never inherit one; the wait closes them all
+ * before it returns anyway.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -27,7 +29,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #if defined(__x86_64__) || defined(__i386__)
@@ -42,22 +43,20 @@
 #error "SYS_getrandom is missing from the libc headers"
 #endif
 
-static ssize_t sys_getrandom(void *ctx, void *buf, size_t len, unsigned int flags)
+static ssize_t sys_getrandom(void *buf, size_t len, unsigned int flags)
 {
-	(void)ctx;
 	/* The raw syscall: older libcs lack the wrapper, and ENOSYS from an old
 	 * kernel must reach the caller unchanged. */
 	return syscall(SYS_getrandom, buf, len, flags);
 }
 
-static ssize_t sys_read_file(void *ctx, const char *path, char *buf, size_t len)
+static ssize_t sys_read_file(const char *path, char *buf, size_t len)
 {
 	int fd;
 	size_t got = 0;
 	ssize_t r;
 	int saved;
 
-	(void)ctx;
 	if (len == 0) {
 		errno = EINVAL;
 		return -1;
@@ -91,11 +90,10 @@ static ssize_t sys_read_file(void *ctx, const char *path, char *buf, size_t len)
 	return (ssize_t)got;
 }
 
-static int sys_entcnt_ioctl(void *ctx, int *bits)
+static int sys_rnd_count(int *bits)
 {
 	int fd, ret, saved;
 
-	(void)ctx;
 	/* /dev/urandom never blocks on open, and RNDGETENTCNT needs no
 	 * privilege. */
 	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
@@ -109,22 +107,20 @@ static int sys_entcnt_ioctl(void *ctx, int *bits)
 	return ret < 0 ? -1 : 0;
 }
 
-static int64_t sys_now_us(void *ctx)
+static int64_t sys_now_us(void)
 {
 	struct timespec ts;
 
-	(void)ctx;
 	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0) {
 		return 0;
 	}
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static int sys_poll(void *ctx, struct pollfd *fds, nfds_t n, int64_t timeout_us)
+static int sys_poll(struct pollfd *fds, nfds_t n, int64_t timeout_us)
 {
 	struct timespec ts;
 
-	(void)ctx;
 	if (timeout_us < 0) {
 		return ppoll(fds, n, NULL, NULL);
 	}
@@ -134,9 +130,8 @@ static int sys_poll(void *ctx, struct pollfd *fds, nfds_t n, int64_t timeout_us)
 	return ppoll(fds, n, &ts, NULL);
 }
 
-static int sys_close(void *ctx, int fd)
+static int sys_close(int fd)
 {
-	(void)ctx;
 	/* Linux releases the descriptor even when close() reports EINTR, so
 	 * it is never retried. */
 	if (close(fd) < 0 && errno != EINTR) {
@@ -145,17 +140,10 @@ static int sys_close(void *ctx, int fd)
 	return 0;
 }
 
-static pid_t sys_getpid(void *ctx)
-{
-	(void)ctx;
-	return getpid();
-}
-
-static int sys_icmp_socket(void *ctx, int raw)
+static int sys_icmp_socket(int raw)
 {
 	int fd, ttl = 1, saved;
 
-	(void)ctx;
 	fd = socket(AF_INET, (raw ? SOCK_RAW : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK,
 			IPPROTO_ICMP);
 	if (fd < 0) {
@@ -183,44 +171,191 @@ static int sys_icmp_socket(void *ctx, int raw)
 	return fd;
 }
 
-static ssize_t sys_sendto(void *ctx, int fd, const void *buf, size_t len,
+static ssize_t sys_sendto(int fd, const void *buf, size_t len,
 		const struct sockaddr_in *to)
 {
-	(void)ctx;
 	return sendto(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL,
 			(const struct sockaddr *)to, sizeof(*to));
 }
 
-static ssize_t sys_recvfrom(void *ctx, int fd, void *buf, size_t len,
+static ssize_t sys_recvfrom(int fd, void *buf, size_t len,
 		struct sockaddr_in *from)
 {
 	socklen_t flen = sizeof(*from);
 
-	(void)ctx;
 	memset(from, 0, sizeof(*from));
 	return recvfrom(fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)from, &flen);
 }
 
-static void sys_child_stop(void *ctx, pid_t pid)
+static ssize_t sys_write(int fd, const void *buf, size_t len)
 {
-	(void)ctx;
-	if (pid <= 0) {
+	ssize_t r;
+
+	do {
+		r = write(fd, buf, len);
+	} while (r < 0 && errno == EINTR);
+	return r;
+}
+
+#define ENT_CLOSE_SCAN_MAX 65536
+
+/* In the child: close every descriptor but a and b (a < b; a may be -1
+ * for none). The child must not hold the server's listening sockets (they
+ * would outlive a stopped server) nor anything the module opened. */
+static void close_all_but(int a, int b)
+{
+	long max, fd;
+#ifdef SYS_close_range
+	const int keep[2] = { a, b };
+	unsigned int lo = 0;
+	int i, ok = 1;
+
+	for (i = 0; i < 2 && ok; i++) {
+		if (keep[i] < 0) {
+			continue;
+		}
+		if ((unsigned int)keep[i] > lo) {
+			ok = syscall(SYS_close_range, lo, (unsigned int)keep[i] - 1, 0U) == 0;
+		}
+		lo = (unsigned int)keep[i] + 1;
+	}
+	if (ok && syscall(SYS_close_range, lo, ~0U, 0U) == 0) {
 		return;
 	}
-	(void)kill(pid, SIGKILL);
-	/* No waiting: a child in the read of a hung disk cannot die before
-	 * the read ends. Left as a zombie, the server's SIGCHLD handler
-	 * reaps it with waitpid(-1) when it does. */
-	(void)waitpid(pid, NULL, WNOHANG);
+#endif
+	/* Pre-5.9 kernel: close them one by one */
+	max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > ENT_CLOSE_SCAN_MAX) {
+		max = ENT_CLOSE_SCAN_MAX;
+	}
+	for (fd = 0; fd < max; fd++) {
+		if (fd != a && fd != b) {
+			(void)close((int)fd);
+		}
+	}
+}
+
+/* Parent: the child's pid, the read end in *fd. Child: 0, the write end
+ * in *fd. */
+static pid_t fork_helper(int keep, int *fd)
+{
+	int p[2];
+	pid_t pid, parent;
+	int saved;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		return -1;
+	}
+	parent = getpid();
+	pid = fork();
+	if (pid < 0) {
+		saved = errno;
+		close(p[0]);
+		close(p[1]);
+		errno = saved;
+		return -1;
+	}
+	if (pid == 0) {
+		close_all_but(keep < p[1] ? keep : p[1], keep < p[1] ? p[1] : keep);
+		/* The server's handlers must not run here; default
+		 * dispositions let an administrator's kill end the child */
+		(void)signal(SIGTERM, SIG_DFL);
+		(void)signal(SIGINT, SIG_DFL);
+		(void)signal(SIGCHLD, SIG_DFL);
+		(void)signal(SIGHUP, SIG_DFL);
+		(void)signal(SIGPIPE, SIG_DFL);
+		/* Die with the parent, and notice if it is already gone */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent) {
+			_exit(2);
+		}
+		*fd = p[1];
+		return 0;
+	}
+	/* Only the child may hold the write end, or the hang-up never comes */
+	if (close(p[1]) < 0 && errno != EINTR) {
+		saved = errno;
+		close(p[0]);
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, NULL, 0);
+		errno = saved;
+		return -1;
+	}
+	*fd = p[0];
+	return pid;
+}
+
+static int sys_reap(pid_t pid, int kill_it, int wait)
+{
+	pid_t r;
+
+	if (pid <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (kill_it && kill(pid, SIGKILL) < 0 && errno != ESRCH) {
+		return -1;
+	}
+	/* Without wait: a child in the read of a hung disk cannot die
+	 * before the read ends. Left as a zombie, the server's SIGCHLD
+	 * handler reaps it with waitpid(-1) when it does. */
+	do {
+		r = waitpid(pid, NULL, wait ? 0 : WNOHANG);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0 && errno != ECHILD) {
+		return -1;
+	}
+	/* ECHILD: the server's SIGCHLD handler reaped it with waitpid(-1) */
+	return 0;
+}
+
+static pid_t sys_spawn(void (*child)(int out, const void *arg), const void *arg, int keep,
+		int *fd)
+{
+	int saved;
+	pid_t pid;
+
+	pid = fork_helper(keep, fd);
+	if (pid == 0) {
+		child(*fd, arg);
+		_exit(0);
+	}
+	if (pid < 0) {
+		return -1;
+	}
+	/* The parent never blocks on the pipe: the wait loop polls it */
+	if (fcntl(*fd, F_SETFL, O_NONBLOCK) < 0) {
+		saved = errno;
+		close(*fd);
+		(void)sys_reap(pid, 1, 0);
+		errno = saved;
+		return -1;
+	}
+	return pid;
+}
+
+static int sys_kmsg_write(const char *line, size_t len)
+{
+	ssize_t w;
+	int fd, saved;
+
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		return -1;
+	}
+	/* One write() is one record */
+	w = sys_write(fd, line, len);
+	saved = errno;
+	close(fd);
+	errno = w < 0 ? saved : EIO;
+	return w == (ssize_t)len ? 0 : -1;
 }
 
 #if ENT_WITH_BLOCK
-static int sys_open_direct(void *ctx, const char *path)
+static int sys_open_direct(const char *path, uint64_t *bytes, unsigned int *sector)
 {
 	struct stat before, after;
-	int fd, saved;
+	int fd, saved, ssz = 0;
 
-	(void)ctx;
 	/* Only ever open a block device: open() of a character device runs
 	 * its driver (/dev/watchdog arms the watchdog, and closing it without
 	 * the magic character reboots the board). stat() first, then the
@@ -238,331 +373,134 @@ static int sys_open_direct(void *ctx, const char *path)
 	if (fd < 0) {
 		return -1;
 	}
-	if (fstat(fd, &after) < 0 || !S_ISBLK(after.st_mode) || after.st_rdev != before.st_rdev) {
+	errno = 0;
+	if (fstat(fd, &after) < 0 || !S_ISBLK(after.st_mode) || after.st_rdev != before.st_rdev
+			|| ioctl(fd, BLKGETSIZE64, bytes) < 0) {
 		saved = errno;
 		close(fd);
 		errno = saved != 0 ? saved : ENOTBLK;
-		return -1;
-	}
-	return fd;
-}
-
-static int sys_blk_geometry(void *ctx, int fd, uint64_t *bytes, unsigned int *sector)
-{
-	struct stat st;
-	int ssz = 0;
-
-	(void)ctx;
-	if (fstat(fd, &st) < 0) {
-		return -1;
-	}
-	if (!S_ISBLK(st.st_mode)) {
-		errno = ENOTBLK;
-		return -1;
-	}
-	if (ioctl(fd, BLKGETSIZE64, bytes) < 0) {
 		return -1;
 	}
 	if (ioctl(fd, BLKSSZGET, &ssz) < 0 || ssz <= 0) {
 		ssz = 512;
 	}
 	*sector = (unsigned int)ssz;
-	return 0;
+	return fd;
 }
 
-/* Writes all of buf; the reader went away (or the pipe broke): -1 */
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-	ssize_t r;
-
-	while (len > 0) {
-		r = write(fd, p, len);
-		if (r < 0 && errno == EINTR) {
-			continue;
-		}
-		if (r <= 0) {
-			return -1;
-		}
-		p += r;
-		len -= (size_t)r;
-	}
-	return 0;
-}
-
-/* The reader child: n reads of one sector, one byte 'r' on the pipe after
- * each; 'e' and the errno on a failure. It only reads, holds nothing but
- * the device and the pipe, and dies with its parent or when the pipe
- * breaks. */
-static void block_child(int dev, int out, unsigned int sector, uint64_t nsectors,
-		unsigned long n)
-{
-	unsigned char msg[2];
-	void *buf;
-	unsigned long i;
-	ssize_t r;
-
-	/* O_DIRECT wants a buffer aligned to the sector; a page is aligned
-	 * for every sector size up to it */
-	if (posix_memalign(&buf, sector > ENT_BLOCK_ALIGN ? sector : ENT_BLOCK_ALIGN,
-				sector) != 0) {
-		msg[0] = 'e';
-		msg[1] = ENOMEM;
-		(void)write_all(out, msg, 2);
-		_exit(1);
-	}
-	for (i = 0; i < n; i++) {
-		do {
-			r = pread(dev, buf, sector, (off_t)ent_block_offset(i, nsectors, sector));
-		} while (r < 0 && errno == EINTR);
-		if (r != (ssize_t)sector) {
-			msg[0] = 'e';
-			msg[1] = (unsigned char)(r < 0 && errno < 256 ? errno : EIO);
-			(void)write_all(out, msg, 2);
-			_exit(1);
-		}
-		msg[0] = 'r';
-		if (write_all(out, msg, 1) < 0) {
-			_exit(1);
-		}
-	}
-	_exit(0);
-}
-
-static pid_t sys_block_spawn(void *ctx, int dev, unsigned int sector, uint64_t nsectors,
-		unsigned long n, int *fd)
-{
-	int saved;
-	pid_t pid;
-
-	pid = ent_sys_fork_helper(dev, fd);
-	if (pid == 0) {
-		block_child(dev, *fd, sector, nsectors, n);
-	}
-	if (pid < 0) {
-		return -1;
-	}
-	/* The parent never blocks on the pipe: the wait loop polls it */
-	if (fcntl(*fd, F_SETFL, O_NONBLOCK) < 0) {
-		saved = errno;
-		close(*fd);
-		sys_child_stop(ctx, pid);
-		errno = saved;
-		return -1;
-	}
-	return pid;
-}
-
-/* Root in an initramfs, tmpfs or on NFS: take the first disk that exists
- * under a usual name. Reading it is as harmless as reading the root. */
-static int first_disk(char *path, size_t len)
-{
-	static const char *const disks[] = {
-		"/dev/vda", "/dev/mmcblk0", "/dev/nvme0n1", "/dev/sda", "/dev/xvda", NULL
-	};
-	struct stat st;
-	int i;
-
-	for (i = 0; disks[i] != NULL; i++) {
-		if (stat(disks[i], &st) == 0 && S_ISBLK(st.st_mode)
-				&& strlen(disks[i]) < len) {
-			strcpy(path, disks[i]);
-			return 0;
-		}
-	}
-	errno = ENODEV;
-	return -1;
-}
-
-static int sys_root_device(void *ctx, char *path, size_t len)
-{
-	struct stat st;
-	char sysp[64], text[512];
-	const char *name, *end;
-	ssize_t n;
-	int w;
-
-	if (stat("/", &st) < 0) {
-		return -1;
-	}
-	if (major(st.st_dev) == 0) {
-		/* No block device behind / */
-		return first_disk(path, len);
-	}
-	w = snprintf(sysp, sizeof(sysp), "/sys/dev/block/%u:%u/uevent",
-			major(st.st_dev), minor(st.st_dev));
-	if (w < 0 || (size_t)w >= sizeof(sysp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	n = sys_read_file(ctx, sysp, text, sizeof(text));
-	if (n < 0) {
-		return -1;
-	}
-	name = strstr(text, "DEVNAME=");
-	if (name == NULL) {
-		errno = ENOENT;
-		return -1;
-	}
-	name += strlen("DEVNAME=");
-	end = strchr(name, '\n');
-	if (end == NULL) {
-		end = name + strlen(name);
-	}
-	w = snprintf(path, len, "/dev/%.*s", (int)(end - name), name);
-	if (w < 0 || (size_t)w >= len) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
 #endif
 
-static int sys_kmsg_open(void *ctx)
-{
-	(void)ctx;
-	return open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
-}
 
-static ssize_t sys_write(void *ctx, int fd, const void *buf, size_t len)
-{
-	ssize_t r;
-
-	(void)ctx;
-	do {
-		r = write(fd, buf, len);
-	} while (r < 0 && errno == EINTR);
-	return r;
-}
 
 /* Files: the seed directory and the per-boot lock (ent_boot.c) */
-static int sys_mkdir(void *ctx, const char *path, mode_t mode)
+static int sys_stat(const char *path, struct stat *st)
 {
-	(void)ctx;
+	return stat(path, st);
+}
+
+static int sys_mkdir(const char *path, mode_t mode)
+{
 	return mkdir(path, mode);
 }
 
-static int sys_open_dir(void *ctx, const char *path)
+static int sys_open_dir(const char *path)
 {
-	(void)ctx;
 	/* O_NOFOLLOW: a symlink planted in place of the directory is refused */
 	return open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-static int sys_fstat(void *ctx, int fd, struct stat *st)
+static int sys_fstat(int fd, struct stat *st)
 {
-	(void)ctx;
 	return fstat(fd, st);
 }
 
-static int sys_flock(void *ctx, int fd)
+static int sys_flock(int fd)
 {
 	int r;
 
-	(void)ctx;
 	do {
 		r = flock(fd, LOCK_EX | LOCK_NB);
 	} while (r < 0 && errno == EINTR);
 	return r;
 }
 
-static int sys_openat(void *ctx, int dirfd, const char *name, int flags, mode_t mode)
+static int sys_openat(int dirfd, const char *name, int flags, mode_t mode)
 {
-	(void)ctx;
 	return openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
 }
 
-static ssize_t sys_read(void *ctx, int fd, void *buf, size_t len)
+static ssize_t sys_read(int fd, void *buf, size_t len)
 {
-	(void)ctx;
 	return read(fd, buf, len);
 }
 
-static int sys_renameat(void *ctx, int dirfd, const char *from, const char *to)
+static int sys_renameat(int dirfd, const char *from, const char *to)
 {
-	(void)ctx;
 	return renameat(dirfd, from, dirfd, to);
 }
 
 #if ENT_WITH_SEED
-static int sys_unlinkat(void *ctx, int dirfd, const char *name)
+static int sys_unlinkat(int dirfd, const char *name)
 {
-	(void)ctx;
 	return unlinkat(dirfd, name, 0);
 }
 
-static int sys_fsync(void *ctx, int fd)
+static int sys_fsync(int fd)
 {
-	(void)ctx;
 	return fsync(fd);
 }
 
-static uid_t sys_geteuid(void *ctx)
+static uid_t sys_geteuid(void)
 {
-	(void)ctx;
 	return geteuid();
 }
 #endif
 
 #if ENT_WITH_SEED || ENT_WITH_JITTER || ENT_WITH_HWRNG || ENT_WITH_CPURNG
-static int sys_rnd_credit(void *ctx, const void *buf, size_t len, int bits)
+static int sys_rnd_add(const void *buf, size_t len, unsigned int bits)
 {
 	struct {
 		struct rand_pool_info info;
 		unsigned char data[64];
 	} req;
-	int fd, r, saved;
+	ssize_t w = 0;
+	int fd, r = 0, saved;
 
-	(void)ctx;
-	if (len > sizeof(req.data) || bits < 0 || (size_t)bits > len * 8) {
+	if (bits > 0 && (len > sizeof(req.data) || bits > len * 8)) {
 		errno = EINVAL;
 		return -1;
 	}
-	req.info.entropy_count = bits;
-	req.info.buf_size = (int)len;
-	memcpy(req.data, buf, len);
 	fd = open("/dev/urandom", O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
 		return -1;
 	}
-	r = ioctl(fd, RNDADDENTROPY, &req);
-	saved = errno;
+	if (bits == 0) {
+		/* A write to /dev/urandom mixes into the pool and never credits */
+		w = sys_write(fd, buf, len);
+		r = w == (ssize_t)len ? 0 : -1;
+		saved = w < 0 ? errno : EIO;
+	} else {
+		req.info.entropy_count = (int)bits;
+		req.info.buf_size = (int)len;
+		memcpy(req.data, buf, len);
+		r = ioctl(fd, RNDADDENTROPY, &req);
+		saved = errno;
+		explicit_bzero(&req, sizeof(req));
+	}
 	close(fd);
-	explicit_bzero(&req, sizeof(req));
 	errno = saved;
 	return r < 0 ? -1 : 0;
-}
-
-static int sys_rnd_mix(void *ctx, const void *buf, size_t len)
-{
-	ssize_t r;
-	int fd, saved;
-
-	/* A write to /dev/urandom mixes into the pool and never credits */
-	fd = open("/dev/urandom", O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		return -1;
-	}
-	r = sys_write(ctx, fd, buf, len);
-	saved = errno;
-	close(fd);
-	if (r != (ssize_t)len) {
-		errno = r < 0 ? saved : EIO;
-		return -1;
-	}
-	return 0;
 }
 #endif
 
 #if ENT_WITH_SEED
-static ssize_t sys_list_dir(void *ctx, const char *path, char *buf, size_t len)
+static ssize_t sys_list_dir(const char *path, char *buf, size_t len)
 {
 	struct dirent *de;
 	DIR *d;
 	size_t used = 0, nlen;
 	int fd, saved;
 
-	(void)ctx;
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		return -1;
@@ -602,45 +540,25 @@ static ssize_t sys_list_dir(void *ctx, const char *path, char *buf, size_t len)
 #endif
 
 #if ENT_WITH_JITTER
-static ssize_t sys_jitter_sample(void *ctx, void *mem, size_t memlen, uint64_t *d, size_t n)
+static int sys_clock_ns(uint64_t *ns)
 {
-	volatile unsigned char *m = mem;
-	struct timespec a, b;
-	size_t i, k, idx = 0;
+	struct timespec ts;
 
-	(void)ctx;
-	if (memlen == 0) {
-		errno = EINVAL;
+	/* CLOCK_MONOTONIC_RAW through the vDSO: the finest clock that
+	 * userspace can always read (the cycle counter often not) */
+	if (clock_gettime(CLOCK_MONOTONIC_RAW, &ts) < 0) {
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		/* CLOCK_MONOTONIC_RAW through the vDSO: the finest clock that
-		 * userspace can always read (the cycle counter often not) */
-		if (clock_gettime(CLOCK_MONOTONIC_RAW, &a) < 0) {
-			return -1;
-		}
-		/* A data-dependent walk that the prefetcher cannot follow:
-		 * cache and TLB misses make its duration vary */
-		for (k = 0; k < 64; k++) {
-			idx = (idx * 1103515245u + 12345u + m[idx % memlen]) % memlen;
-			m[idx]++;
-		}
-		if (clock_gettime(CLOCK_MONOTONIC_RAW, &b) < 0) {
-			return -1;
-		}
-		d[i] = (uint64_t)((int64_t)(b.tv_sec - a.tv_sec) * 1000000000
-				+ (b.tv_nsec - a.tv_nsec));
-	}
-	return (ssize_t)n;
+	*ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return 0;
 }
 #endif
 
 #if ENT_WITH_HWRNG
-static int sys_open_hwrng(void *ctx)
+static int sys_open_read(const char *path)
 {
-	(void)ctx;
 	/* O_NONBLOCK: a read never holds up the wait loop (EAGAIN instead) */
-	return open("/dev/hwrng", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	return open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 }
 #endif
 
@@ -712,65 +630,43 @@ static int cpu_kind(const char **name)
 }
 #endif
 
-static ssize_t sys_cpu_rng(void *ctx, void *buf, size_t len, const char **name)
+static int sys_cpu_rng(unsigned long *word, const char **name)
 {
-	unsigned char *p = buf;
-	unsigned long v;
-	size_t got = 0, take;
-	int seed, tries;
+	int seed = cpu_kind(name);
 
-	(void)ctx;
-	seed = cpu_kind(name);
 	if (seed < 0) {
 		errno = ENOTSUP;
 		return -1;
 	}
-	while (got < len) {
-		/* Seed-grade reads may run dry for a moment: retry a little */
-		for (tries = 0; tries < 100 && !cpu_word(seed, &v); tries++) {
-		}
-		if (tries == 100) {
-			errno = EAGAIN;
-			return -1;
-		}
-		take = len - got < sizeof(v) ? len - got : sizeof(v);
-		memcpy(p + got, &v, take);
-		got += take;
-	}
-	v = 0;
-	return (ssize_t)got;
+	return cpu_word(seed, word) ? 1 : 0;
 }
 #endif
 
 /* Entries of sources this build leaves out stay NULL: nothing calls them */
 static const struct ent_ops sys_ops = {
-	.getrandom = sys_getrandom,
 	.read_file = sys_read_file,
-	.entcnt_ioctl = sys_entcnt_ioctl,
+	.stat = sys_stat,
+	.getrandom = sys_getrandom,
+	.rnd_count = sys_rnd_count,
 	.now_us = sys_now_us,
 	.poll = sys_poll,
+	.read = sys_read,
 	.close = sys_close,
-	.getpid = sys_getpid,
 	.icmp_socket = sys_icmp_socket,
 	.sendto = sys_sendto,
 	.recvfrom = sys_recvfrom,
+	.spawn = sys_spawn,
+	.reap = sys_reap,
+	.kmsg_write = sys_kmsg_write,
 #if ENT_WITH_BLOCK
 	.open_direct = sys_open_direct,
-	.blk_geometry = sys_blk_geometry,
-	.block_spawn = sys_block_spawn,
-	.root_device = sys_root_device,
 #endif
-	.child_stop = sys_child_stop,
-	.collector_spawn = ent_sys_collector_spawn,
-	.collector_reap = ent_sys_collector_reap,
-	.kmsg_open = sys_kmsg_open,
-	.write = sys_write,
 	.mkdir = sys_mkdir,
 	.open_dir = sys_open_dir,
 	.fstat = sys_fstat,
 	.flock = sys_flock,
 	.openat = sys_openat,
-	.read = sys_read,
+	.write = sys_write,
 	.renameat = sys_renameat,
 #if ENT_WITH_SEED
 	.unlinkat = sys_unlinkat,
@@ -779,14 +675,13 @@ static const struct ent_ops sys_ops = {
 	.list_dir = sys_list_dir,
 #endif
 #if ENT_WITH_SEED || ENT_WITH_JITTER || ENT_WITH_HWRNG || ENT_WITH_CPURNG
-	.rnd_credit = sys_rnd_credit,
-	.rnd_mix = sys_rnd_mix,
+	.rnd_add = sys_rnd_add,
 #endif
 #if ENT_WITH_JITTER
-	.jitter_sample = sys_jitter_sample,
+	.clock_ns = sys_clock_ns,
 #endif
 #if ENT_WITH_HWRNG
-	.open_hwrng = sys_open_hwrng,
+	.open_read = sys_open_read,
 #endif
 #if ENT_WITH_CPURNG
 	.cpu_rng = sys_cpu_rng,

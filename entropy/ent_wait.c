@@ -92,7 +92,7 @@ static int find_neighbours(struct ent_wait_state *w, const struct ent_link_route
 	char path[64], state[32];
 	int n, i, up = -1, found = 0;
 
-	if (ops->read_file(ops->ctx, ENT_PATH_ARP, w->text, ENT_TEXT_MAX) < 0) {
+	if (ops->read_file(ENT_PATH_ARP, w->text, ENT_TEXT_MAX) < 0) {
 		return 0;
 	}
 	n = ent_route_neighbours(w->text, links, nlinks, nb, ENT_GW_MAX * 4);
@@ -107,7 +107,7 @@ static int find_neighbours(struct ent_wait_state *w, const struct ent_link_route
 			 * interface was set up, operstate also that it has a
 			 * link ("down" whenever it is administratively down). */
 			(void)snprintf(path, sizeof(path), ENT_PATH_OPERSTATE, nb[i].dev);
-			if (ops->read_file(ops->ctx, path, state, sizeof(state)) < 0
+			if (ops->read_file(path, state, sizeof(state)) < 0
 					|| !ent_route_oper_up(state)) {
 				continue;
 			}
@@ -139,7 +139,7 @@ static int find_gateways(struct ent_wait_state *w, struct in_addr *gw, int quiet
 		}
 		/* On the link only: a connected route must cover it, so the
 		 * requests never go through a router */
-		if (ops->read_file(ops->ctx, ENT_PATH_ROUTE, w->text, ENT_TEXT_MAX) < 0) {
+		if (ops->read_file(ENT_PATH_ROUTE, w->text, ENT_TEXT_MAX) < 0) {
 			ent_log(&w->prog, LOG_WARNING, "entropy: cannot read %s (%s) to check that "
 					"gateway %.64s is on the link: refused, ICMP stimulator off",
 					ENT_PATH_ROUTE, strerror(errno), w->cfg->gateway);
@@ -154,7 +154,7 @@ static int find_gateways(struct ent_wait_state *w, struct in_addr *gw, int quiet
 		}
 		return 1;
 	}
-	if (ops->read_file(ops->ctx, ENT_PATH_ROUTE, w->text, ENT_TEXT_MAX) < 0) {
+	if (ops->read_file(ENT_PATH_ROUTE, w->text, ENT_TEXT_MAX) < 0) {
 		if (!quiet) {
 			ent_log(&w->prog, LOG_WARNING, "entropy: cannot read %s (%s): no ICMP "
 					"until it can be read", ENT_PATH_ROUTE, strerror(errno));
@@ -191,7 +191,7 @@ static int read_irqs(struct ent_wait_state *w, struct ent_irq_count *irq)
 {
 	const struct ent_ops *ops = w->ops;
 
-	if (ops->read_file(ops->ctx, ENT_PATH_INTERRUPTS, w->text, ENT_TEXT_MAX) < 0) {
+	if (ops->read_file(ENT_PATH_INTERRUPTS, w->text, ENT_TEXT_MAX) < 0) {
 		return -1;
 	}
 	return ent_irq_parse(w->text, irq);
@@ -225,8 +225,7 @@ static void start_icmp(struct ent_wait_state *w, int64_t now, int quiet)
 		ent_icmp_close(&w->icmp);
 		w->icmp_open = 0;
 	}
-	if (ent_icmp_open(&w->icmp, w->ops, &w->prog, gw, n, max_packets,
-				w->extra != NULL && w->extra->force_dgram) == 0) {
+	if (ent_icmp_open(&w->icmp, w->ops, &w->prog, gw, n, max_packets) == 0) {
 		w->icmp_open = 1;
 		ent_pace_init(&w->icmp.pace, now, read_irqs(w, &irq) == 0 ? &irq : NULL);
 		if (quiet && w->icmp_via == ENT_VIA_ARP) {
@@ -568,14 +567,14 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 	ent_boot_init(&w.boot);
 	w.boot_role = -1;	/* until begin_stimulation() */
 	w.text = malloc(ENT_TEXT_MAX);
-	now = t0 = ops->now_us(ops->ctx);
+	now = t0 = ops->now_us();
 	(void)ent_probe_generation(ops, &w.gen);
 	w.kernel_collector = ent_probe_kernel_collector(ops, &w.gen, w.release,
 			sizeof(w.release));
 	ent_progress_init(&w.prog, cfg, ops, w.gen.bits_needed, now);
 	/* The seed file first: where it is credited, nothing else starts */
 	if (ent_seed_load(cfg, ops, &w.prog, &w.seed) > 0 && ent_probe_ready(ops) == 1) {
-		t_ready = ops->now_us(ops->ctx);
+		t_ready = ops->now_us();
 		ret = 0;
 		goto done;
 	}
@@ -602,11 +601,11 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 	for (;;) {
 		if (cfg->stop_flag != NULL && *cfg->stop_flag) {
 			ent_log(&w.prog, LOG_INFO, "entropy: wait stopped after %.1f s, CRNG not seeded",
-					(double)(ops->now_us(ops->ctx) - t0) / 1e6);
+					(double)(ops->now_us() - t0) / 1e6);
 			ret = -1;
 			break;
 		}
-		now = ops->now_us(ops->ctx);
+		now = ops->now_us();
 		if (check_now || now - t_check >= ENT_READY_CHECK_US) {
 			check_now = 0;
 			t_check = now;
@@ -648,7 +647,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 						&& now - w.t_gain >= ENT_JIT_GRACE_US))) {
 			w.jit_tried = 1;
 			(void)ent_jitter_start(&w.jit, ops, &w.prog);
-			now = ops->now_us(ops->ctx);
+			now = ops->now_us();
 		}
 		if (ENT_WITH_HWRNG && w.hw.active && ent_hwrng_step(&w.hw, cfg, ops, &w.prog, now) > 0) {
 			check_now = 1;
@@ -657,7 +656,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			if (ent_jitter_step(&w.jit, cfg, ops, &w.prog) > 0) {
 				check_now = 1;
 			}
-			now = ops->now_us(ops->ctx);
+			now = ops->now_us();
 		}
 		if (w.route_retry && now >= w.t_route) {
 			w.t_route = now + ENT_ROUTE_RETRY_US;
@@ -728,7 +727,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			nfds++;
 		}
 		timeout = next_timeout(&w, now, icmp_due);
-		r = ops->poll(ops->ctx, pfd, (nfds_t)nfds, timeout);
+		r = ops->poll(pfd, (nfds_t)nfds, timeout);
 		if (r < 0) {
 			if (errno == EINTR) {
 				continue;	/* the stop flag is looked at first */
@@ -738,7 +737,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			ret = -1;
 			break;
 		}
-		now = ops->now_us(ops->ctx);
+		now = ops->now_us();
 		if (icmp_idx >= 0 && pfd[icmp_idx].revents != 0) {
 			ent_icmp_receive(&w.icmp, now);
 		}
@@ -755,10 +754,10 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 done:
 	describe(&w, by, sizeof(by), 1);
 	stop_stimulation(&w);
-	record_spent(&w, ops->now_us(ops->ctx));
+	record_spent(&w, ops->now_us());
 	ent_boot_release(&w.boot, ops);
 	if (extra != NULL) {
-		extra->icmp_ready_latency_us = ret == 0 ? ops->now_us(ops->ctx) - t_ready : -1;
+		extra->icmp_ready_latency_us = ret == 0 ? ops->now_us() - t_ready : -1;
 		extra->icmp_sent = w.icmp.sent;
 		extra->icmp_replies = w.icmp.replies;
 		extra->block_reads = w.blk.reads;
@@ -804,7 +803,7 @@ void entropy_save_seed(const struct entropy_config *cfg)
 		return;
 	}
 	memset(&none, 0, sizeof(none));
-	ent_progress_init(&prog, cfg, ops, 256, ops->now_us(ops->ctx));
+	ent_progress_init(&prog, cfg, ops, 256, ops->now_us());
 	(void)ent_seed_save(cfg, ops, &prog, &none);
 	ent_progress_close(&prog);
 }

@@ -55,14 +55,17 @@ struct drv {
 	size_t mixed_bytes;
 };
 
+/* The driver's state: the primitives below take no context */
+static struct drv state;
+
 static int is_ready(struct drv *d)
 {
 	return drv_is_ready(d->real, d->ready_at);
 }
 
-static ssize_t drv_getrandom(void *ctx, void *buf, size_t len, unsigned int flags)
+static ssize_t drv_getrandom(void *buf, size_t len, unsigned int flags)
 {
-	struct drv *d = ctx;
+	struct drv *d = &state;
 
 	(void)flags;
 	if (!is_ready(d)) {
@@ -70,7 +73,7 @@ static ssize_t drv_getrandom(void *ctx, void *buf, size_t len, unsigned int flag
 		return -1;
 	}
 	/* real bytes: a seed written by save-seed must be usable */
-	return d->real->getrandom(NULL, buf, len, 0);
+	return d->real->getrandom(buf, len, 0);
 }
 
 /* --identity TEXT: the SoC serial reads as TEXT and nothing else that
@@ -108,9 +111,9 @@ static ssize_t fake_identity(struct drv *d, const char *path, char *buf, size_t 
 	return (ssize_t)n;
 }
 
-static ssize_t drv_read_file(void *ctx, const char *path, char *buf, size_t len)
+static ssize_t drv_read_file(const char *path, char *buf, size_t len)
 {
-	struct drv *d = ctx;
+	struct drv *d = &state;
 	size_t n;
 	int i;
 
@@ -141,52 +144,46 @@ static ssize_t drv_read_file(void *ctx, const char *path, char *buf, size_t len)
 	if (d->identity != NULL && identity_path(path)) {
 		return fake_identity(d, path, buf, len);
 	}
-	return d->real->read_file(NULL, path, buf, len);
+	return d->real->read_file(path, buf, len);
 }
 
-static int drv_entcnt(void *ctx, int *bits)
+static int drv_rnd_count(int *bits)
 {
-	*bits = is_ready(ctx) ? 256 : 0;
+	*bits = is_ready(&state) ? 256 : 0;
 	return 0;
 }
 
 /* Never credit the real kernel: record what the module asked for */
-static int drv_credit(void *ctx, const void *buf, size_t len, int bits)
+static int drv_rnd_add(const void *buf, size_t len, unsigned int bits)
 {
-	struct drv *d = ctx;
+	struct drv *d = &state;
 
 	(void)buf;
-	(void)len;
+	if (bits == 0) {
+		d->mixed_bytes += len;
+		return 0;
+	}
 	d->credit_calls++;
-	d->credited_bits += bits;
+	d->credited_bits += (int)bits;
 	return 0;
 }
 
-static int drv_mix(void *ctx, const void *buf, size_t len)
+static ssize_t drv_list_dir(const char *path, char *buf, size_t len)
 {
-	struct drv *d = ctx;
-
-	(void)buf;
-	d->mixed_bytes += len;
-	return 0;
-}
-
-static ssize_t drv_list_dir(void *ctx, const char *path, char *buf, size_t len)
-{
-	struct drv *d = ctx;
+	struct drv *d = &state;
 
 	if (d->identity != NULL && identity_path(path)) {
 		errno = ENOENT;
 		return -1;
 	}
-	return d->real->list_dir(NULL, path, buf, len);
+	return d->real->list_dir(path, buf, len);
 }
 
 /* The host may have a hardware RNG; the rows are about other inputs, and
  * the bits a real /dev/hwrng gives would muddle the credit counts. */
-static int drv_no_hwrng(void *ctx)
+static int drv_no_hwrng(const char *path)
 {
-	(void)ctx;
+	(void)path;
 	errno = ENOENT;
 	return -1;
 }
@@ -237,26 +234,6 @@ static int hexval(int c)
 	return -1;
 }
 
-static int fake_socket(void *ctx, int raw)
-{
-	(void)ctx;
-	(void)raw;
-	return 100;
-}
-
-static pid_t fake_pid(void *ctx)
-{
-	(void)ctx;
-	return 0x1234;
-}
-
-static int fake_close(void *ctx, int fd)
-{
-	(void)ctx;
-	(void)fd;
-	return 0;
-}
-
 struct one_dgram {
 	unsigned char b[512];
 	size_t len;
@@ -264,10 +241,32 @@ struct one_dgram {
 	int given;
 };
 
-static ssize_t one_recvfrom(void *ctx, int fd, void *buf, size_t len,
+/* icmp dgram: the raw socket is refused, as for a user without root */
+static int raw_refused;
+
+static int fake_socket(int raw)
+{
+	if (raw && raw_refused) {
+		errno = EPERM;
+		return -1;
+	}
+	return 100;
+}
+
+static int fake_close(int fd)
+{
+	(void)fd;
+	return 0;
+}
+
+/* The datagram the next recvfrom hands over */
+static struct one_dgram *pending;
+
+
+static ssize_t one_recvfrom(int fd, void *buf, size_t len,
 		struct sockaddr_in *from)
 {
-	struct one_dgram *g = ctx;
+	struct one_dgram *g = pending;
 	size_t n = g->len < len ? g->len : len;
 
 	(void)fd;
@@ -314,18 +313,18 @@ static int run_icmp(int argc, char **argv)
 	}
 	g.len = i;
 	memset(&ops, 0, sizeof(ops));
-	ops.ctx = &g;
 	ops.icmp_socket = fake_socket;
-	ops.getpid = fake_pid;
 	ops.close = fake_close;
 	ops.recvfrom = one_recvfrom;
+	pending = &g;
+	raw_refused = strcmp(argv[2], "raw") != 0;
 	memset(&log, 0, sizeof(log));
-	log.kmsg_fd = -1;
 	log.ops = &ops;
 	(void)inet_pton(AF_INET, "10.0.2.2", &gw);
-	if (ent_icmp_open(&ic, &ops, &log, &gw, 1, 100, strcmp(argv[2], "raw") != 0) != 0) {
+	if (ent_icmp_open(&ic, &ops, &log, &gw, 1, 100) != 0) {
 		return 2;
 	}
+	ic.id = 0x1234;		/* the id of our request */
 	ic.t[0].in_flight = 1;
 	ic.t[0].seq = 1;
 	ent_icmp_receive(&ic, 0);
@@ -340,7 +339,6 @@ int main(int argc, char **argv)
 	struct entropy_config cfg;
 	struct ent_wait_extra extra;
 	struct ent_ops ops;
-	struct drv d;
 	struct ent_progress prog;
 	struct ent_seed none;
 	char err[256];
@@ -358,19 +356,19 @@ int main(int argc, char **argv)
 	save = strcmp(argv[1], "save-seed") == 0;
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&extra, 0, sizeof(extra));
-	memset(&d, 0, sizeof(d));
+	memset(&state, 0, sizeof(state));
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--ready-after-ms") == 0 && i + 1 < argc) {
 			ready_ms = strtol(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--alarm") == 0 && i + 1 < argc) {
 			alarm_s = strtol(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--file") == 0 && i + 1 < argc) {
-			if (add_file(&d, argv[++i], 0) < 0) {
+			if (add_file(&state, argv[++i], 0) < 0) {
 				fprintf(stderr, "bad --file %s\n", argv[i]);
 				return 2;
 			}
 		} else if (strcmp(argv[i], "--fail") == 0 && i + 1 < argc) {
-			if (add_file(&d, argv[++i], 1) < 0) {
+			if (add_file(&state, argv[++i], 1) < 0) {
 				fprintf(stderr, "bad --fail %s\n", argv[i]);
 				return 2;
 			}
@@ -379,7 +377,7 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--real-hwrng") == 0) {
 			real_hwrng = 1;
 		} else if (strcmp(argv[i], "--identity") == 0 && i + 1 < argc) {
-			d.identity = argv[++i];
+			state.identity = argv[++i];
 		} else if (strcmp(argv[i], "-X") == 0 && i + 1 < argc) {
 			if (entropy_config_set(&cfg, argv[++i], err, sizeof(err)) < 0) {
 				/* as svr-runopts: the message, exit 1 */
@@ -395,27 +393,25 @@ int main(int argc, char **argv)
 	if (alarm_s <= 0 || alarm_s > 30) {
 		alarm_s = 5;
 	}
-	d.real = ent_sys_ops();
-	ops = *d.real;
-	ops.ctx = &d;
+	state.real = ent_sys_ops();
+	ops = *state.real;
 	ops.getrandom = drv_getrandom;
 	ops.read_file = drv_read_file;
-	ops.entcnt_ioctl = drv_entcnt;
+	ops.rnd_count = drv_rnd_count;
 	if (!real_rnd) {
-		ops.rnd_credit = drv_credit;
-		ops.rnd_mix = drv_mix;
+		ops.rnd_add = drv_rnd_add;
 	}
 	ops.list_dir = drv_list_dir;
 	if (!real_hwrng) {
-		ops.open_hwrng = drv_no_hwrng;
+		ops.open_read = drv_no_hwrng;
 	}
 	cfg.log = drv_log_stderr;
 	cfg.stop_flag = &drv_stop_flag;
 
 	if (save) {
-		d.ready_at = 0;
+		state.ready_at = 0;
 		memset(&none, 0, sizeof(none));
-		ent_progress_init(&prog, &cfg, &ops, 256, ops.now_us(ops.ctx));
+		ent_progress_init(&prog, &cfg, &ops, 256, ops.now_us());
 		r = ent_seed_save(&cfg, &ops, &prog, &none);
 		ent_progress_close(&prog);
 		printf("saved=%d\n", r == 0);
@@ -425,17 +421,17 @@ int main(int argc, char **argv)
 	if (drv_stop_on_signals(1) < 0) {
 		return 2;
 	}
-	t0 = d.real->now_us(NULL);
-	d.ready_at = ready_ms < 0 ? -1 : t0 + (int64_t)ready_ms * 1000;
+	t0 = state.real->now_us();
+	state.ready_at = ready_ms < 0 ? -1 : t0 + (int64_t)ready_ms * 1000;
 	alarm((unsigned int)alarm_s);
 	r = ent_wait(&cfg, &ops, &extra);
-	t1 = d.real->now_us(NULL);
+	t1 = state.real->now_us();
 	printf("returned=%d\n", r);
 	/* 0 before the simulated readiness would be serving unseeded */
-	printf("early=%d\n", r == 0 && !is_ready(&d) ? 1 : 0);
+	printf("early=%d\n", r == 0 && !is_ready(&state) ? 1 : 0);
 	printf("elapsed_ms=%lld\n", (long long)((t1 - t0) / 1000));
 	printf("credited_bits=%d credit_calls=%d mixed_bytes=%zu\n",
-			d.credited_bits, d.credit_calls, d.mixed_bytes);
+			state.credited_bits, state.credit_calls, state.mixed_bytes);
 	printf("icmp_sent=%lu\n", extra.icmp_sent);
 	printf("hwrng_bits=%lu\n", extra.hwrng_bits);
 	printf("stopped=%d\n", drv_stop_flag ? 1 : 0);

@@ -36,22 +36,22 @@ struct fz {
 	struct sockaddr_in from;
 };
 
-static int fz_socket(void *ctx, int raw)
+/* The input being replayed: the primitives below take no context */
+static struct fz *cur;
+/* The first input byte's low bit clear: the raw socket is refused */
+static int raw_refused;
+
+static int fz_socket(int raw)
 {
-	(void)ctx;
-	(void)raw;
+	if (raw && raw_refused) {
+		errno = EPERM;
+		return -1;
+	}
 	return 7;	/* never used as a descriptor: recvfrom is ours */
 }
 
-static pid_t fz_getpid(void *ctx)
+static int fz_close(int fd)
 {
-	(void)ctx;
-	return 0x1234;
-}
-
-static int fz_close(void *ctx, int fd)
-{
-	(void)ctx;
 	(void)fd;
 	return 0;
 }
@@ -162,10 +162,9 @@ static void fix_checksum(uint8_t *b, size_t l, int raw)
 	b[off + 3] = (uint8_t)(c & 0xff);
 }
 
-static ssize_t fz_recvfrom(void *ctx, int fd, void *buf, size_t len,
-		struct sockaddr_in *from)
+static ssize_t fz_recvfrom(int fd, void *buf, size_t len, struct sockaddr_in *from)
 {
-	struct fz *f = ctx;
+	struct fz *f = cur;
 	unsigned int sel;
 	size_t n;
 
@@ -216,11 +215,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memset(&ops, 0, sizeof(ops));
 	memset(&log, 0, sizeof(log));
-	log.kmsg_fd = -1;
 	memset(&f, 0, sizeof(f));
-	ops.ctx = &f;
+	cur = &f;
+	raw_refused = !(data[0] & 1);
 	ops.icmp_socket = fz_socket;
-	ops.getpid = fz_getpid;
 	ops.close = fz_close;
 	ops.recvfrom = fz_recvfrom;
 	log.ops = &ops;
@@ -228,9 +226,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < n; i++) {
 		targets[i].s_addr = htonl(0x0ac80001u + (uint32_t)i);	/* 10.200.0.1.. */
 	}
-	if (ent_icmp_open(&ic, &ops, &log, targets, n, 1000, !(data[0] & 1)) != 0) {
+	if (ent_icmp_open(&ic, &ops, &log, targets, n, 1000) != 0) {
 		abort();
 	}
+	ic.id = 0x1234;		/* the id the inputs' requests carry */
 	if (ic.raw != (data[0] & 1)) {
 		abort();
 	}

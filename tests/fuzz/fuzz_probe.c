@@ -22,9 +22,12 @@ struct fz {
 	int ioctl_bits;
 };
 
-static ssize_t fz_read_file(void *ctx, const char *path, char *buf, size_t len)
+/* The input being replayed: the primitives below take no context */
+static struct fz *cur;
+
+static ssize_t fz_read_file(const char *path, char *buf, size_t len)
 {
-	struct fz *f = ctx;
+	struct fz *f = cur;
 	const char *src;
 	size_t n;
 
@@ -49,9 +52,9 @@ static ssize_t fz_read_file(void *ctx, const char *path, char *buf, size_t len)
 	return (ssize_t)n;
 }
 
-static int fz_entcnt(void *ctx, int *bits)
+static int fz_rnd_count(int *bits)
 {
-	struct fz *f = ctx;
+	struct fz *f = cur;
 
 	if (!f->ioctl_ok) {
 		errno = ENOTTY;
@@ -88,9 +91,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.ioctl_ok = data[0] & 1;
 	f.ioctl_bits = (int)(data[0] & 0x3e) - 8;	/* -8 .. 54, negatives included */
 	memset(&ops, 0, sizeof(ops));
-	ops.ctx = &f;
+	cur = &f;
 	ops.read_file = fz_read_file;
-	ops.entcnt_ioctl = fz_entcnt;
+	ops.rnd_count = fz_rnd_count;
 
 	r = ent_probe_generation(&ops, &gen);
 	if ((r != 0 && r != -1) || gen.name == NULL

@@ -53,16 +53,18 @@ struct fz {
 	int mix_foreign;	/* mixed bytes that are not the file's */
 };
 
-static int fz_open_dir(void *ctx, const char *path)
+/* The input being replayed: the primitives below take no context */
+static struct fz *cur;
+
+static int fz_open_dir(const char *path)
 {
-	(void)ctx;
 	(void)path;
 	return DIRFD;
 }
 
-static int fz_fstat(void *ctx, int fd, struct stat *st)
+static int fz_fstat(int fd, struct stat *st)
 {
-	struct fz *f = ctx;
+	struct fz *f = cur;
 
 	memset(st, 0, sizeof(*st));
 	if (fd == DIRFD) {
@@ -77,16 +79,15 @@ static int fz_fstat(void *ctx, int fd, struct stat *st)
 	return 0;
 }
 
-static int fz_flock(void *ctx, int fd)
+static int fz_flock(int fd)
 {
-	(void)ctx;
 	(void)fd;
 	return 0;
 }
 
-static int fz_openat(void *ctx, int dirfd, const char *name, int flags, mode_t mode)
+static int fz_openat(int dirfd, const char *name, int flags, mode_t mode)
 {
-	struct fz *f = ctx;
+	struct fz *f = cur;
 
 	(void)flags;
 	(void)mode;
@@ -97,9 +98,9 @@ static int fz_openat(void *ctx, int dirfd, const char *name, int flags, mode_t m
 	return FILEFD;
 }
 
-static ssize_t fz_read(void *ctx, int fd, void *buf, size_t len)
+static ssize_t fz_read(int fd, void *buf, size_t len)
 {
-	struct fz *f = ctx;
+	struct fz *f = cur;
 	size_t n = f->len - f->pos;
 
 	if (fd != FILEFD) {
@@ -118,16 +119,15 @@ static ssize_t fz_read(void *ctx, int fd, void *buf, size_t len)
 	return (ssize_t)n;
 }
 
-static int fz_close(void *ctx, int fd)
+static int fz_close(int fd)
 {
-	(void)ctx;
 	(void)fd;
 	return 0;
 }
 
-static int fz_unlinkat(void *ctx, int dirfd, const char *name)
+static int fz_unlinkat(int dirfd, const char *name)
 {
-	struct fz *f = ctx;
+	struct fz *f = cur;
 
 	if (dirfd != DIRFD || strcmp(name, ENT_SEED_NAME) != 0) {
 		abort();	/* it only ever removes its own seed */
@@ -140,9 +140,9 @@ static int fz_unlinkat(void *ctx, int dirfd, const char *name)
 	return 0;
 }
 
-static int fz_fsync(void *ctx, int fd)
+static int fz_fsync(int fd)
 {
-	struct fz *f = ctx;
+	struct fz *f = cur;
 
 	if (f->ctl & 0x20) {
 		errno = EIO;
@@ -154,19 +154,22 @@ static int fz_fsync(void *ctx, int fd)
 	return 0;
 }
 
-static uid_t fz_geteuid(void *ctx)
+static uid_t fz_geteuid(void)
 {
-	(void)ctx;
 	return 0;
 }
 
-static int fz_credit(void *ctx, const void *buf, size_t len, int bits)
+static int fz_rnd_add(const void *buf, size_t len, unsigned int bits)
 {
-	struct fz *f = ctx;
+	struct fz *f = cur;
 
-	(void)buf;
-	(void)len;
-	(void)bits;
+	if (bits == 0) {
+		f->mixes++;
+		if (len > f->len || memcmp(buf, f->file, len) != 0) {
+			f->mix_foreign = 1;
+		}
+		return 0;
+	}
 	if (!(f->unlinked && f->dir_synced_after_unlink)) {
 		f->credit_before_removal = 1;
 	}
@@ -178,22 +181,10 @@ static int fz_credit(void *ctx, const void *buf, size_t len, int bits)
 	return 0;
 }
 
-static int fz_mix(void *ctx, const void *buf, size_t len)
-{
-	struct fz *f = ctx;
-
-	f->mixes++;
-	if (len > f->len || memcmp(buf, f->file, len) != 0) {
-		f->mix_foreign = 1;
-	}
-	return 0;
-}
-
-static ssize_t fz_read_file(void *ctx, const char *path, char *buf, size_t len)
+static ssize_t fz_read_file(const char *path, char *buf, size_t len)
 {
 	size_t n = strlen(SERIAL);
 
-	(void)ctx;
 	if (strcmp(path, "/sys/devices/soc0/serial_number") != 0 || len == 0) {
 		errno = ENOENT;
 		return -1;
@@ -206,9 +197,8 @@ static ssize_t fz_read_file(void *ctx, const char *path, char *buf, size_t len)
 	return (ssize_t)n;
 }
 
-static ssize_t fz_list_dir(void *ctx, const char *path, char *buf, size_t len)
+static ssize_t fz_list_dir(const char *path, char *buf, size_t len)
 {
-	(void)ctx;
 	(void)path;
 	(void)buf;
 	(void)len;
@@ -249,7 +239,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.policy = (f.ctl & 0x08) ? ENTROPY_POLICY_STRICT : ENTROPY_POLICY_DEFAULT;
 	memset(&ops, 0, sizeof(ops));
-	ops.ctx = &f;
+	cur = &f;
 	ops.open_dir = fz_open_dir;
 	ops.fstat = fz_fstat;
 	ops.flock = fz_flock;
@@ -259,12 +249,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ops.unlinkat = fz_unlinkat;
 	ops.fsync = fz_fsync;
 	ops.geteuid = fz_geteuid;
-	ops.rnd_credit = fz_credit;
-	ops.rnd_mix = fz_mix;
+	ops.rnd_add = fz_rnd_add;
 	ops.read_file = fz_read_file;
 	ops.list_dir = fz_list_dir;
 	memset(&log, 0, sizeof(log));
-	log.kmsg_fd = -1;
 	log.ops = &ops;
 
 	r = ent_seed_load(&cfg, &ops, &log, &st);

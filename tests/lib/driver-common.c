@@ -53,5 +53,5 @@ int drv_stop_on_signals(int also_term)
 
 int drv_is_ready(const struct ent_ops *real, int64_t ready_at)
 {
-	return ready_at >= 0 && real->now_us(NULL) >= ready_at;
+	return ready_at >= 0 && real->now_us() >= ready_at;
 }

@@ -43,17 +43,18 @@ static double realtime_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int is_ready(struct drv *d)
+/* The driver's state: the primitives below take no context */
+static struct drv d;
+
+static int is_ready(void)
 {
-	return drv_is_ready(d->real, d->ready_at);
+	return drv_is_ready(d.real, d.ready_at);
 }
 
-static ssize_t drv_getrandom(void *ctx, void *buf, size_t len, unsigned int flags)
+static ssize_t drv_getrandom(void *buf, size_t len, unsigned int flags)
 {
-	struct drv *d = ctx;
-
 	(void)flags;
-	if (!is_ready(d)) {
+	if (!is_ready()) {
 		errno = EAGAIN;
 		return -1;
 	}
@@ -61,52 +62,47 @@ static ssize_t drv_getrandom(void *ctx, void *buf, size_t len, unsigned int flag
 	return (ssize_t)len;
 }
 
-static ssize_t drv_read_file(void *ctx, const char *path, char *buf, size_t len)
+static ssize_t drv_read_file(const char *path, char *buf, size_t len)
 {
-	struct drv *d = ctx;
-
 	if (strcmp(path, ENT_PATH_ENTROPY_AVAIL) == 0) {
-		return snprintf(buf, len, "%d\n", is_ready(d) ? 256 : 0);
+		return snprintf(buf, len, "%d\n", is_ready() ? 256 : 0);
 	}
-	return d->real->read_file(NULL, path, buf, len);
+	return d.real->read_file(path, buf, len);
 }
 
-static int drv_entcnt(void *ctx, int *bits)
+static int drv_rnd_count(int *bits)
 {
-	*bits = is_ready(ctx) ? 256 : 0;
+	*bits = is_ready() ? 256 : 0;
 	return 0;
 }
 
-static int drv_rnd_credit(void *c, const void *buf, size_t len, int bits)
+static int drv_rnd_add(const void *buf, size_t len, unsigned int bits)
 {
-	(void)c; (void)buf; (void)len; (void)bits;
+	(void)buf; (void)len; (void)bits;
 	return 0;
 }
 
-static int drv_rnd_mix(void *c, const void *buf, size_t len)
+static int drv_no_file(const char *path)
 {
-	(void)c; (void)buf; (void)len;
-	return 0;
-}
-
-static int drv_no_hwrng(void *c)
-{
-	(void)c;
+	(void)path;
 	errno = ENOENT;
 	return -1;
 }
 
-static int drv_no_mkdir(void *c, const char *path, mode_t mode)
+/* --dgram: the raw socket is refused, as for a user without root */
+static int drv_dgram_socket(int raw)
 {
-	(void)c; (void)path; (void)mode;
+	if (raw) {
+		errno = EPERM;
+		return -1;
+	}
+	return d.real->icmp_socket(0);
+}
+
+static int drv_no_mkdir(const char *path, mode_t mode)
+{
+	(void)path; (void)mode;
 	errno = EROFS;
-	return -1;
-}
-
-static int drv_no_dir(void *c, const char *path)
-{
-	(void)c; (void)path;
-	errno = ENOENT;
 	return -1;
 }
 
@@ -115,7 +111,7 @@ int main(int argc, char **argv)
 	struct entropy_config cfg;
 	struct ent_wait_extra extra;
 	struct ent_ops ops;
-	struct drv d;
+	int dgram_only = 0;
 	struct rusage ru;
 	char err[256];
 	long ready_ms = -1, alarm_s = 0;
@@ -131,7 +127,7 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--alarm") == 0 && i + 1 < argc) {
 			alarm_s = strtol(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--dgram") == 0) {
-			extra.force_dgram = 1;
+			dgram_only = 1;
 		} else if (strcmp(argv[i], "-X") == 0 && i + 1 < argc) {
 			if (entropy_config_set(&cfg, argv[++i], err, sizeof(err)) < 0) {
 				fprintf(stderr, "%s\n", err);
@@ -157,17 +153,18 @@ int main(int argc, char **argv)
 
 	d.real = ent_sys_ops();
 	ops = *d.real;
-	ops.ctx = &d;
 	ops.getrandom = drv_getrandom;
 	ops.read_file = drv_read_file;
-	ops.entcnt_ioctl = drv_entcnt;
-	ops.rnd_credit = drv_rnd_credit;
-	ops.rnd_mix = drv_rnd_mix;
-	ops.open_hwrng = drv_no_hwrng;
+	ops.rnd_count = drv_rnd_count;
+	ops.rnd_add = drv_rnd_add;
+	ops.open_read = drv_no_file;
 	ops.mkdir = drv_no_mkdir;
-	ops.open_dir = drv_no_dir;
+	ops.open_dir = drv_no_file;
+	if (dgram_only) {
+		ops.icmp_socket = drv_dgram_socket;
+	}
 
-	t0 = d.real->now_us(NULL);
+	t0 = d.real->now_us();
 	t0_real = realtime_now();
 	d.ready_at = ready_ms >= 0 ? t0 + (int64_t)ready_ms * 1000 : -1;
 	alarm((unsigned int)alarm_s);

@@ -60,24 +60,24 @@ static void after(void)
 		return r; \
 	}
 
-WRAP(int, mkdir, (void *c, const char *p, mode_t m), (c, p, m))
-WRAP(int, open_dir, (void *c, const char *p), (c, p))
-WRAP(int, fstat, (void *c, int fd, struct stat *st), (c, fd, st))
-WRAP(int, flock, (void *c, int fd), (c, fd))
-WRAP(int, openat, (void *c, int d, const char *n, int f, mode_t m), (c, d, n, f, m))
-WRAP(ssize_t, read, (void *c, int fd, void *b, size_t l), (c, fd, b, l))
-WRAP(int, unlinkat, (void *c, int d, const char *n), (c, d, n))
-WRAP(int, fsync, (void *c, int fd), (c, fd))
-WRAP(int, renameat, (void *c, int d, const char *f, const char *t), (c, d, f, t))
-WRAP(ssize_t, write, (void *c, int fd, const void *b, size_t l), (c, fd, b, l))
+WRAP(int, mkdir, (const char *p, mode_t m), (p, m))
+WRAP(int, open_dir, (const char *p), (p))
+WRAP(int, fstat, (int fd, struct stat *st), (fd, st))
+WRAP(int, flock, (int fd), (fd))
+WRAP(int, openat, (int d, const char *n, int f, mode_t m), (d, n, f, m))
+WRAP(ssize_t, read, (int fd, void *b, size_t l), (fd, b, l))
+WRAP(int, unlinkat, (int d, const char *n), (d, n))
+WRAP(int, fsync, (int fd), (fd))
+WRAP(int, renameat, (int d, const char *f, const char *t), (d, f, t))
+WRAP(ssize_t, write, (int fd, const void *b, size_t l), (fd, b, l))
 
-static ssize_t drv_getrandom(void *c, void *buf, size_t len, unsigned int flags)
+static ssize_t drv_getrandom(void *buf, size_t len, unsigned int flags)
 {
 	if ((flags & GRND_NONBLOCK) && !ready) {
 		errno = EAGAIN;
 		return -1;
 	}
-	return real->getrandom(c, buf, len, flags);
+	return real->getrandom(buf, len, flags);
 }
 
 static void ledger(const char *what, const void *buf, size_t len, int bits)
@@ -107,21 +107,13 @@ static void ledger(const char *what, const void *buf, size_t len, int bits)
 	close(fd);
 }
 
-static int drv_rnd_credit(void *c, const void *buf, size_t len, int bits)
+static int drv_rnd_add(const void *buf, size_t len, unsigned int bits)
 {
-	(void)c;
 	step();
-	ledger("credit", buf, len, bits);
-	ready = 1;
-	after();
-	return 0;
-}
-
-static int drv_rnd_mix(void *c, const void *buf, size_t len)
-{
-	(void)c;
-	step();
-	ledger("mix", buf, len, 0);
+	ledger(bits > 0 ? "credit" : "mix", buf, len, (int)bits);
+	if (bits > 0) {
+		ready = 1;
+	}
 	after();
 	return 0;
 }
@@ -135,13 +127,13 @@ static int identity_path(const char *path)
 	return strncmp(path, "/sys/", 5) == 0 || strncmp(path, "/proc/device-tree/", 18) == 0;
 }
 
-static ssize_t drv_read_file(void *c, const char *path, char *buf, size_t len)
+static ssize_t drv_read_file(const char *path, char *buf, size_t len)
 {
 	const char *id = getenv("DBE_IDENTITY");
 	size_t n;
 
 	if (id == NULL || !identity_path(path)) {
-		return real->read_file(c, path, buf, len);
+		return real->read_file(path, buf, len);
 	}
 	if (id[0] == '\0' || strcmp(path, "/sys/devices/soc0/serial_number") != 0 || len == 0) {
 		errno = ENOENT;
@@ -156,13 +148,13 @@ static ssize_t drv_read_file(void *c, const char *path, char *buf, size_t len)
 	return (ssize_t)n;
 }
 
-static ssize_t drv_list_dir(void *c, const char *path, char *buf, size_t len)
+static ssize_t drv_list_dir(const char *path, char *buf, size_t len)
 {
 	if (getenv("DBE_IDENTITY") != NULL) {
 		errno = ENOENT;
 		return -1;
 	}
-	return real->list_dir(c, path, buf, len);
+	return real->list_dir(path, buf, len);
 }
 
 int main(int argc, char **argv)
@@ -214,12 +206,11 @@ int main(int argc, char **argv)
 	ops.fsync = drv_fsync;
 	ops.renameat = drv_renameat;
 	ops.write = drv_write;
-	ops.rnd_credit = drv_rnd_credit;
-	ops.rnd_mix = drv_rnd_mix;
+	ops.rnd_add = drv_rnd_add;
 	ops.read_file = drv_read_file;
 	ops.list_dir = drv_list_dir;
 
-	ent_progress_init(&prog, &cfg, &ops, 256, real->now_us(NULL));
+	ent_progress_init(&prog, &cfg, &ops, 256, real->now_us());
 	memset(&st, 0, sizeof(st));
 	if (strcmp(argv[1], "boot") == 0) {
 		bits = ent_seed_load(&cfg, &ops, &prog, &st);

@@ -129,9 +129,9 @@ static ssize_t sysfs_read(struct sim *s, const char *path, char *buf, size_t len
 
 /* The directory path exists while some file lies below it; its entries
  * are the first components below it */
-static ssize_t sim_list_dir(void *ctx, const char *path, char *buf, size_t len)
+static ssize_t sim_list_dir(const char *path, char *buf, size_t len)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 	size_t plen = strlen(path), used = 0, nlen;
 	const char *rest, *p;
 	int i, found = 0;
@@ -278,9 +278,9 @@ static void advance_to(struct sim *s, int64_t to)
 	}
 }
 
-static ssize_t sim_getrandom(void *ctx, void *buf, size_t len, unsigned int flags)
+static ssize_t sim_getrandom(void *buf, size_t len, unsigned int flags)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 
 	s->getrandom_calls++;
 	if (s->enosys) {
@@ -364,9 +364,9 @@ static ssize_t sim_operstate(struct sim *s, const char *rest, char *buf, size_t 
 	return put_text(buf, len, "up\n");
 }
 
-static ssize_t sim_read_file(void *ctx, const char *path, char *buf, size_t len)
+static ssize_t sim_read_file(const char *path, char *buf, size_t len)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 	char text[1024];
 	int b;
 
@@ -423,9 +423,9 @@ static ssize_t sim_read_file(void *ctx, const char *path, char *buf, size_t len)
 	return -1;
 }
 
-static int sim_entcnt(void *ctx, int *bits)
+static int sim_rnd_count(int *bits)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 
 	if (s->no_ioctl) {
 		errno = ENOTTY;
@@ -435,9 +435,9 @@ static int sim_entcnt(void *ctx, int *bits)
 	return 0;
 }
 
-static int64_t sim_now(void *ctx)
+static int64_t sim_now(void)
 {
-	return ((struct sim *)ctx)->now;
+	return current->now;
 }
 
 static int fd_ready(struct sim *s, const struct pollfd *p)
@@ -482,9 +482,9 @@ static void block_child_run(struct sim *s)
 	}
 }
 
-static int sim_poll(void *ctx, struct pollfd *fds, nfds_t n, int64_t timeout_us)
+static int sim_poll(struct pollfd *fds, nfds_t n, int64_t timeout_us)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 	int64_t deadline;
 	nfds_t i;
 	int hits;
@@ -550,9 +550,9 @@ static int sim_poll(void *ctx, struct pollfd *fds, nfds_t n, int64_t timeout_us)
 	}
 }
 
-static int sim_close(void *ctx, int fd)
+static int sim_close(int fd)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 
 	if (fd == SIM_FD_ICMP && s->icmp_open) {
 		s->icmp_open = 0;
@@ -569,10 +569,6 @@ static int sim_close(void *ctx, int fd)
 	}
 	if (fd == SIM_FD_COLLECTOR && s->collector_spawned) {
 		s->collector_spawned = 0;
-		return 0;
-	}
-	if (fd == SIM_FD_KMSG && s->kmsg_open) {
-		s->kmsg_open = 0;
 		return 0;
 	}
 	if (fd == SIM_FD_DIR && s->dir_open) {
@@ -592,15 +588,10 @@ static int sim_close(void *ctx, int fd)
 	return -1;
 }
 
-static pid_t sim_getpid(void *ctx)
-{
-	(void)ctx;
-	return 4242;
-}
 
-static int sim_icmp_socket(void *ctx, int raw)
+static int sim_icmp_socket(int raw)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 
 	if ((raw && s->raw_eperm) || (!raw && s->dgram_eperm)) {
 		errno = raw ? EPERM : EACCES;
@@ -615,10 +606,10 @@ static int sim_icmp_socket(void *ctx, int raw)
 	return SIM_FD_ICMP;
 }
 
-static ssize_t sim_sendto(void *ctx, int fd, const void *buf, size_t len,
+static ssize_t sim_sendto(int fd, const void *buf, size_t len,
 		const struct sockaddr_in *to)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 	const struct icmphdr *h = buf;
 	struct in_addr gw;
 
@@ -662,10 +653,10 @@ static ssize_t sim_sendto(void *ctx, int fd, const void *buf, size_t len,
 	return (ssize_t)len;
 }
 
-static ssize_t sim_recvfrom(void *ctx, int fd, void *buf, size_t len,
+static ssize_t sim_recvfrom(int fd, void *buf, size_t len,
 		struct sockaddr_in *from)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 	unsigned char pkt[64];
 	struct icmphdr *h;
 	size_t off = s->icmp_raw ? 20 : 0, n = off + 16;
@@ -719,86 +710,57 @@ static ssize_t sim_recvfrom(void *ctx, int fd, void *buf, size_t len,
 	return (ssize_t)n;
 }
 
-static int sim_open_direct(void *ctx, const char *path)
+static int sim_open_direct(const char *path, uint64_t *bytes, unsigned int *sector)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 
-	if (!s->has_block || strcmp(path, "/dev/simblk") != 0) {
+	if (!s->has_block || strcmp(path, SIM_BLOCK_DEV) != 0) {
 		errno = ENOENT;
 		return -1;
 	}
 	s->block_open = 1;
+	*bytes = s->block_bytes;
+	*sector = s->block_sector;
 	return SIM_FD_BLOCK;
 }
 
-static int sim_blk_geometry(void *ctx, int fd, uint64_t *bytes, unsigned int *sector)
+
+
+
+
+/* The children are simulated, never run: the block reader by its reads'
+ * interrupts, the collector by the readiness it waits for */
+static pid_t sim_spawn(void (*child)(int out, const void *arg), const void *arg, int keep,
+		int *fd)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 
-	if (fd != SIM_FD_BLOCK || !s->block_open) {
-		errno = EBADF;
-		return -1;
-	}
-	*bytes = s->block_bytes;
-	*sector = s->block_sector;
-	return 0;
-}
-
-static pid_t sim_block_spawn(void *ctx, int dev, unsigned int sector, uint64_t nsectors,
-		unsigned long n, int *fd)
-{
-	struct sim *s = ctx;
-
-	if (dev != SIM_FD_BLOCK || !s->block_open || sector != s->block_sector
-			|| nsectors != s->block_bytes / sector || s->blk_child) {
-		s->violations++;
-	}
 	if (s->spawn_fails) {
 		errno = EAGAIN;
 		return -1;
 	}
-	s->blk_child = 1;
-	s->blk_pipe_open = 1;
-	s->blk_err = s->blk_hung = 0;
-	s->blk_left = n;
-	s->blk_pending = 0;
-	s->blk_nsectors = nsectors;
-	s->blk_next = s->now + s->block_latency_us;
-	*fd = SIM_FD_BLOCK_PIPE;
-	return SIM_BLOCK_PID;
-}
+#if ENT_WITH_BLOCK
+	if (child == ent_block_child) {
+		const struct ent_block_job *job = arg;
 
-static void sim_child_stop(void *ctx, pid_t pid)
-{
-	struct sim *s = ctx;
-
-	if (pid != SIM_BLOCK_PID || !s->blk_child) {
+		if (keep != SIM_FD_BLOCK || job->dev != SIM_FD_BLOCK || !s->block_open
+				|| job->sector != s->block_sector
+				|| job->nsectors != s->block_bytes / job->sector || s->blk_child) {
+			s->violations++;
+		}
+		s->blk_child = 1;
+		s->blk_pipe_open = 1;
+		s->blk_err = s->blk_hung = 0;
+		s->blk_left = job->n;
+		s->blk_pending = 0;
+		s->blk_nsectors = job->nsectors;
+		s->blk_next = s->now + s->block_latency_us;
+		*fd = SIM_FD_BLOCK_PIPE;
+		return SIM_BLOCK_PID;
+	}
+#endif
+	if (child != ent_collector_child || arg != NULL || keep != -1) {
 		s->violations++;
-		return;
-	}
-	s->blk_child = 0;
-	s->children_stopped++;
-}
-
-static int sim_root_device(void *ctx, char *path, size_t len)
-{
-	struct sim *s = ctx;
-
-	if (!s->root_has_block) {
-		errno = ENODEV;
-		return -1;
-	}
-	snprintf(path, len, "/dev/simblk");
-	return 0;
-}
-
-static pid_t sim_spawn(void *ctx, int *fd)
-{
-	struct sim *s = ctx;
-
-	if (s->spawn_fails) {
-		errno = EAGAIN;
-		return -1;
 	}
 	s->collector_running = 1;
 	s->collector_spawned = 1;
@@ -806,11 +768,16 @@ static pid_t sim_spawn(void *ctx, int *fd)
 	return SIM_COLLECTOR_PID;
 }
 
-static int sim_reap(void *ctx, pid_t pid, int kill_it)
+static int sim_reap(pid_t pid, int kill_it, int wait)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 
-	if (pid != SIM_COLLECTOR_PID) {
+	if (pid == SIM_BLOCK_PID && s->blk_child && kill_it && !wait) {
+		s->blk_child = 0;
+		s->children_stopped++;
+		return 0;
+	}
+	if (pid != SIM_COLLECTOR_PID || !wait) {
 		s->violations++;
 		errno = ECHILD;
 		return -1;
@@ -822,22 +789,27 @@ static int sim_reap(void *ctx, pid_t pid, int kill_it)
 	return 0;
 }
 
-static int sim_kmsg_open(void *ctx)
+static int sim_kmsg_write(const char *line, size_t len)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
+	size_t n = len < sizeof(s->kmsg_last) - 1 ? len : sizeof(s->kmsg_last) - 1;
 
 	if (s->kmsg_fails) {
 		errno = EACCES;
 		return -1;
 	}
-	s->kmsg_open = 1;
-	return SIM_FD_KMSG;
+	memcpy(s->kmsg_last, line, n);
+	s->kmsg_last[n] = '\0';
+	if (strstr(s->kmsg_last, "seeded after") != NULL) {
+		memcpy(s->kmsg_seeded, s->kmsg_last, n + 1);
+	}
+	s->nkmsg++;
+	return 0;
 }
 
-static ssize_t sim_write(void *ctx, int fd, const void *buf, size_t len)
+static ssize_t sim_write(int fd, const void *buf, size_t len)
 {
-	struct sim *s = ctx;
-	size_t n = len < sizeof(s->kmsg_last) - 1 ? len : sizeof(s->kmsg_last) - 1;
+	struct sim *s = current;
 
 	if (fd == SIM_FD_FILE && s->file_open && s->file_wr) {
 		struct sim_file *f = &s->files[s->file_idx];
@@ -862,18 +834,9 @@ static ssize_t sim_write(void *ctx, int fd, const void *buf, size_t len)
 		}
 		return (ssize_t)len;
 	}
-	if (fd != SIM_FD_KMSG || !s->kmsg_open) {
-		s->violations++;
-		errno = EBADF;
-		return -1;
-	}
-	memcpy(s->kmsg_last, buf, n);
-	s->kmsg_last[n] = '\0';
-	if (strstr(s->kmsg_last, "seeded after") != NULL) {
-		memcpy(s->kmsg_seeded, s->kmsg_last, n + 1);
-	}
-	s->nkmsg++;
-	return (ssize_t)len;
+	s->violations++;
+	errno = EBADF;
+	return -1;
 }
 
 /* ---- seed directory ---- */
@@ -924,9 +887,9 @@ struct sim_file *sim_file_add(struct sim *s, const char *name, const void *data,
 	return NULL;
 }
 
-static int sim_mkdir(void *ctx, const char *path, mode_t mode)
+static int sim_mkdir(const char *path, mode_t mode)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 
 	if (injected(s, "mkdir")) {
 		return -1;
@@ -949,9 +912,9 @@ static int sim_mkdir(void *ctx, const char *path, mode_t mode)
 	return 0;
 }
 
-static int sim_open_dir(void *ctx, const char *path)
+static int sim_open_dir(const char *path)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 
 	if (injected(s, "open_dir")) {
 		return -1;
@@ -967,9 +930,9 @@ static int sim_open_dir(void *ctx, const char *path)
 	return SIM_FD_DIR;
 }
 
-static int sim_fstat(void *ctx, int fd, struct stat *st)
+static int sim_fstat(int fd, struct stat *st)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 
 	memset(st, 0, sizeof(*st));
 	if (fd == SIM_FD_DIR && s->dir_open) {
@@ -992,9 +955,9 @@ static int sim_fstat(void *ctx, int fd, struct stat *st)
 	return -1;
 }
 
-static int sim_flock(void *ctx, int fd)
+static int sim_flock(int fd)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 
 	if (fd != SIM_FD_DIR || !s->dir_open) {
 		s->violations++;
@@ -1008,9 +971,9 @@ static int sim_flock(void *ctx, int fd)
 	return 0;
 }
 
-static int sim_openat(void *ctx, int dirfd, const char *name, int flags, mode_t mode)
+static int sim_openat(int dirfd, const char *name, int flags, mode_t mode)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 	struct sim_file *f;
 
 	if (dirfd != SIM_FD_DIR || !s->dir_open || strchr(name, '/') != NULL || s->file_open) {
@@ -1057,9 +1020,9 @@ static int sim_openat(void *ctx, int dirfd, const char *name, int flags, mode_t 
 	return SIM_FD_FILE;
 }
 
-static ssize_t sim_read(void *ctx, int fd, void *buf, size_t len)
+static ssize_t sim_read(int fd, void *buf, size_t len)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 	struct sim_file *f;
 	size_t n;
 
@@ -1113,9 +1076,9 @@ static ssize_t sim_read(void *ctx, int fd, void *buf, size_t len)
 	return (ssize_t)n;
 }
 
-static int sim_unlinkat(void *ctx, int dirfd, const char *name)
+static int sim_unlinkat(int dirfd, const char *name)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 	struct sim_file *f;
 
 	if (dirfd != SIM_FD_DIR || !s->dir_open) {
@@ -1146,9 +1109,9 @@ static int sim_unlinkat(void *ctx, int dirfd, const char *name)
 	return 0;
 }
 
-static int sim_fsync(void *ctx, int fd)
+static int sim_fsync(int fd)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 
 	if (!((fd == SIM_FD_DIR && s->dir_open) || (fd == SIM_FD_FILE && s->file_open))) {
 		s->violations++;
@@ -1165,9 +1128,9 @@ static int sim_fsync(void *ctx, int fd)
 	return 0;
 }
 
-static int sim_renameat(void *ctx, int dirfd, const char *from, const char *to)
+static int sim_renameat(int dirfd, const char *from, const char *to)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 	struct sim_file *f, *t;
 
 	if (dirfd != SIM_FD_DIR || !s->dir_open) {
@@ -1195,16 +1158,20 @@ static int sim_renameat(void *ctx, int dirfd, const char *from, const char *to)
 	return 0;
 }
 
-static uid_t sim_geteuid(void *ctx)
+static uid_t sim_geteuid(void)
 {
-	return ((struct sim *)ctx)->euid;
+	return current->euid;
 }
 
-static int sim_rnd_credit(void *ctx, const void *buf, size_t len, int bits)
+static int sim_rnd_add(const void *buf, size_t len, unsigned int bits)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 
 	(void)buf;
+	if (bits == 0) {
+		s->mix_calls++;
+		return 0;
+	}
 	s->credit_calls++;
 	if (s->unlinked_unsynced) {
 		s->credit_before_sync++;
@@ -1216,7 +1183,7 @@ static int sim_rnd_credit(void *ctx, const void *buf, size_t len, int bits)
 	if (injected(s, "rnd_credit")) {
 		return -1;
 	}
-	if (bits < 0 || (size_t)bits > len * 8) {
+	if ((size_t)bits > len * 8) {
 		s->violations++;
 		errno = EINVAL;
 		return -1;
@@ -1226,15 +1193,6 @@ static int sim_rnd_credit(void *ctx, const void *buf, size_t len, int bits)
 	return 0;
 }
 
-static int sim_rnd_mix(void *ctx, const void *buf, size_t len)
-{
-	struct sim *s = ctx;
-
-	(void)buf;
-	(void)len;
-	s->mix_calls++;
-	return 0;
-}
 
 /* Durations in ns of the memory loop. Healthy: spread over a few
  * hundred ns by a generator the health tests cannot predict by lag */
@@ -1258,53 +1216,53 @@ static uint64_t jit_next(struct sim *s)
 	return 250 + (s->jit_x >> 22) % 400;
 }
 
-static ssize_t sim_jitter_sample(void *ctx, void *mem, size_t memlen, uint64_t *d, size_t n)
+/* Each reading is the last plus the duration of one memory loop, so the
+ * module's differences are exactly the stream above */
+static int sim_clock_ns(uint64_t *ns)
 {
-	struct sim *s = ctx;
-	uint64_t ns = 0;
-	size_t i;
+	struct sim *s = current;
 
-	if (mem == NULL || memlen == 0) {
-		s->violations++;
-	}
 	if (s->jit_stream == SIM_JIT_NOCLOCK) {
 		errno = EINVAL;
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		d[i] = jit_next(s);
-		ns += d[i];
+	if (s->jit_clock_ns == 0) {
+		s->jit_clock_ns = (uint64_t)s->now * 1000;
+	} else {
+		s->jit_clock_ns += jit_next(s);
+		if ((int64_t)(s->jit_clock_ns / 1000) > s->now) {
+			advance_to(s, (int64_t)(s->jit_clock_ns / 1000));
+		}
 	}
-	advance_to(s, s->now + (int64_t)(ns / 1000) + 1);
-	return (ssize_t)n;
+	*ns = s->jit_clock_ns;
+	return 0;
 }
 
-static ssize_t sim_cpu_rng(void *ctx, void *buf, size_t len, const char **name)
+static int sim_cpu_rng(unsigned long *word, const char **name)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 
 	if (!s->cpu_rng) {
 		errno = ENOTSUP;
 		return -1;
 	}
-	s->cpu_reads++;
+	s->cpu_words++;
 	*name = "RNDRRS";
-	memset(buf, 0x3c, len);
+	*word = 0x3c3c3c3c3c3c3c3cUL;
 	if (s->cpu_rng == SIM_CPU_GOOD) {
-		unsigned char *p = buf;
-		size_t i;
-
-		for (i = 0; i < len; i++) {
-			p[i] = (unsigned char)((i * 151u + s->cpu_reads * 97u) ^ (i >> 3) * 29u);
-		}
+		*word = (unsigned long)(s->cpu_words * 0x9E3779B97F4A7C15ULL);
 	}
-	return (ssize_t)len;
+	return 1;
 }
 
-static int sim_open_hwrng(void *ctx)
+static int sim_open_read(const char *path)
 {
-	struct sim *s = ctx;
+	struct sim *s = current;
 
+	if (strcmp(path, "/dev/hwrng") != 0) {
+		errno = ENOENT;
+		return -1;
+	}
 	if (s->hwrng == SIM_HWRNG_NONE || s->hwrng == SIM_HWRNG_EACCES) {
 		errno = s->hwrng == SIM_HWRNG_NONE ? ENOENT : EACCES;
 		return -1;
@@ -1349,46 +1307,57 @@ static ssize_t hwrng_read(struct sim *s, unsigned char *buf, size_t len)
 	return (ssize_t)len;
 }
 
+/* Stat of "/" and of the usual disks: root on vda when root_has_block */
+static int sim_stat(const char *path, struct stat *st)
+{
+	struct sim *s = current;
+
+	memset(st, 0, sizeof(*st));
+	if (strcmp(path, "/") == 0) {
+		st->st_mode = S_IFDIR | 0755;
+		st->st_dev = s->root_has_block ? s->dir_dev : makedev(0, 21);
+		return 0;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
 const struct ent_ops *sim_ops(struct sim *s)
 {
-	static struct ent_ops ops;
+	static const struct ent_ops ops = {
+		.read_file = sim_read_file,
+		.list_dir = sim_list_dir,
+		.stat = sim_stat,
+		.getrandom = sim_getrandom,
+		.rnd_count = sim_rnd_count,
+		.rnd_add = sim_rnd_add,
+		.cpu_rng = sim_cpu_rng,
+		.now_us = sim_now,
+		.clock_ns = sim_clock_ns,
+		.poll = sim_poll,
+		.read = sim_read,
+		.close = sim_close,
+		.icmp_socket = sim_icmp_socket,
+		.sendto = sim_sendto,
+		.recvfrom = sim_recvfrom,
+		.open_direct = sim_open_direct,
+		.open_read = sim_open_read,
+		.spawn = sim_spawn,
+		.reap = sim_reap,
+		.kmsg_write = sim_kmsg_write,
+		.mkdir = sim_mkdir,
+		.open_dir = sim_open_dir,
+		.fstat = sim_fstat,
+		.flock = sim_flock,
+		.openat = sim_openat,
+		.write = sim_write,
+		.unlinkat = sim_unlinkat,
+		.fsync = sim_fsync,
+		.renameat = sim_renameat,
+		.geteuid = sim_geteuid,
+	};
 
-	ops.ctx = s;
-	ops.getrandom = sim_getrandom;
-	ops.read_file = sim_read_file;
-	ops.entcnt_ioctl = sim_entcnt;
-	ops.now_us = sim_now;
-	ops.poll = sim_poll;
-	ops.close = sim_close;
-	ops.getpid = sim_getpid;
-	ops.icmp_socket = sim_icmp_socket;
-	ops.sendto = sim_sendto;
-	ops.recvfrom = sim_recvfrom;
-	ops.open_direct = sim_open_direct;
-	ops.blk_geometry = sim_blk_geometry;
-	ops.block_spawn = sim_block_spawn;
-	ops.child_stop = sim_child_stop;
-	ops.root_device = sim_root_device;
-	ops.collector_spawn = sim_spawn;
-	ops.collector_reap = sim_reap;
-	ops.kmsg_open = sim_kmsg_open;
-	ops.write = sim_write;
-	ops.mkdir = sim_mkdir;
-	ops.open_dir = sim_open_dir;
-	ops.fstat = sim_fstat;
-	ops.flock = sim_flock;
-	ops.openat = sim_openat;
-	ops.read = sim_read;
-	ops.unlinkat = sim_unlinkat;
-	ops.fsync = sim_fsync;
-	ops.renameat = sim_renameat;
-	ops.geteuid = sim_geteuid;
-	ops.rnd_credit = sim_rnd_credit;
-	ops.rnd_mix = sim_rnd_mix;
-	ops.list_dir = sim_list_dir;
-	ops.jitter_sample = sim_jitter_sample;
-	ops.open_hwrng = sim_open_hwrng;
-	ops.cpu_rng = sim_cpu_rng;
+	current = s;
 	return &ops;
 }
 
@@ -1427,6 +1396,6 @@ int sim_log_count(const struct sim *s, const char *needle)
 int sim_fds_open(const struct sim *s)
 {
 	return s->icmp_open + s->block_open + s->blk_pipe_open + s->blk_child
-		+ s->collector_spawned + s->kmsg_open
+		+ s->collector_spawned
 		+ s->dir_open + s->file_open + s->hwrng_open;
 }

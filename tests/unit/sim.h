@@ -24,10 +24,10 @@
 #define SIM_FD_ICMP	10
 #define SIM_FD_BLOCK	11
 #define SIM_FD_COLLECTOR 12
-#define SIM_FD_KMSG	13
 #define SIM_COLLECTOR_PID 777
 #define SIM_FD_BLOCK_PIPE 23	/* the block reader child's pipe */
 #define SIM_BLOCK_PID	778
+#define SIM_BLOCK_DEV	"/dev/vda"	/* the root disk (dir_dev) */
 #define SIM_LOG_MAX	256
 #define SIM_FD_DIR	20
 #define SIM_FD_FILE	21
@@ -133,12 +133,13 @@ struct sim {
 	unsigned long jit_stuck_after;	/* healthy, then constant from here */
 	unsigned long jit_samples;
 	uint32_t jit_x;
+	uint64_t jit_clock_ns;	/* the fine clock, 0 before its first reading */
 
 	int cpu_rng;		/* SIM_CPU_*: the CPU's RNG instructions */
 	/* more small files read_file serves: /proc/cpuinfo, sysfs, ... */
 	const char *text_path[SIM_TEXTS];
 	const char *text[SIM_TEXTS];
-	unsigned long cpu_reads;
+	unsigned long cpu_words;	/* words the instruction gave */
 
 	/* /dev/hwrng */
 	int hwrng;		/* SIM_HWRNG_* */
@@ -172,7 +173,6 @@ struct sim {
 	int64_t blk_next;
 	unsigned long children_stopped;
 	int collector_running, collector_killed, collector_spawned;
-	int kmsg_open;
 	int dir_open, file_open, file_idx, file_wr;
 	size_t file_off;
 	unsigned long rnd_counter;

@@ -87,7 +87,7 @@ static void test_seeds_by_icmp(void)
 	CHECK(r == 0 && s.ready, "core/old: seeded");
 	CHECK(s.replies >= 8400 && s.replies <= 8600, "core/old: by ~8.4k ICMP replies (%lu)",
 			s.replies);
-	CHECK(s.block_reads == 0 && s.hwrng_reads == 0 && s.cpu_reads == 0 && s.jit_samples == 0,
+	CHECK(s.block_reads == 0 && s.hwrng_reads == 0 && s.cpu_words == 0 && s.jit_samples == 0,
 			"core/old: no block read, hwrng read, CPU RNG read or jitter sample");
 	CHECK(s.credit_calls == 0 && s.mix_calls == 0 && s.dir_open == 0,
 			"core/old: nothing credited or mixed by us, no seed directory opened");

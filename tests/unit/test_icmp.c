@@ -22,30 +22,30 @@ struct one {
 	int given;
 };
 
-static int one_socket(void *ctx, int raw)
+/* The datagram the next recvfrom hands over */
+static struct one *pending;
+
+/* dgram cases: the raw socket is refused, as for a user without root */
+static int raw_refused;
+
+static int one_socket(int raw)
 {
-	(void)ctx;
-	(void)raw;
+	if (raw && raw_refused) {
+		errno = EPERM;
+		return -1;
+	}
 	return 7;	/* never used as a descriptor: recvfrom is ours */
 }
 
-static pid_t one_getpid(void *ctx)
+static int one_close(int fd)
 {
-	(void)ctx;
-	return 0x1234;
-}
-
-static int one_close(void *ctx, int fd)
-{
-	(void)ctx;
 	(void)fd;
 	return 0;
 }
 
-static ssize_t one_recvfrom(void *ctx, int fd, void *buf, size_t len,
-		struct sockaddr_in *from)
+static ssize_t one_recvfrom(int fd, void *buf, size_t len, struct sockaddr_in *from)
 {
-	struct one *o = ctx;
+	struct one *o = pending;
 	size_t n = o->len < len ? o->len : len;
 
 	(void)fd;
@@ -97,18 +97,18 @@ static int deliver(struct one *o, int raw, unsigned long *invalid)
 	int r;
 
 	memset(&ops, 0, sizeof(ops));
-	ops.ctx = o;
 	ops.icmp_socket = one_socket;
-	ops.getpid = one_getpid;
 	ops.close = one_close;
 	ops.recvfrom = one_recvfrom;
+	pending = o;
+	raw_refused = !raw;
 	memset(&log, 0, sizeof(log));
-	log.kmsg_fd = -1;
 	log.ops = &ops;
 	(void)inet_pton(AF_INET, "10.0.2.2", &gw);
-	if (ent_icmp_open(&ic, &ops, &log, &gw, 1, 100, !raw) != 0 || ic.raw != raw) {
+	if (ent_icmp_open(&ic, &ops, &log, &gw, 1, 100) != 0 || ic.raw != raw) {
 		return -1;
 	}
+	ic.id = 0x1234;		/* the id of our request */
 	ic.t[0].in_flight = 1;
 	ic.t[0].seq = 1;
 	ent_icmp_receive(&ic, 0);
