@@ -169,23 +169,23 @@ int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 	b->fd = -1;
 	if (path != NULL && path[0] != '\0') {
 		if (strlen(path) >= sizeof(b->path)) {
-			ent_log(log, LOG_WARNING, "entropy: block device path too long: block reads off");
+			ent_log(log, LOG_WARNING, "block device path too long: block reads off");
 			return -1;
 		}
 		strcpy(b->path, path);
 	} else if (ent_block_root_device(ops, b->path, sizeof(b->path)) < 0) {
-		ent_log(log, LOG_WARNING, "entropy: no block device behind / nor a usual disk (%s): block reads off "
+		ent_log(log, LOG_WARNING, "no block device behind / nor a usual disk (%s): block reads off "
 				"(-X blockdev=/dev/NAME names one)", strerror(errno));
 		return -1;
 	}
 	dev = ops->open_direct(b->path, &bytes, &sector);
 	if (dev < 0) {
-		ent_log(log, LOG_WARNING, "entropy: cannot open %s with O_DIRECT (%s): block reads off",
+		ent_log(log, LOG_WARNING, "cannot open %s with O_DIRECT (%s): block reads off",
 				b->path, strerror(errno));
 		return -1;
 	}
 	if (sector == 0 || sector > ENT_BLOCK_ALIGN * 16 || bytes < sector) {
-		ent_log(log, LOG_WARNING, "entropy: %s is no usable block device (%s): block reads off",
+		ent_log(log, LOG_WARNING, "%s is no usable block device (%s): block reads off",
 				b->path, bytes < sector ? "empty" : "sector size");
 		(void)ops->close(dev);
 		return -1;
@@ -205,7 +205,7 @@ int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 	saved = errno;
 	(void)ops->close(dev);	/* the child has its own */
 	if (b->pid < 0) {
-		ent_log(log, LOG_WARNING, "entropy: cannot start the block reader child (%s): "
+		ent_log(log, LOG_WARNING, "cannot start the block reader child (%s): "
 				"block reads off", strerror(saved));
 		b->pid = 0;
 		b->fd = -1;
@@ -249,7 +249,7 @@ int ent_block_step(struct ent_block *b, struct ent_progress *log)
 					&& b->ops->read(b->fd, msg + i + 1, 1) == 1) {
 				r++;
 			}
-			ent_log(log, LOG_WARNING, "entropy: read of %s failed (%s): block reads off",
+			ent_log(log, LOG_WARNING, "read of %s failed (%s): block reads off",
 					b->path, msg[i] == 'e' && i + 1 < r ? strerror(msg[i + 1])
 					: "reader child gone");
 			b->active = 0;

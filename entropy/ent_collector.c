@@ -42,7 +42,7 @@ int ent_collector_start(struct ent_collector *c, const struct ent_ops *ops,
 	c->fd = -1;
 	c->pid = ops->spawn(ent_collector_child, NULL, -1, &c->fd);
 	if (c->pid < 0) {
-		ent_log(log, LOG_WARNING, "entropy: cannot start the collector child: %s; going on without",
+		ent_log(log, LOG_WARNING, "cannot start the collector child: %s; going on without",
 				strerror(errno));
 		c->pid = 0;
 		c->fd = -1;

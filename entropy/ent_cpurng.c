@@ -126,11 +126,11 @@ int ent_cpurng_feed(const struct entropy_config *cfg, const struct ent_ops *ops,
 	}
 	bits = ent_credit_bits(cfg, ENT_SOURCE_CPURNG, &facts, sizeof(buf), &why);
 	if (bits > 0 && ops->rnd_add(buf, sizeof(buf), bits) == 0) {
-		ent_log(log, LOG_NOTICE, "entropy: CPU RNG (%s) credited %u bits (%s)",
+		ent_log(log, LOG_NOTICE, "CPU RNG (%s) credited %u bits (%s)",
 				name, bits, why);
 		r = (int)bits;
 	} else if (ops->rnd_add(buf, sizeof(buf), 0) == 0) {
-		ent_log(log, LOG_INFO, "entropy: CPU RNG (%s) mixed in without credit (%s)", name,
+		ent_log(log, LOG_INFO, "CPU RNG (%s) mixed in without credit (%s)", name,
 				bits > 0 ? (errno == EPERM ? "crediting needs CAP_SYS_ADMIN"
 					: "RNDADDENTROPY failed") : why);
 	}

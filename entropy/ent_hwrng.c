@@ -97,7 +97,7 @@ int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
 	hw->fd = ops->open_read("/dev/hwrng");
 	if (hw->fd < 0) {
 		if (errno != ENOENT && errno != ENODEV && errno != ENXIO) {
-			ent_log(log, LOG_WARNING, "entropy: cannot open /dev/hwrng (%s): not used",
+			ent_log(log, LOG_WARNING, "cannot open /dev/hwrng (%s): not used",
 					strerror(errno));
 		}
 		return -1;
@@ -139,7 +139,7 @@ static int stop(struct ent_hwrng *hw, const struct ent_ops *ops, struct ent_prog
 		(void)ops->rnd_add(out, sizeof(out), 0);
 		explicit_bzero(out, sizeof(out));
 	}
-	ent_log(log, LOG_WARNING, "entropy: /dev/hwrng: %s after %lu bits credited; "
+	ent_log(log, LOG_WARNING, "/dev/hwrng: %s after %lu bits credited; "
 			"no more credit from it", why, hw->credited);
 	ent_hwrng_close(hw, ops);
 	return -1;
@@ -151,7 +151,7 @@ static int mix_only(struct ent_hwrng *hw, const struct ent_ops *ops,
 {
 	(void)ops->rnd_add(buf, n, 0);
 	if (hw->bytes >= ENT_HWRNG_MIX_BYTES) {
-		ent_log(log, LOG_INFO, "entropy: /dev/hwrng (%s, kernel quality %d) mixed in "
+		ent_log(log, LOG_INFO, "/dev/hwrng (%s, kernel quality %d) mixed in "
 				"without credit (%s)", hw->name, hw->kernel_quality, hw->why);
 		ent_hwrng_close(hw, ops);
 	}
@@ -201,7 +201,7 @@ int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
 	}
 	if (n <= 0) {
 		/* EIO and friends: the device is not fit, quietly stop */
-		ent_log(log, LOG_INFO, "entropy: /dev/hwrng unreadable (%s): not used",
+		ent_log(log, LOG_INFO, "/dev/hwrng unreadable (%s): not used",
 				n < 0 ? strerror(errno) : "end of file");
 		ent_hwrng_close(hw, ops);
 		return -1;
@@ -228,7 +228,7 @@ int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
 		hw->startup = NULL;
 		ent_health_init(&hw->health, hw->h);
 		ent_sha256_init(&hw->pool);
-		ent_log(log, LOG_INFO, "entropy: /dev/hwrng (%s) passed its start-up test "
+		ent_log(log, LOG_INFO, "/dev/hwrng (%s) passed its start-up test "
 				"(%.2f bits/byte assessed); crediting under -X trust-hwrng",
 				hw->name, hw->h);
 	}

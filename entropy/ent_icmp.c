@@ -141,7 +141,7 @@ int ent_icmp_open(struct ent_icmp *ic, const struct ent_ops *ops,
 		if (ic->fd < 0) {
 			int saved = errno;
 
-			ent_log(log, LOG_WARNING, "entropy: no ICMP socket with TTL 1 (raw: %s, "
+			ent_log(log, LOG_WARNING, "no ICMP socket with TTL 1 (raw: %s, "
 					"datagram: %s; net.ipv4.ping_group_range must include our group): "
 					"ICMP stimulator off",
 					strerror(raw_errno),
@@ -167,7 +167,7 @@ static void target_lost(struct ent_icmp *ic, struct ent_icmp_target *t, int64_t 
 		if (inet_ntop(AF_INET, &t->addr, a, sizeof(a)) == NULL) {
 			strcpy(a, "?");
 		}
-		ent_log(ic->log, LOG_WARNING, "entropy: gateway %s %s (%u lost in a row): "
+		ent_log(ic->log, LOG_WARNING, "gateway %s %s (%u lost in a row): "
 				"ICMP to it stopped", a,
 				t->replies == 0 ? "does not answer echo requests" : "stopped answering",
 				t->losses);

@@ -183,6 +183,7 @@ struct ent_progress {
 void ent_progress_init(struct ent_progress *p, const struct entropy_config *cfg,
 		const struct ent_ops *ops, int bits_needed, int64_t now);
 void ent_progress_close(struct ent_progress *p);
+/* One line to the log (and /dev/kmsg), "entropy: " put before it */
 void ent_log(struct ent_progress *p, int priority, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Formats "112/256 bits, 57 bits/s, ETA 3 s"; returns snprintf's value */

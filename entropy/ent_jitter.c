@@ -63,7 +63,7 @@ int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
 		free(d);
 		free(j->mem);
 		j->mem = NULL;
-		ent_log(log, LOG_WARNING, "entropy: jitter collector: out of memory");
+		ent_log(log, LOG_WARNING, "jitter collector: out of memory");
 		return -1;
 	}
 	memset(j->mem, 0, ENT_JIT_MEM);
@@ -75,7 +75,7 @@ int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
 	}
 	free(d);
 	if (why != NULL) {
-		ent_log(log, LOG_WARNING, "entropy: jitter collector refused: %s "
+		ent_log(log, LOG_WARNING, "jitter collector refused: %s "
 				"(estimate %.2f bits/sample)", why, j->h);
 		free(j->mem);
 		j->mem = NULL;
@@ -83,7 +83,7 @@ int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
 	}
 	j->active = 1;
 	ent_sha256_init(&j->pool);
-	ent_log(log, LOG_INFO, "entropy: jitter collector started: %.2f bits/sample "
+	ent_log(log, LOG_INFO, "jitter collector started: %.2f bits/sample "
 			"assessed (SP 800-90B), %.2f credited; cutoffs RCT %u, APT %u/%u",
 			j->h, j->h / 2, j->health.rct_cutoff, j->health.apt_cutoff, ENT_JIT_APT_W);
 	return 0;
@@ -125,7 +125,7 @@ int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
 		/* What is pooled was partly tested: mix it, credit nothing */
 		ent_sha256_final(&j->pool, out);
 		(void)ops->rnd_add(out, sizeof(out), 0);
-		ent_log(log, LOG_WARNING, "entropy: jitter collector stopped: %s failed after "
+		ent_log(log, LOG_WARNING, "jitter collector stopped: %s failed after "
 				"%lu bits credited", j->health.why, j->credited);
 		ent_jitter_stop(j);
 		return -1;
@@ -145,7 +145,7 @@ int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
 	if (bits == 0 || ops->rnd_add(out, sizeof(out), (unsigned int)bits) < 0) {
 		(void)ops->rnd_add(out, sizeof(out), 0);
 		explicit_bzero(out, sizeof(out));
-		ent_log(log, LOG_WARNING, "entropy: jitter collector stopped: %s", bits == 0 ? why
+		ent_log(log, LOG_WARNING, "jitter collector stopped: %s", bits == 0 ? why
 				: errno == EPERM ? "crediting needs CAP_SYS_ADMIN" : "RNDADDENTROPY failed");
 		ent_jitter_stop(j);
 		return -1;

@@ -14,6 +14,7 @@
 #include "ent_internal.h"
 
 #define ENT_LINE_US 1000000
+#define ENT_LOG_PREFIX "entropy: "
 
 void ent_progress_init(struct ent_progress *p, const struct entropy_config *cfg,
 		const struct ent_ops *ops, int bits_needed, int64_t now)
@@ -43,8 +44,11 @@ void ent_log(struct ent_progress *p, int priority, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	/* Every line of the module says whose it is */
+	memcpy(line, ENT_LOG_PREFIX, sizeof(ENT_LOG_PREFIX) - 1);
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
+	n = vsnprintf(line + sizeof(ENT_LOG_PREFIX) - 1, sizeof(line) - (sizeof(ENT_LOG_PREFIX) - 1),
+			fmt, ap);
 	va_end(ap);
 	if (n < 0) {
 		return;
@@ -63,7 +67,7 @@ void ent_log(struct ent_progress *p, int priority, const char *fmt, ...)
 			if (p->ops->kmsg_write(kline, len) < 0) {
 				/* The kernel log is a copy; the main log has the line */
 				p->kmsg = 0;
-				ent_log(p, LOG_WARNING, "entropy: cannot write to /dev/kmsg: %s; "
+				ent_log(p, LOG_WARNING, "cannot write to /dev/kmsg: %s; "
 						"logging without it", strerror(errno));
 			}
 		}
@@ -120,7 +124,7 @@ int ent_progress_tick(struct ent_progress *p, int64_t now, int bits,
 	p->bits_rate = bits;
 	p->t_rate = now;
 	(void)ent_progress_format(text, sizeof(text), bits, p->bits_needed, p->rate);
-	ent_log(p, LOG_INFO, "entropy: %s; running: %s", text, running);
+	ent_log(p, LOG_INFO, "%s; running: %s", text, running);
 	p->t_last_line = now;
 	p->lines++;
 	return 1;

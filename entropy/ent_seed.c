@@ -81,17 +81,17 @@ static int open_dir(const struct entropy_config *cfg, const struct ent_ops *ops,
 
 	if (create && ops->mkdir(path, 0700) < 0 && errno != EEXIST) {
 		/* EROFS, EACCES, ENOENT parent: nothing to keep a seed in */
-		ent_log(log, LOG_WARNING, "entropy: cannot create seed directory %.100s (%s): "
+		ent_log(log, LOG_WARNING, "cannot create seed directory %.100s (%s): "
 				"no seed kept for the next boot", path, strerror(errno));
 		return -1;
 	}
 	fd = ops->open_dir(path);
 	if (fd < 0) {
 		if (errno == ENOENT) {
-			ent_log(log, LOG_INFO, "entropy: no seed directory %.100s yet: "
+			ent_log(log, LOG_INFO, "no seed directory %.100s yet: "
 					"nothing to credit", path);
 		} else {
-			ent_log(log, LOG_WARNING, "entropy: seed directory %.100s unusable (%s): "
+			ent_log(log, LOG_WARNING, "seed directory %.100s unusable (%s): "
 					"seed file ignored", path, strerror(errno));
 		}
 		return -1;
@@ -99,14 +99,14 @@ static int open_dir(const struct entropy_config *cfg, const struct ent_ops *ops,
 	if (ops->fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)
 			|| st.st_uid != ops->geteuid() || (st.st_mode & 077) != 0) {
 		/* Someone else could have planted or read a seed in it */
-		ent_log(log, LOG_WARNING, "entropy: seed directory %.100s must be a directory "
+		ent_log(log, LOG_WARNING, "seed directory %.100s must be a directory "
 				"of uid %ld with mode 0700: seed file ignored", path,
 				(long)ops->geteuid());
 		(void)ops->close(fd);
 		return -1;
 	}
 	if (ops->flock(fd) < 0) {
-		ent_log(log, LOG_WARNING, "entropy: seed directory %.100s is locked (%s): "
+		ent_log(log, LOG_WARNING, "seed directory %.100s is locked (%s): "
 				"another instance has the seed, left alone", path, strerror(errno));
 		(void)ops->close(fd);
 		return -1;
@@ -220,15 +220,15 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 	if (fd < 0) {
 		saved = errno;
 		if (saved == ENOENT) {
-			ent_log(log, LOG_INFO, "entropy: no seed file in %.100s: nothing to credit", path);
+			ent_log(log, LOG_INFO, "no seed file in %.100s: nothing to credit", path);
 		} else if (ops->unlinkat(dfd, ENT_SEED_NAME) == 0) {
 			/* ELOOP: a symlink in its place. The name goes (never
 			 * what it points to) so that the next seed can be written. */
 			(void)ops->fsync(dfd);
-			ent_log(log, LOG_WARNING, "entropy: seed file in %.100s refused (%s), "
+			ent_log(log, LOG_WARNING, "seed file in %.100s refused (%s), "
 					"removed unread", path, strerror(saved));
 		} else {
-			ent_log(log, LOG_WARNING, "entropy: seed file in %.100s refused (%s) and "
+			ent_log(log, LOG_WARNING, "seed file in %.100s refused (%s) and "
 					"could not be removed (%s): nothing credited; remove it", path,
 					strerror(saved), strerror(errno));
 		}
@@ -241,7 +241,7 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 			 * it: left as it is, for the administrator */
 			(void)ops->close(fd);
 			(void)ops->close(dfd);
-			ent_log(log, LOG_WARNING, "entropy: %.100s/%s is a directory, not a seed "
+			ent_log(log, LOG_WARNING, "%.100s/%s is a directory, not a seed "
 					"file: nothing credited, and no seed can be saved while it is "
 					"there (rmdir it, or move it away)", path, ENT_SEED_NAME);
 			return 0;
@@ -263,10 +263,10 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 		/* A read that failed half way may have left seed bytes */
 		explicit_bzero(buf, sizeof(buf));
 		if (unlinked) {
-			ent_log(log, LOG_WARNING, "entropy: seed file in %.100s is no regular file "
+			ent_log(log, LOG_WARNING, "seed file in %.100s is no regular file "
 					"or unreadable: removed, nothing credited", path);
 		} else {
-			ent_log(log, LOG_WARNING, "entropy: seed file in %.100s is no regular file "
+			ent_log(log, LOG_WARNING, "seed file in %.100s is no regular file "
 					"or unreadable, and could not be removed (%s): nothing credited",
 					path, strerror(saved));
 		}
@@ -293,7 +293,7 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 		if (ops->rnd_add(buf + OFF_SEED, ENT_SEED_BYTES, bits) == 0) {
 			explicit_bzero(buf, sizeof(buf));
 			st->credited_bits = (int)bits;
-			ent_log(log, LOG_NOTICE, "entropy: seed file credited %u bits (made while "
+			ent_log(log, LOG_NOTICE, "seed file credited %u bits (made while "
 					"getrandom() was ready, on this device)", bits);
 			return st->credited_bits;
 		}
@@ -304,12 +304,12 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 			&& ops->rnd_add(buf, (size_t)rd.n, 0) < 0) {
 		saved = errno;
 		explicit_bzero(buf, sizeof(buf));
-		ent_log(log, LOG_WARNING, "entropy: seed file not credited (%s) and could not be "
+		ent_log(log, LOG_WARNING, "seed file not credited (%s) and could not be "
 				"mixed (%s)", why, strerror(saved));
 		return 0;
 	}
 	explicit_bzero(buf, sizeof(buf));
-	ent_log(log, LOG_WARNING, "entropy: seed file mixed in without credit: %s", why);
+	ent_log(log, LOG_WARNING, "seed file mixed in without credit: %s", why);
 	return 0;
 }
 
@@ -332,12 +332,12 @@ static int make_seed(const struct ent_ops *ops, struct ent_progress *log,
 		 * old seed among it), but it is worth no credit */
 		creditable = 0;
 		flags &= ~FLAG_READY;
-		ent_log(log, LOG_INFO, "entropy: getrandom() not ready: the new seed file "
+		ent_log(log, LOG_INFO, "getrandom() not ready: the new seed file "
 				"will not be credited");
 		r = ops->getrandom(fresh, sizeof(fresh), GRND_INSECURE);
 		if (r != (ssize_t)sizeof(fresh) && !st->have_old && nprev <= 0) {
 			explicit_bzero(fresh, sizeof(fresh));
-			ent_log(log, LOG_WARNING, "entropy: no random bytes for a seed file yet");
+			ent_log(log, LOG_WARNING, "no random bytes for a seed file yet");
 			return -1;
 		}
 	}
@@ -377,7 +377,7 @@ static int make_seed(const struct ent_ops *ops, struct ent_progress *log,
 static void log_blocked(const struct entropy_config *cfg, struct ent_progress *log,
 		const char *name)
 {
-	ent_log(log, LOG_WARNING, "entropy: cannot write a seed file in %.100s: %s there is a "
+	ent_log(log, LOG_WARNING, "cannot write a seed file in %.100s: %s there is a "
 			"directory (remove it): none kept for the next boot",
 			ent_config_seed_dir(cfg), name);
 }
@@ -470,7 +470,7 @@ int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 	}
 	(void)ops->close(dfd);
 	explicit_bzero(file, sizeof(file));
-	ent_log(log, LOG_INFO, "entropy: new seed file written to %.100s (%s%s)",
+	ent_log(log, LOG_INFO, "new seed file written to %.100s (%s%s)",
 			ent_config_seed_dir(cfg), creditable ? "creditable at the next boot"
 			: "mixed only at the next boot", why);
 	return 0;
@@ -480,7 +480,7 @@ fail_tmp:
 	(void)ops->unlinkat(dfd, ENT_SEED_TMP);
 	errno = (int)w;
 fail:
-	ent_log(log, LOG_WARNING, "entropy: cannot write a seed file in %.100s (%s: %s): "
+	ent_log(log, LOG_WARNING, "cannot write a seed file in %.100s (%s: %s): "
 			"none kept for the next boot", ent_config_seed_dir(cfg), step, strerror(errno));
 	(void)ops->close(dfd);
 	explicit_bzero(file, sizeof(file));

@@ -133,21 +133,21 @@ static int find_gateways(struct ent_wait_state *w, struct in_addr *gw, int quiet
 
 	if (w->cfg->gateway[0] != '\0') {
 		if (inet_pton(AF_INET, w->cfg->gateway, &gw[0]) != 1) {
-			ent_log(&w->prog, LOG_WARNING, "entropy: gateway %.64s is no IPv4 address: "
+			ent_log(&w->prog, LOG_WARNING, "gateway %.64s is no IPv4 address: "
 					"ICMP stimulator off", w->cfg->gateway);
 			return 0;
 		}
 		/* On the link only: a connected route must cover it, so the
 		 * requests never go through a router */
 		if (ops->read_file(ENT_PATH_ROUTE, w->text, ENT_TEXT_MAX) < 0) {
-			ent_log(&w->prog, LOG_WARNING, "entropy: cannot read %s (%s) to check that "
+			ent_log(&w->prog, LOG_WARNING, "cannot read %s (%s) to check that "
 					"gateway %.64s is on the link: refused, ICMP stimulator off",
 					ENT_PATH_ROUTE, strerror(errno), w->cfg->gateway);
 			return 0;
 		}
 		nlinks = ent_route_links(w->text, links, ENT_LINK_MAX);
 		if (ent_route_onlink(links, nlinks, gw[0], NULL) < 0) {
-			ent_log(&w->prog, LOG_WARNING, "entropy: gateway %.64s is not on the link "
+			ent_log(&w->prog, LOG_WARNING, "gateway %.64s is not on the link "
 					"(no connected route covers it): refused, ICMP stimulator off",
 					w->cfg->gateway);
 			return 0;
@@ -156,7 +156,7 @@ static int find_gateways(struct ent_wait_state *w, struct in_addr *gw, int quiet
 	}
 	if (ops->read_file(ENT_PATH_ROUTE, w->text, ENT_TEXT_MAX) < 0) {
 		if (!quiet) {
-			ent_log(&w->prog, LOG_WARNING, "entropy: cannot read %s (%s): no ICMP "
+			ent_log(&w->prog, LOG_WARNING, "cannot read %s (%s): no ICMP "
 					"until it can be read", ENT_PATH_ROUTE, strerror(errno));
 		}
 		w->route_retry = 1;
@@ -180,7 +180,7 @@ static int find_gateways(struct ent_wait_state *w, struct in_addr *gw, int quiet
 		}
 	}
 	if (!quiet) {
-		ent_log(&w->prog, LOG_WARNING, "entropy: no IPv4 default route and no neighbour "
+		ent_log(&w->prog, LOG_WARNING, "no IPv4 default route and no neighbour "
 				"in the ARP table on an interface that is up: no ICMP until one appears "
 				"(-X gateway=A.B.C.D names a neighbour that answers ping)");
 	}
@@ -229,11 +229,11 @@ static void start_icmp(struct ent_wait_state *w, int64_t now, int quiet)
 		w->icmp_open = 1;
 		ent_pace_init(&w->icmp.pace, now, read_irqs(w, &irq) == 0 ? &irq : NULL);
 		if (quiet && w->icmp_via == ENT_VIA_ARP) {
-			ent_log(&w->prog, LOG_INFO, "entropy: neighbour %s on %s from the ARP table, "
+			ent_log(&w->prog, LOG_INFO, "neighbour %s on %s from the ARP table, "
 					"no default route: ICMP stimulator started",
 					ipv4_text(gw[0], a, sizeof(a)), w->via_dev);
 		} else if (quiet) {
-			ent_log(&w->prog, LOG_INFO, "entropy: default route via %s appeared: "
+			ent_log(&w->prog, LOG_INFO, "default route via %s appeared: "
 					"ICMP stimulator started%s", ipv4_text(gw[0], a, sizeof(a)),
 					was_arp ? " (instead of the neighbours)" : "");
 		}
@@ -290,7 +290,7 @@ static void start_stimulators(struct ent_wait_state *w, unsigned int stim, int64
 		start_block(w);
 	}
 	if ((w->icmp_open || w->blk_open) && !have_irq) {
-		ent_log(&w->prog, LOG_INFO, "entropy: %s unreadable: pacing without interrupt counts",
+		ent_log(&w->prog, LOG_INFO, "%s unreadable: pacing without interrupt counts",
 				ENT_PATH_INTERRUPTS);
 	}
 }
@@ -311,7 +311,7 @@ static int begin_stimulation(struct ent_wait_state *w, int64_t now)
 		return 0;
 	}
 	if (w->boot_role < 0) {
-		ent_log(&w->prog, LOG_INFO, "entropy: %s unusable (%s): the stimulation bounds "
+		ent_log(&w->prog, LOG_INFO, "%s unusable (%s): the stimulation bounds "
 				"are per wait, not per boot", ENT_RUN_DIR, w->boot.why);
 	}
 	w->packets_left = w->boot.packets_spent >= max_packets ? 0
@@ -319,7 +319,7 @@ static int begin_stimulation(struct ent_wait_state *w, int64_t now)
 	seconds_left = w->boot.seconds_spent >= max_seconds ? 0
 		: max_seconds - w->boot.seconds_spent;
 	if (w->packets_left == 0 || seconds_left == 0) {
-		ent_log(&w->prog, LOG_WARNING, "entropy: this boot's stimulation budget is "
+		ent_log(&w->prog, LOG_WARNING, "this boot's stimulation budget is "
 				"spent (%lu packets, %lu s by earlier processes): waiting without "
 				"stimulating", w->boot.packets_spent, w->boot.seconds_spent);
 		return 0;
@@ -455,7 +455,7 @@ static void log_hint_once(struct ent_wait_state *w)
 	w->hint_logged = 1;
 	/* From now on a progress line a minute is plenty */
 	w->prog.interval_us = ENT_LINE_US_IDLE;
-	ent_log(&w->prog, LOG_WARNING, "entropy: nothing here raises the kernel's entropy; "
+	ent_log(&w->prog, LOG_WARNING, "nothing here raises the kernel's entropy; "
 			"waiting without load. To seed at boot give the system a source: "
 			"a virtio-rng device (qemu -device virtio-rng-pci), rng-seed in the "
 			"device tree /chosen node, a seed file restored at boot "
@@ -518,7 +518,7 @@ static void check_bounds(struct ent_wait_state *w, int64_t now, int icmp_was_act
 		stop_stimulation(w);
 		if (!w->bound_logged) {
 			w->bound_logged = 1;
-			ent_log(&w->prog, LOG_WARNING, "entropy: stimulation bound of %lu s reached "
+			ent_log(&w->prog, LOG_WARNING, "stimulation bound of %lu s reached "
 					"(%lu packets, %lu reads); waiting on",
 					ent_config_max_seconds(w->cfg), w->icmp.sent, w->blk.reads);
 		}
@@ -526,7 +526,7 @@ static void check_bounds(struct ent_wait_state *w, int64_t now, int icmp_was_act
 	}
 	if (icmp_was_active && !w->icmp.active) {
 		if (w->icmp.sent >= w->icmp.max_packets) {
-			ent_log(&w->prog, LOG_WARNING, "entropy: ICMP bound of %lu packets reached",
+			ent_log(&w->prog, LOG_WARNING, "ICMP bound of %lu packets reached",
 					w->icmp.max_packets);
 		}
 		ent_icmp_close(&w->icmp);
@@ -534,7 +534,7 @@ static void check_bounds(struct ent_wait_state *w, int64_t now, int icmp_was_act
 	if (ENT_WITH_BLOCK && w->blk.fd >= 0 && !w->blk.active) {
 		/* the reader child finished, failed or went away */
 		if (w->blk.reads >= w->blk.max_reads) {
-			ent_log(&w->prog, LOG_INFO, "entropy: block read bound of %lu reads reached",
+			ent_log(&w->prog, LOG_INFO, "block read bound of %lu reads reached",
 					w->blk.max_reads);
 		}
 		ent_block_close(&w->blk);
@@ -579,7 +579,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		goto done;
 	}
 	if (w.text == NULL) {
-		ent_log(&w.prog, LOG_WARNING, "entropy: out of memory; waiting without stimulation");
+		ent_log(&w.prog, LOG_WARNING, "out of memory; waiting without stimulation");
 	} else {
 		w.extra = extra;
 		(void)begin_stimulation(&w, now);
@@ -589,7 +589,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 	}
 	w.t_bits = w.t_gain = now;
 	describe(&w, plan, sizeof(plan), 0);
-	ent_log(&w.prog, LOG_WARNING, "entropy: kernel CRNG not initialised, getrandom() would "
+	ent_log(&w.prog, LOG_WARNING, "kernel CRNG not initialised, getrandom() would "
 			"block; %s; kernel jitter collector: %s%s%s; %d/%d bits; plan: %s",
 			w.gen.name, w.kernel_collector == 1 ? "yes" : w.kernel_collector == 0
 			? "none" : "unknown", w.release[0] != '\0' ? ", Linux " : "", w.release,
@@ -600,7 +600,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 	check_now = 0;
 	for (;;) {
 		if (cfg->stop_flag != NULL && *cfg->stop_flag) {
-			ent_log(&w.prog, LOG_INFO, "entropy: wait stopped after %.1f s, CRNG not seeded",
+			ent_log(&w.prog, LOG_INFO, "wait stopped after %.1f s, CRNG not seeded",
 					(double)(ops->now_us() - t0) / 1e6);
 			ret = -1;
 			break;
@@ -616,7 +616,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 				break;
 			}
 			if (r < 0) {
-				ent_log(&w.prog, LOG_WARNING, "entropy: getrandom() failed (%s); "
+				ent_log(&w.prog, LOG_WARNING, "getrandom() failed (%s); "
 						"leaving the wait to the caller", strerror(errno));
 				ret = -1;
 				break;
@@ -680,7 +680,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		if (w.boot_role == 0 && w.text != NULL && now >= w.t_boot_retry
 				&& begin_stimulation(&w, now) == 1) {
 			describe(&w, running, sizeof(running), 0);
-			ent_log(&w.prog, LOG_WARNING, "entropy: the process that stimulated is "
+			ent_log(&w.prog, LOG_WARNING, "the process that stimulated is "
 					"gone; taking over with what is left of this boot's budget: %s",
 					running);
 		}
@@ -688,7 +688,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 				&& now - w.t_collector >= ENT_COLLECTOR_SILENT_US) {
 			w.collector_silent_logged = 1;
 			describe(&w, running, sizeof(running), 0);
-			ent_log(&w.prog, LOG_WARNING, "entropy: the kernel's jitter collector has "
+			ent_log(&w.prog, LOG_WARNING, "the kernel's jitter collector has "
 					"not seeded the CRNG in %d s of a blocking getrandom(): it is "
 					"not producing entropy on this board (it gives up where the "
 					"cycle counter is too coarse); seeding with: %s",
@@ -732,7 +732,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			if (errno == EINTR) {
 				continue;	/* the stop flag is looked at first */
 			}
-			ent_log(&w.prog, LOG_WARNING, "entropy: poll() failed (%s); "
+			ent_log(&w.prog, LOG_WARNING, "poll() failed (%s); "
 					"leaving the wait to the caller", strerror(errno));
 			ret = -1;
 			break;
@@ -768,7 +768,7 @@ done:
 		if (ent_probe_bits(ops, &w.bits) < 0) {
 			w.bits = w.gen.bits_needed;
 		}
-		ent_log(&w.prog, LOG_NOTICE, "entropy: kernel CRNG seeded after %.1f s, while "
+		ent_log(&w.prog, LOG_NOTICE, "kernel CRNG seeded after %.1f s, while "
 				"running: %s; %lu ICMP packets, %lu replies, %lu block reads",
 				(double)(t_ready - t0) / 1e6, by, w.icmp.sent, w.icmp.replies,
 				w.blk.reads);

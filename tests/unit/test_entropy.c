@@ -129,7 +129,7 @@ static void test_progress(void)
 	setup(&s, &cfg, 256, 0);
 	cfg.log_kmsg = 1;
 	ent_progress_init(&p, &cfg, sim_ops(&s), 256, 0);
-	ent_log(&p, LOG_WARNING, "entropy: hello %d", 7);
+	ent_log(&p, LOG_WARNING, "hello %d", 7);
 	snprintf(expect, sizeof(expect), "<4>dropbear[%ld]: entropy: hello 7\n", (long)getpid());
 	CHECK(s.nkmsg == 1 && strcmp(s.kmsg_last, expect) == 0,
 			"kmsg line: %s", s.kmsg_last);
@@ -138,8 +138,8 @@ static void test_progress(void)
 	cfg.log_kmsg = 1;
 	s.kmsg_fails = 1;
 	ent_progress_init(&p, &cfg, sim_ops(&s), 256, 0);
-	ent_log(&p, LOG_WARNING, "entropy: one");
-	ent_log(&p, LOG_WARNING, "entropy: two");
+	ent_log(&p, LOG_WARNING, "one");
+	ent_log(&p, LOG_WARNING, "two");
 	CHECK(sim_log_count(&s, "/dev/kmsg") == 1 && sim_log_count(&s, "two") == 1 && !p.kmsg,
 			"kmsg failure warned once, logging goes on");
 	ent_progress_close(&p);
