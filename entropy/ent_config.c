@@ -388,3 +388,8 @@ unsigned long ent_config_max_seconds(const struct entropy_config *cfg)
 {
 	return cfg->max_seconds != 0 ? cfg->max_seconds : ENT_DEFAULT_MAX_SECONDS;
 }
+
+const char *ent_config_seed_dir(const struct entropy_config *cfg)
+{
+	return cfg->seed_dir[0] != '\0' ? cfg->seed_dir : ENTROPY_SEED_DIR;
+}

@@ -26,7 +26,7 @@
 
 #if ENT_WITH_JITTER || ENT_WITH_HWRNG
 
-#define ALPHA_LOG2	20	/* false alarms of the continuous tests: alpha = 2^-20 */
+#define ENT_HEALTH_ALPHA_LOG2	20	/* false alarms of the continuous tests: alpha = 2^-20 */
 #define STARTUP_MIN_H	1.0	/* bits per sample, else refused */
 
 /* No libm in the static target: small enough to carry */
@@ -126,7 +126,7 @@ unsigned int ent_health_rct_cutoff(double h)
 	if (h < 1.0 / 1024) {
 		h = 1.0 / 1024;	/* a cutoff that still fits */
 	}
-	x = ALPHA_LOG2 / h;
+	x = ENT_HEALTH_ALPHA_LOG2 / h;
 	c = (unsigned int)x;
 	if ((double)c < x) {
 		c++;
@@ -139,7 +139,7 @@ unsigned int ent_health_apt_cutoff(double h)
 	double p = 1.0, q, pmf, cdf, alpha = 1.0;
 	unsigned int k;
 
-	for (k = 0; k < ALPHA_LOG2; k++) {
+	for (k = 0; k < ENT_HEALTH_ALPHA_LOG2; k++) {
 		alpha *= 0.5;
 	}
 	/* p = 2^-h without libm: bisection on -log2(p) = h */

@@ -208,7 +208,6 @@ static void target_send(struct ent_icmp *ic, struct ent_icmp_target *t, int64_t 
 	t->seq++;
 	t->in_flight = 1;
 	t->sent_at = now;
-	t->sent++;
 	ic->sent++;
 }
 

@@ -171,14 +171,12 @@ struct ent_progress {
 	void (*log)(int priority, const char *format, ...);
 	const struct ent_ops *ops;
 	int kmsg;		/* copying to /dev/kmsg */
-	int64_t t_start;
 	int64_t t_last_line;
 	int64_t t_rate;		/* start of the current rate window */
 	int bits_rate;		/* bits at t_rate */
 	double rate;		/* bits per second, smoothed; < 0 unknown */
 	int bits_needed;
 	int64_t interval_us;	/* between progress lines, 1 s at first */
-	int lines;		/* progress lines written */
 };
 void ent_progress_init(struct ent_progress *p, const struct entropy_config *cfg,
 		const struct ent_ops *ops, int bits_needed, int64_t now);
@@ -197,6 +195,8 @@ int ent_progress_tick(struct ent_progress *p, int64_t now, int bits,
 unsigned int ent_config_stimulators(const struct entropy_config *cfg);
 unsigned long ent_config_max_packets(const struct entropy_config *cfg);
 unsigned long ent_config_max_seconds(const struct entropy_config *cfg);
+/* -X seed-dir=, else the default */
+const char *ent_config_seed_dir(const struct entropy_config *cfg);
 
 /* ---- /proc/net/route (ent_route.c) ---- */
 /* IPv4 default gateways, in route order, at most max; returns the count */
@@ -247,7 +247,6 @@ struct ent_icmp_target {
 	int64_t next_send;	/* when not in flight */
 	unsigned int losses;	/* consecutive */
 	unsigned long replies;
-	unsigned long sent;
 };
 struct ent_pace {
 	unsigned int gap_us;	/* pause between a reply and the next request */
@@ -391,7 +390,6 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
  * Returns 0 when a seed was written durably, -1 otherwise (logged). */
 int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_progress *log, const struct ent_seed *st);
-const char *ent_config_seed_dir(const struct entropy_config *cfg);
 /* What tells this device from a clone of its disk image (ent_identity.c):
  * serials of the SoC, board and of the medium behind st_dev medium (the
  * seed directory's), else universally administered permanent MACs */

@@ -22,7 +22,6 @@ void ent_progress_init(struct ent_progress *p, const struct entropy_config *cfg,
 	memset(p, 0, sizeof(*p));
 	p->log = cfg->log;
 	p->ops = ops;
-	p->t_start = now;
 	p->t_last_line = now;
 	p->t_rate = now;
 	p->bits_rate = -1;
@@ -126,6 +125,5 @@ int ent_progress_tick(struct ent_progress *p, int64_t now, int bits,
 	(void)ent_progress_format(text, sizeof(text), bits, p->bits_needed, p->rate);
 	ent_log(p, LOG_INFO, "%s; running: %s", text, running);
 	p->t_last_line = now;
-	p->lines++;
 	return 1;
 }

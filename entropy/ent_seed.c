@@ -53,11 +53,6 @@
 #define GRND_INSECURE	0x0004
 #endif
 
-const char *ent_config_seed_dir(const struct entropy_config *cfg)
-{
-	return cfg->seed_dir[0] != '\0' ? cfg->seed_dir : ENTROPY_SEED_DIR;
-}
-
 void ent_seed_hash(unsigned char out[ENT_SHA256_LEN], const char *label,
 		const void *a, size_t alen)
 {

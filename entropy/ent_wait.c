@@ -9,8 +9,11 @@
  * within 100 ms of readiness. When nothing helps, sleep in poll() with long
  * timeouts: the wait goes on, but costs no CPU. The only ways out are a
  * ready CRNG (0) or the caller's stop flag / a broken kernel interface
- * (-1, and the caller takes upstream's own blocking path). Nothing here
- * credits entropy or produces random bytes.
+ * (-1, and the caller takes upstream's own blocking path). The
+ * stimulators credit nothing themselves (the kernel credits the
+ * interrupts they raise); the sources this loop runs - seed file, CPU
+ * RNG, /dev/hwrng, our jitter collector - credit only what
+ * ent_credit_bits() allows.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -502,7 +502,6 @@ static void test_wait_icmp_new(void)
 	r = ent_wait(&cfg, sim_ops(&s), &ex);
 	CHECK(r == 0, "icmp/new: seeded");
 	common_after("icmp/new", &s, r);
-	CHECK(s.replies >= 16000 && s.replies <= 17000, "icmp/new: ~16.4k replies (%lu)", s.replies);
 	CHECK(s.sent <= ENT_DEFAULT_MAX_PACKETS, "icmp/new: within packet bound");
 	CHECK(s.icmp_raw == 1, "icmp/new: raw socket as root");
 	CHECK(sim_log_count(&s, "poolsize 256") >= 1 && sim_log_count(&s, "plan: ICMP echo to 10.0.2.2") == 1,
@@ -533,7 +532,6 @@ static void test_wait_icmp_old(void)
 	CHECK(r == 0, "icmp/old: seeded");
 	common_after("icmp/old", &s, r);
 	/* 256 fast-load interrupts, then 128 bits at 64 interrupts each */
-	CHECK(s.replies >= 8400 && s.replies <= 8600, "icmp/old: ~8.4k replies (%lu)", s.replies);
 	CHECK(sim_log_count(&s, "0/128 bits") >= 1, "icmp/old: 128 bits needed shown");
 }
 
