@@ -57,22 +57,22 @@ struct ent_wait_state {
 	int jit_tried;
 	struct ent_hwrng hw;
 	int cpu_bits;
-	int icmp_open;
 	int blk_pending;	/* in -X stim=, not started yet */
-	int blk_open;
 	char *text;		/* scratch for /proc files, ENT_TEXT_MAX */
 	int bits;
 	int64_t t_bits;
 	int64_t t_gain;		/* last time the bit count rose */
 	int64_t t_end_stim;	/* stimulation time bound */
-	unsigned long events_seen;	/* replies + reads at last pace window */
+	unsigned long replies_seen;	/* at the last pacing window */
+	int64_t icmp_due;	/* the ICMP stimulator's next send or timeout */
 	int hint_logged;
 	int bound_logged;
 	int route_retry;	/* ICMP wanted, but no route yet */
 	int64_t t_route;	/* next look at the routing table */
 	int icmp_via;		/* ENT_VIA_*: where the ICMP targets came from */
 	char via_dev[ENT_IFNAME_MAX];	/* the neighbours' interface */
-	struct ent_wait_extra *extra;
+	int64_t t0;		/* the wait began */
+	unsigned int stim;	/* ENTROPY_STIM_* to start */
 };
 
 static const char *ipv4_text(struct in_addr a, char *buf, size_t len)
@@ -200,21 +200,134 @@ static int read_irqs(struct ent_wait_state *w, struct ent_irq_count *irq)
 	return ent_irq_parse(w->text, irq);
 }
 
-static void start_icmp(struct ent_wait_state *w, int64_t now, int quiet)
+/* A line being built from the parts each runner describes */
+struct ent_text {
+	char *buf;
+	size_t len, used;
+	int full;
+};
+
+static void text_vadd(struct ent_text *t, const char *sep, const char *fmt, va_list ap)
+{
+	int r;
+
+	if (t->full) {
+		return;
+	}
+	r = snprintf(t->buf + t->used, t->len - t->used, "%s", sep);
+	if (r >= 0 && (size_t)r < t->len - t->used) {
+		t->used += (size_t)r;
+		r = vsnprintf(t->buf + t->used, t->len - t->used, fmt, ap);
+	}
+	if (r < 0 || (size_t)r >= t->len - t->used) {
+		/* What fits stays; nothing is appended after a cut part */
+		t->full = 1;
+		return;
+	}
+	t->used += (size_t)r;
+}
+
+/* A new part of the line, after ", " when there is one already */
+static void __attribute__((format(printf, 2, 3))) text_part(struct ent_text *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	text_vadd(t, t->used > 0 ? ", " : "", fmt, ap);
+	va_end(ap);
+}
+
+/* More of the current part */
+static void __attribute__((format(printf, 2, 3))) text_add(struct ent_text *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	text_vadd(t, "", fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * What the wait runs, one entry each in runners[]: the stimulators (the
+ * kernel credits the interrupts they raise) and the sources that credit
+ * through ent_credit_bits(). The loop knows no more of them than this;
+ * an entry leaves NULL what it does not have.
+ */
+struct ent_runner {
+	/* Stopped at the stimulation bound (the collector child only waits) */
+	int bounded;
+	/* begin: stimulation begins (with the stimulators in w->stim);
+	 * else a later turn of the loop, within the stimulation bound */
+	void (*start)(struct ent_wait_state *w, int64_t now, int begin);
+	int (*running)(const struct ent_wait_state *w);
+	/* Its descriptor for poll() while it has one, else -1 */
+	int (*fd)(const struct ent_wait_state *w);
+	/* When it wants its next step (monotonic us), -1: none due */
+	int64_t (*deadline)(const struct ent_wait_state *w);
+	/* Once a turn (readable 0) and when its descriptor polled readable
+	 * (1); returns 1 when the CRNG may be ready now */
+	int (*step)(struct ent_wait_state *w, int64_t now, int readable);
+	void (*stop)(struct ent_wait_state *w);
+	/* Its part of the plan (detail 0) or of a progress line (1) */
+	void (*describe)(struct ent_wait_state *w, struct ent_text *t, int detail);
+};
+
+/* ---- the kernel's jitter collector, woken by our child ---- */
+static void collector_start(struct ent_wait_state *w, int64_t now, int begin)
+{
+	if (begin && (w->stim & ENTROPY_STIM_COLLECTOR)) {
+		(void)ent_collector_start(&w->col, w->ops, &w->prog);
+		w->t_collector = now;
+	}
+}
+
+static int collector_running(const struct ent_wait_state *w)
+{
+	return w->col.running;
+}
+
+static int collector_fd(const struct ent_wait_state *w)
+{
+	return w->col.running ? w->col.fd : -1;
+}
+
+static int collector_step(struct ent_wait_state *w, int64_t now, int readable)
+{
+	(void)now;
+	if (!readable) {
+		return 0;
+	}
+	/* The child left getrandom(): most likely ready now */
+	ent_collector_finished(&w->col);
+	return 1;
+}
+
+static void collector_stop(struct ent_wait_state *w)
+{
+	ent_collector_stop(&w->col);
+}
+
+static void collector_describe(struct ent_wait_state *w, struct ent_text *t, int detail)
+{
+	(void)detail;
+	if (w->col.running) {
+		text_part(t, "collector child %ld", (long)w->col.pid);
+	} else if (w->col.finished) {
+		/* Its getrandom() returned: the kernel's collector was in it */
+		text_part(t, "collector child (returned)");
+	}
+}
+
+/* ---- ICMP echo to the gateways or neighbours ---- */
+static void icmp_open(struct ent_wait_state *w, int64_t now, int quiet)
 {
 	struct in_addr gw[ENT_GW_MAX];
 	struct ent_irq_count irq;
 	char a[INET_ADDRSTRLEN];
 	unsigned long sent = w->icmp.sent, replies = w->icmp.replies;
 	unsigned long max_packets = w->packets_left;	/* of this boot's budget */
-	int n, was_arp = w->icmp_via == ENT_VIA_ARP && w->icmp_open;
+	int n, was_arp = w->icmp_via == ENT_VIA_ARP && w->icmp.active;
 
-	if (was_arp && !w->icmp.active) {
-		/* The neighbours stopped answering (or the bound is spent):
-		 * from now on only a default route starts ICMP again */
-		w->icmp_via = ENT_VIA_ARP_DONE;
-		was_arp = 0;
-	}
 	if (sent >= max_packets) {
 		w->route_retry = 0;	/* the bound is per boot, not per socket */
 		return;
@@ -223,13 +336,9 @@ static void start_icmp(struct ent_wait_state *w, int64_t now, int quiet)
 	if (n == 0 || (was_arp && w->icmp_via == ENT_VIA_ARP)) {
 		return;	/* nothing to ping, or the same neighbours go on */
 	}
-	if (w->icmp_open) {
-		/* A default route appeared while neighbours were pinged */
-		ent_icmp_close(&w->icmp);
-		w->icmp_open = 0;
-	}
+	/* A default route appeared while neighbours were pinged */
+	ent_icmp_close(&w->icmp);
 	if (ent_icmp_open(&w->icmp, w->ops, &w->prog, gw, n, max_packets) == 0) {
-		w->icmp_open = 1;
 		ent_pace_init(&w->icmp.pace, now, read_irqs(w, &irq) == 0 ? &irq : NULL);
 		if (quiet && w->icmp_via == ENT_VIA_ARP) {
 			ent_log(&w->prog, LOG_INFO, "neighbour %s on %s from the ARP table, "
@@ -249,50 +358,365 @@ static void start_icmp(struct ent_wait_state *w, int64_t now, int quiet)
 	w->icmp.replies = replies;
 }
 
+static void icmp_start(struct ent_wait_state *w, int64_t now, int begin)
+{
+	if (begin && (w->stim & ENTROPY_STIM_ICMP)) {
+		icmp_open(w, now, 0);
+		w->t_route = now + ENT_ROUTE_RETRY_US;
+	} else if (!begin && w->route_retry && now >= w->t_route) {
+		/* No target yet, or neighbours only: look at the routes again */
+		w->t_route = now + ENT_ROUTE_RETRY_US;
+		icmp_open(w, now, 1);
+	}
+}
+
+static int icmp_running(const struct ent_wait_state *w)
+{
+	return w->icmp.active;
+}
+
+static int icmp_fd(const struct ent_wait_state *w)
+{
+	return w->icmp.active ? w->icmp.fd : -1;
+}
+
+static int64_t icmp_deadline(const struct ent_wait_state *w)
+{
+	return w->icmp.active ? w->icmp_due : -1;
+}
+
+/* One pacing decision per window from the device interrupts that the
+ * replies raised */
+static void icmp_pace(struct ent_wait_state *w, int64_t now)
+{
+	struct ent_irq_count irq;
+
+	if (!w->icmp.pace.have_irq || now - w->icmp.pace.t_window < ENT_PACE_WINDOW_US) {
+		return;
+	}
+	if (read_irqs(w, &irq) < 0) {
+		w->icmp.pace.have_irq = 0;
+		return;
+	}
+	(void)ent_pace_update(&w->icmp.pace, now, irq.device, w->icmp.replies - w->replies_seen);
+	w->replies_seen = w->icmp.replies;
+}
+
+static int icmp_step(struct ent_wait_state *w, int64_t now, int readable)
+{
+	if (readable) {
+		ent_icmp_receive(&w->icmp, now);
+		return 0;
+	}
+	if (!w->icmp.active) {
+		return 0;
+	}
+	icmp_pace(w, now);
+	w->icmp_due = ent_icmp_service(&w->icmp, now);
+	if (!w->icmp.active) {
+		/* Every target dead, or the packet bound spent */
+		if (w->icmp.sent >= w->icmp.max_packets) {
+			ent_log(&w->prog, LOG_WARNING, "ICMP bound of %lu packets reached",
+					w->icmp.max_packets);
+		}
+		if (w->icmp_via == ENT_VIA_ARP) {
+			/* The neighbours stopped answering: from now on only a
+			 * default route starts ICMP again */
+			w->icmp_via = ENT_VIA_ARP_DONE;
+		}
+		ent_icmp_close(&w->icmp);
+	}
+	return 0;
+}
+
+static void icmp_stop(struct ent_wait_state *w)
+{
+	ent_icmp_close(&w->icmp);
+}
+
+static void icmp_describe(struct ent_wait_state *w, struct ent_text *t, int detail)
+{
+	char a[INET_ADDRSTRLEN];
+	int i, alive = 0;
+
+	if (!w->icmp.active) {
+		return;
+	}
+	for (i = 0; i < w->icmp.ntargets; i++) {
+		alive += !w->icmp.t[i].dead;
+	}
+	text_part(t, "ICMP echo to%s", w->icmp_via != ENT_VIA_ARP ? ""
+			: alive > 1 ? " neighbours" : " neighbour");
+	for (i = 0; i < w->icmp.ntargets; i++) {
+		if (!w->icmp.t[i].dead) {
+			text_add(t, " %s", ipv4_text(w->icmp.t[i].addr, a, sizeof(a)));
+		}
+	}
+	if (w->icmp_via == ENT_VIA_ARP) {
+		text_add(t, " on %s from the ARP table, no default route", w->via_dev);
+	}
+	if (!detail) {
+		text_add(t, " (%s socket, at most %lu packets)", w->icmp.raw ? "raw" : "datagram",
+				w->icmp.max_packets);
+		return;
+	}
+	text_add(t, " (%lu sent, %lu replies, gap %u us", w->icmp.sent, w->icmp.replies,
+			w->icmp.pace.gap_us);
+	if (w->icmp.pace.last_yield >= 0.0) {
+		text_add(t, ", %.2f irq/event", w->icmp.pace.last_yield);
+	}
+	text_add(t, ")");
+}
+
+#if ENT_WITH_BLOCK
+/* ---- O_DIRECT reads ---- */
 /* Block reads come second: on a single-CPU board they compete with the
  * ICMP ping-pong for the same CPU, and measured on the rig they made
  * seeding slower, not faster, while ICMP ran well. So they start only
  * where ICMP does not run, stops, or raises too few device interrupts. */
-static void start_block(struct ent_wait_state *w)
+static void block_start(struct ent_wait_state *w, int64_t now, int begin)
 {
-	if (!w->blk_pending) {
+	(void)now;
+	if (begin) {
+		w->blk_pending = (w->stim & ENTROPY_STIM_BLOCK) != 0;
+	}
+	if (!w->blk_pending || (w->icmp.active && (w->icmp.pace.last_yield < 0.0
+				|| w->icmp.pace.last_yield >= ENT_PACE_POOR_YIELD))) {
 		return;
 	}
 	w->blk_pending = 0;
-	if (ent_block_open(&w->blk, w->ops, &w->prog, w->cfg->block_device) == 0) {
-		w->blk_open = 1;
+	(void)ent_block_open(&w->blk, w->ops, &w->prog, w->cfg->block_device);
+}
+
+static int block_running(const struct ent_wait_state *w)
+{
+	return w->blk.active;
+}
+
+static int block_fd(const struct ent_wait_state *w)
+{
+	/* the reader child reports each read here */
+	return w->blk.active ? w->blk.fd : -1;
+}
+
+static int block_step(struct ent_wait_state *w, int64_t now, int readable)
+{
+	(void)now;
+	if (readable) {
+		(void)ent_block_step(&w->blk, &w->prog);
+		return 0;
+	}
+	if (w->blk.fd >= 0 && !w->blk.active) {
+		/* the reader child finished, failed or went away */
+		if (w->blk.reads >= w->blk.max_reads) {
+			ent_log(&w->prog, LOG_INFO, "block read bound of %lu reads reached",
+					w->blk.max_reads);
+		}
+		ent_block_close(&w->blk);
+	}
+	return 0;
+}
+
+static void block_stop(struct ent_wait_state *w)
+{
+	ent_block_close(&w->blk);
+}
+
+static void block_describe(struct ent_wait_state *w, struct ent_text *t, int detail)
+{
+	if (w->blk.active && detail) {
+		text_part(t, "O_DIRECT reads of %s (%lu done)", w->blk.path, w->blk.reads);
+	} else if (w->blk.active) {
+		text_part(t, "O_DIRECT reads of %s (at most %lu)", w->blk.path, w->blk.max_reads);
+	} else if (!detail && w->blk_pending) {
+		text_part(t, "O_DIRECT reads if ICMP falls short");
 	}
 }
 
-static int icmp_falls_short(const struct ent_wait_state *w)
+#endif
+
+#if ENT_WITH_JITTER
+/* ---- our CPU jitter collector (-X policy=jitter) ---- */
+/* At once where the kernel has no jitter collector (by version: before
+ * 5.4 and not one of the 2022 stable updates), else only once the count
+ * has not risen for a grace period: ours never runs beside a collector
+ * that works, which would credit the same CPU's timing noise a second
+ * time */
+static void jitter_start(struct ent_wait_state *w, int64_t now, int begin)
 {
-	return !w->icmp.active || (w->icmp.pace.last_yield >= 0.0
-			&& w->icmp.pace.last_yield < ENT_PACE_POOR_YIELD);
+	if (!begin && w->cfg->policy == ENTROPY_POLICY_JITTER && !w->jit_tried
+			&& (w->kernel_collector == 0 || (now - w->t0 >= ENT_JIT_GRACE_US
+					&& now - w->t_gain >= ENT_JIT_GRACE_US))) {
+		w->jit_tried = 1;
+		(void)ent_jitter_start(&w->jit, w->ops, &w->prog);
+	}
 }
 
-static void start_stimulators(struct ent_wait_state *w, unsigned int stim, int64_t now)
+static int jitter_running(const struct ent_wait_state *w)
+{
+	return w->jit.active;
+}
+
+static int64_t jitter_deadline(const struct ent_wait_state *w)
+{
+	/* back-to-back work, the poll only collects replies */
+	return w->jit.active ? 0 : -1;
+}
+
+static int jitter_step(struct ent_wait_state *w, int64_t now, int readable)
+{
+	(void)now;
+	return !readable && ent_jitter_step(&w->jit, w->cfg, w->ops, &w->prog) > 0;
+}
+
+static void jitter_stop(struct ent_wait_state *w)
+{
+	ent_jitter_stop(&w->jit);
+}
+
+static void jitter_describe(struct ent_wait_state *w, struct ent_text *t, int detail)
+{
+	if (!detail && w->cfg->policy == ENTROPY_POLICY_JITTER && !w->jit_tried) {
+		text_part(t, "CPU jitter (policy=jitter, %s)", w->kernel_collector == 0
+				? "at once" : "if the kernel's own stalls 1 s");
+	} else if (w->jit.active || w->jit.credited > 0) {
+		text_part(t, "CPU jitter (%lu bits credited)", w->jit.credited);
+	}
+}
+
+#endif
+
+#if ENT_WITH_CPURNG
+/* ---- the CPU's RNG instructions: one read as stimulation begins ---- */
+static void cpurng_start(struct ent_wait_state *w, int64_t now, int begin)
+{
+	(void)now;
+	if (begin) {
+		w->cpu_bits = ent_cpurng_feed(w->cfg, w->ops, &w->prog);
+	}
+}
+
+static void cpurng_describe(struct ent_wait_state *w, struct ent_text *t, int detail)
+{
+	(void)detail;
+	if (w->cpu_bits > 0) {
+		text_part(t, "CPU RNG (%d bits)", w->cpu_bits);
+	}
+}
+
+#endif
+
+#if ENT_WITH_HWRNG
+/* ---- /dev/hwrng, where the kernel does not read it itself ---- */
+static void hwrng_start(struct ent_wait_state *w, int64_t now, int begin)
+{
+	(void)now;
+	if (begin && w->cfg->policy != ENTROPY_POLICY_STRICT) {
+		(void)ent_hwrng_open(&w->hw, w->cfg, w->ops, &w->prog);
+	}
+}
+
+static int hwrng_running(const struct ent_wait_state *w)
+{
+	return w->hw.active;
+}
+
+static int64_t hwrng_deadline(const struct ent_wait_state *w)
+{
+	return w->hw.active ? w->hw.next : -1;
+}
+
+static int hwrng_step(struct ent_wait_state *w, int64_t now, int readable)
+{
+	return !readable && ent_hwrng_step(&w->hw, w->cfg, w->ops, &w->prog, now) > 0;
+}
+
+static void hwrng_stop(struct ent_wait_state *w)
+{
+	ent_hwrng_close(&w->hw, w->ops);
+}
+
+static void hwrng_describe(struct ent_wait_state *w, struct ent_text *t, int detail)
+{
+	if (!detail && w->hw.active) {
+		text_part(t, "/dev/hwrng %s (%s)", w->hw.name, w->hw.trusted
+				? "health-tested, credited under -X trust-hwrng" : w->hw.why);
+	} else if (!detail && w->hw.kernel_quality > 0) {
+		text_part(t, "/dev/hwrng %s (credited by the kernel, quality %d)", w->hw.name,
+				w->hw.kernel_quality);
+	} else if (w->hw.active || w->hw.credited > 0) {
+		text_part(t, "/dev/hwrng (%lu bits credited)", w->hw.credited);
+	}
+}
+
+#endif
+
+#if ENT_WITH_SEED
+/* ---- the seed file: loaded before anything else, described here ---- */
+static void seed_describe(struct ent_wait_state *w, struct ent_text *t, int detail)
+{
+	(void)detail;
+	if (w->seed.credited_bits > 0) {
+		text_part(t, "seed file (%d bits)", w->seed.credited_bits);
+	}
+}
+
+#endif
+
+/* In the order of the plan and the progress lines; a source this build
+ * leaves out has no entry */
+static const struct ent_runner runners[] = {
+	{ 0, collector_start, collector_running, collector_fd, NULL, collector_step,
+		collector_stop, collector_describe },
+	{ 1, icmp_start, icmp_running, icmp_fd, icmp_deadline, icmp_step, icmp_stop,
+		icmp_describe },
+#if ENT_WITH_BLOCK
+	{ 1, block_start, block_running, block_fd, NULL, block_step, block_stop,
+		block_describe },
+#endif
+#if ENT_WITH_JITTER
+	{ 1, jitter_start, jitter_running, NULL, jitter_deadline, jitter_step, jitter_stop,
+		jitter_describe },
+#endif
+#if ENT_WITH_CPURNG
+	{ 0, cpurng_start, NULL, NULL, NULL, NULL, NULL, cpurng_describe },
+#endif
+#if ENT_WITH_HWRNG
+	{ 1, hwrng_start, hwrng_running, NULL, hwrng_deadline, hwrng_step, hwrng_stop,
+		hwrng_describe },
+#endif
+#if ENT_WITH_SEED
+	{ 0, NULL, NULL, NULL, NULL, NULL, NULL, seed_describe },
+#endif
+};
+#define ENT_RUNNERS	(sizeof(runners) / sizeof(runners[0]))
+
+/* 1 while anything that the stimulation bound stops runs */
+static int stimulating(const struct ent_wait_state *w)
+{
+	size_t i;
+
+	for (i = 0; i < ENT_RUNNERS; i++) {
+		if (runners[i].bounded && runners[i].running(w)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void start_stimulators(struct ent_wait_state *w, int64_t now)
 {
 	struct ent_irq_count irq;
 	int have_irq;
+	size_t i;
 
-	w->cpu_bits = ent_cpurng_feed(w->cfg, w->ops, &w->prog);
-	if (w->cfg->policy != ENTROPY_POLICY_STRICT) {
-		(void)ent_hwrng_open(&w->hw, w->cfg, w->ops, &w->prog);
-	}
-	if (stim & ENTROPY_STIM_COLLECTOR) {
-		(void)ent_collector_start(&w->col, w->ops, &w->prog);
-		w->t_collector = now;
-	}
 	have_irq = read_irqs(w, &irq) == 0;
-	if (stim & ENTROPY_STIM_ICMP) {
-		start_icmp(w, now, 0);
-		w->t_route = now + ENT_ROUTE_RETRY_US;
+	for (i = 0; i < ENT_RUNNERS; i++) {
+		if (runners[i].start != NULL) {
+			runners[i].start(w, now, 1);
+		}
 	}
-	w->blk_pending = (stim & ENTROPY_STIM_BLOCK) != 0;
-	if (!w->icmp_open) {
-		start_block(w);
-	}
-	if ((w->icmp_open || w->blk_open) && !have_irq) {
+	if ((w->icmp.fd >= 0 || w->blk.fd >= 0) && !have_irq) {
 		ent_log(&w->prog, LOG_INFO, "%s unreadable: pacing without interrupt counts",
 				ENT_PATH_INTERRUPTS);
 	}
@@ -329,7 +753,8 @@ static int begin_stimulation(struct ent_wait_state *w, int64_t now)
 	}
 	w->t_stim_start = now;
 	w->t_end_stim = now + (int64_t)seconds_left * 1000000;
-	start_stimulators(w, ent_config_stimulators(w->cfg), now);
+	w->stim = ent_config_stimulators(w->cfg);
+	start_stimulators(w, now);
 	return 1;
 }
 
@@ -341,112 +766,37 @@ static void record_spent(struct ent_wait_state *w, int64_t now)
 	}
 }
 
-/* "collector, icmp 10.0.2.2 (raw), block /dev/vda" */
+/* "collector child 123, ICMP echo to 10.0.2.2 (raw socket, ...)" */
 static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail)
 {
-	char a[INET_ADDRSTRLEN];
-	size_t used = 0;
-	int i, r;
+	struct ent_text t;
+	size_t i;
 
 	buf[0] = '\0';
-#define ADD(...) do { \
-		r = snprintf(buf + used, len - used, __VA_ARGS__); \
-		if (r < 0 || (size_t)r >= len - used) { \
-			return; \
-		} \
-		used += (size_t)r; \
-	} while (0)
-	if (w->col.running) {
-		ADD("%scollector child %ld", used ? ", " : "", (long)w->col.pid);
-	} else if (w->col.finished) {
-		/* Its getrandom() returned: the kernel's collector was in it */
-		ADD("%scollector child (returned)", used ? ", " : "");
+	t.buf = buf;
+	t.len = len;
+	t.used = 0;
+	t.full = 0;
+	for (i = 0; i < ENT_RUNNERS; i++) {
+		runners[i].describe(w, &t, detail);
 	}
-	if (w->icmp.active) {
-		int alive = 0;
-
-		for (i = 0; i < w->icmp.ntargets; i++) {
-			alive += !w->icmp.t[i].dead;
-		}
-		ADD("%sICMP echo to%s", used ? ", " : "", w->icmp_via != ENT_VIA_ARP ? ""
-				: alive > 1 ? " neighbours" : " neighbour");
-		for (i = 0; i < w->icmp.ntargets; i++) {
-			if (!w->icmp.t[i].dead) {
-				ADD(" %s", ipv4_text(w->icmp.t[i].addr, a, sizeof(a)));
-			}
-		}
-		if (w->icmp_via == ENT_VIA_ARP) {
-			ADD(" on %s from the ARP table, no default route", w->via_dev);
-		}
-		if (detail) {
-			ADD(" (%lu sent, %lu replies, gap %u us", w->icmp.sent, w->icmp.replies,
-					w->icmp.pace.gap_us);
-			if (w->icmp.pace.last_yield >= 0.0) {
-				ADD(", %.2f irq/event", w->icmp.pace.last_yield);
-			}
-			ADD(")");
-		} else {
-			ADD(" (%s socket, at most %lu packets)",
-					w->icmp.raw ? "raw" : "datagram", w->icmp.max_packets);
-		}
-	}
-	if (ENT_WITH_BLOCK && w->blk.active) {
-		if (detail) {
-			ADD("%sO_DIRECT reads of %s (%lu done)", used ? ", " : "", w->blk.path,
-					w->blk.reads);
-		} else {
-			ADD("%sO_DIRECT reads of %s (at most %lu)", used ? ", " : "", w->blk.path,
-					w->blk.max_reads);
-		}
-	}
-	if (ENT_WITH_BLOCK && !detail && w->blk_pending) {
-		ADD("%sO_DIRECT reads if ICMP falls short", used ? ", " : "");
-	}
-	if (ENT_WITH_JITTER && !detail && w->cfg->policy == ENTROPY_POLICY_JITTER
-			&& !w->jit_tried) {
-		ADD("%sCPU jitter (policy=jitter, %s)", used ? ", " : "",
-				w->kernel_collector == 0 ? "at once" : "if the kernel's own stalls 1 s");
-	}
-	if (ENT_WITH_CPURNG && w->cpu_bits > 0) {
-		ADD("%sCPU RNG (%d bits)", used ? ", " : "", w->cpu_bits);
-	}
-	if (ENT_WITH_HWRNG && !detail && w->hw.active) {
-		ADD("%s/dev/hwrng %s (%s)", used ? ", " : "", w->hw.name, w->hw.trusted
-				? "health-tested, credited under -X trust-hwrng" : w->hw.why);
-	} else if (ENT_WITH_HWRNG && !detail && w->hw.kernel_quality > 0) {
-		ADD("%s/dev/hwrng %s (credited by the kernel, quality %d)", used ? ", " : "",
-				w->hw.name, w->hw.kernel_quality);
-	} else if (ENT_WITH_HWRNG && (w->hw.active || w->hw.credited > 0)) {
-		ADD("%s/dev/hwrng (%lu bits credited)", used ? ", " : "", w->hw.credited);
-	}
-	if (ENT_WITH_JITTER && (w->jit.active || w->jit.credited > 0)) {
-		ADD("%sCPU jitter (%lu bits credited)", used ? ", " : "", w->jit.credited);
-	}
-	if (ENT_WITH_SEED && w->seed.credited_bits > 0) {
-		ADD("%sseed file (%d bits)", used ? ", " : "", w->seed.credited_bits);
-	}
-	if (used == 0 && w->boot_role == 0) {
-		ADD("nothing: another process of this boot stimulates (%s/stimulate.lock)",
+	if (t.used == 0 && w->boot_role == 0) {
+		text_part(&t, "nothing: another process of this boot stimulates (%s/stimulate.lock)",
 				ENT_RUN_DIR);
-	} else if (used == 0) {
-		ADD("nothing (the kernel on its own)");
+	} else if (t.used == 0) {
+		text_part(&t, "nothing (the kernel on its own)");
 	}
-#undef ADD
 }
 
-static void stop_stimulation(struct ent_wait_state *w)
+/* bounded_only: at the stimulation bound; else everything, at the end */
+static void stop_runners(struct ent_wait_state *w, int bounded_only)
 {
-	if (ENT_WITH_JITTER && w->jit.active) {
-		ent_jitter_stop(&w->jit);
-	}
-	if (ENT_WITH_HWRNG && w->hw.active) {
-		ent_hwrng_close(&w->hw, w->ops);
-	}
-	if (w->icmp_open) {
-		ent_icmp_close(&w->icmp);
-	}
-	if (ENT_WITH_BLOCK && w->blk_open) {
-		ent_block_close(&w->blk);
+	size_t i;
+
+	for (i = 0; i < ENT_RUNNERS; i++) {
+		if (runners[i].stop != NULL && (runners[i].bounded || !bounded_only)) {
+			runners[i].stop(w);
+		}
 	}
 }
 
@@ -465,22 +815,19 @@ static void log_hint_once(struct ent_wait_state *w)
 			"(seedrng, systemd-random-seed) or a hwrng driver");
 }
 
-static int64_t next_timeout(struct ent_wait_state *w, int64_t now, int64_t icmp_due)
+static int64_t next_timeout(struct ent_wait_state *w, int64_t now)
 {
-	int64_t t;
+	int64_t t, d;
+	size_t i;
 
-	if (ENT_WITH_JITTER && w->jit.active) {
-		return 0;	/* back-to-back work, the poll only collects replies */
-	}
-	if (ENT_WITH_HWRNG && w->hw.active) {
-		t = w->hw.next - now;
-		return t > 0 ? t : 0;
-	}
 	t = w->prog.t_last_line + w->prog.interval_us - now;
-	if (w->icmp.active || (ENT_WITH_BLOCK && w->blk.active)) {
-		if (w->icmp.active && icmp_due >= 0 && icmp_due - now < t) {
-			t = icmp_due - now;
+	for (i = 0; i < ENT_RUNNERS; i++) {
+		d = runners[i].deadline != NULL ? runners[i].deadline(w) : -1;
+		if (d >= 0 && d - now < t) {
+			t = d - now;
 		}
+	}
+	if (stimulating(w)) {
 		if (t > ENT_STOP_LATENCY_US) {
 			t = ENT_STOP_LATENCY_US;
 		}
@@ -496,62 +843,49 @@ static int64_t next_timeout(struct ent_wait_state *w, int64_t now, int64_t icmp_
 	return t < 0 ? 0 : t;
 }
 
-static void pace_window(struct ent_wait_state *w, int64_t now)
+/* Starts, steps and bounds every runner once; returns 1 when one of them
+ * may have made the CRNG ready */
+static int run_turn(struct ent_wait_state *w, int64_t now)
 {
-	struct ent_irq_count irq;
-	unsigned long events;
+	int check_now = 0;
+	size_t i;
 
-	if (!w->icmp.active || !w->icmp.pace.have_irq
-			|| now - w->icmp.pace.t_window < ENT_PACE_WINDOW_US) {
-		return;
-	}
-	if (read_irqs(w, &irq) < 0) {
-		w->icmp.pace.have_irq = 0;
-		return;
-	}
-	events = w->icmp.replies + w->blk.reads;
-	(void)ent_pace_update(&w->icmp.pace, now, irq.device, events - w->events_seen);
-	w->events_seen = events;
-}
-
-static void check_bounds(struct ent_wait_state *w, int64_t now, int icmp_was_active)
-{
-	if (now >= w->t_end_stim && (w->icmp.active || w->blk.active || w->jit.active
-				|| w->hw.active)) {
-		stop_stimulation(w);
-		if (!w->bound_logged) {
+	if (now >= w->t_end_stim) {
+		if (stimulating(w) && !w->bound_logged) {
 			w->bound_logged = 1;
 			ent_log(&w->prog, LOG_WARNING, "stimulation bound of %lu s reached "
 					"(%lu packets, %lu reads); waiting on",
 					ent_config_max_seconds(w->cfg), w->icmp.sent, w->blk.reads);
 		}
-		return;
+		stop_runners(w, 1);
+		w->route_retry = 0;
+		w->blk_pending = 0;
 	}
-	if (icmp_was_active && !w->icmp.active) {
-		if (w->icmp.sent >= w->icmp.max_packets) {
-			ent_log(&w->prog, LOG_WARNING, "ICMP bound of %lu packets reached",
-					w->icmp.max_packets);
+	for (i = 0; i < ENT_RUNNERS; i++) {
+		if (runners[i].start != NULL && now < w->t_end_stim && w->boot_role != 0) {
+			runners[i].start(w, now, 0);
+			now = w->ops->now_us();
 		}
-		ent_icmp_close(&w->icmp);
-	}
-	if (ENT_WITH_BLOCK && w->blk.fd >= 0 && !w->blk.active) {
-		/* the reader child finished, failed or went away */
-		if (w->blk.reads >= w->blk.max_reads) {
-			ent_log(&w->prog, LOG_INFO, "block read bound of %lu reads reached",
-					w->blk.max_reads);
+		/* Each looks at its own state: a finished reader child is
+		 * closed here, a stopped source does nothing */
+		if (runners[i].step != NULL) {
+			check_now |= runners[i].step(w, now, 0);
+			now = w->ops->now_us();
 		}
-		ent_block_close(&w->blk);
 	}
+	return check_now;
 }
 
 int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_wait_extra *extra)
 {
 	struct ent_wait_state w;
-	struct pollfd pfd[3];
+	struct pollfd pfd[ENT_RUNNERS];
+	size_t owner[ENT_RUNNERS];
 	char plan[ENT_LINE_MAX / 2], running[ENT_LINE_MAX / 2], by[ENT_LINE_MAX / 2];
-	int64_t now, t0, t_check, icmp_due, timeout, t_ready = 0;
-	int r, ret = -1, nfds, icmp_idx, col_idx, blk_idx, check_now, icmp_was;
+	int64_t now, t_check, timeout, t_ready = 0;
+	int r, ret = -1, check_now;
+	size_t i, nfds;
 
 	r = ent_probe_ready(ops);
 	if (r != 0) {
@@ -570,7 +904,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 	ent_boot_init(&w.boot);
 	w.boot_role = -1;	/* until begin_stimulation() */
 	w.text = malloc(ENT_TEXT_MAX);
-	now = t0 = ops->now_us();
+	now = w.t0 = ops->now_us();
 	(void)ent_probe_generation(ops, &w.gen);
 	w.kernel_collector = ent_probe_kernel_collector(ops, &w.gen, w.release,
 			sizeof(w.release));
@@ -584,7 +918,6 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 	if (w.text == NULL) {
 		ent_log(&w.prog, LOG_WARNING, "out of memory; waiting without stimulation");
 	} else {
-		w.extra = extra;
 		(void)begin_stimulation(&w, now);
 	}
 	if (ent_probe_bits(ops, &w.bits) < 0) {
@@ -604,7 +937,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 	for (;;) {
 		if (cfg->stop_flag != NULL && *cfg->stop_flag) {
 			ent_log(&w.prog, LOG_INFO, "wait stopped after %.1f s, CRNG not seeded",
-					(double)(ops->now_us() - t0) / 1e6);
+					(double)(ops->now_us() - w.t0) / 1e6);
 			ret = -1;
 			break;
 		}
@@ -636,46 +969,9 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			}
 			w.t_bits = now;
 		}
-		icmp_was = w.icmp.active;
-		pace_window(&w, now);
-		/* policy=jitter: at once where the kernel has no jitter
-		 * collector (by version: before 5.4 and not one of the 2022
-		 * stable updates), else only once the count has not risen
-		 * for a grace period: ours never runs beside a collector
-		 * that works, which would credit the same CPU's timing
-		 * noise a second time */
-		if (ENT_WITH_JITTER && cfg->policy == ENTROPY_POLICY_JITTER && !w.jit_tried
-				&& now < w.t_end_stim
-				&& (w.kernel_collector == 0 || (now - t0 >= ENT_JIT_GRACE_US
-						&& now - w.t_gain >= ENT_JIT_GRACE_US))) {
-			w.jit_tried = 1;
-			(void)ent_jitter_start(&w.jit, ops, &w.prog);
-			now = ops->now_us();
-		}
-		if (ENT_WITH_HWRNG && w.hw.active && ent_hwrng_step(&w.hw, cfg, ops, &w.prog, now) > 0) {
-			check_now = 1;
-		}
-		if (ENT_WITH_JITTER && w.jit.active) {
-			if (ent_jitter_step(&w.jit, cfg, ops, &w.prog) > 0) {
-				check_now = 1;
-			}
-			now = ops->now_us();
-		}
-		if (w.route_retry && now >= w.t_route) {
-			w.t_route = now + ENT_ROUTE_RETRY_US;
-			if (now < w.t_end_stim) {
-				start_icmp(&w, now, 1);
-			} else {
-				w.route_retry = 0;
-			}
-		}
-		icmp_due = ent_icmp_service(&w.icmp, now);
-		check_bounds(&w, now, icmp_was);
-		if (ENT_WITH_BLOCK && w.blk_pending && now < w.t_end_stim && icmp_falls_short(&w)) {
-			start_block(&w);
-		}
-		if (!w.icmp.active && !w.blk.active && !w.jit.active && !w.hw.active
-				&& w.boot_role != 0
+		check_now = run_turn(&w, now);
+		now = ops->now_us();
+		if (!stimulating(&w) && w.boot_role != 0
 				&& (cfg->policy != ENTROPY_POLICY_JITTER || w.jit_tried)
 				&& ((!w.col.running && !w.route_retry) || now - w.t_gain >= ENT_STALL_US)) {
 			log_hint_once(&w);
@@ -706,30 +1002,15 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		}
 
 		nfds = 0;
-		icmp_idx = col_idx = blk_idx = -1;
-		if (w.icmp.active) {
-			icmp_idx = nfds;
-			pfd[nfds].fd = w.icmp.fd;
-			pfd[nfds].events = POLLIN;
-			pfd[nfds].revents = 0;
-			nfds++;
+		for (i = 0; i < ENT_RUNNERS; i++) {
+			pfd[nfds].fd = runners[i].fd != NULL ? runners[i].fd(&w) : -1;
+			if (pfd[nfds].fd >= 0) {
+				pfd[nfds].events = POLLIN;
+				pfd[nfds].revents = 0;
+				owner[nfds++] = i;
+			}
 		}
-		if (ENT_WITH_BLOCK && w.blk.active) {
-			/* the reader child reports each read here */
-			blk_idx = nfds;
-			pfd[nfds].fd = w.blk.fd;
-			pfd[nfds].events = POLLIN;
-			pfd[nfds].revents = 0;
-			nfds++;
-		}
-		if (w.col.running) {
-			col_idx = nfds;
-			pfd[nfds].fd = w.col.fd;
-			pfd[nfds].events = POLLIN;
-			pfd[nfds].revents = 0;
-			nfds++;
-		}
-		timeout = next_timeout(&w, now, icmp_due);
+		timeout = next_timeout(&w, now);
 		r = ops->poll(pfd, (nfds_t)nfds, timeout);
 		if (r < 0) {
 			if (errno == EINTR) {
@@ -741,22 +1022,16 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 			break;
 		}
 		now = ops->now_us();
-		if (icmp_idx >= 0 && pfd[icmp_idx].revents != 0) {
-			ent_icmp_receive(&w.icmp, now);
-		}
-		if (blk_idx >= 0 && pfd[blk_idx].revents != 0) {
-			(void)ent_block_step(&w.blk, &w.prog);
-		}
-		if (col_idx >= 0 && pfd[col_idx].revents != 0) {
-			/* The child left getrandom(): most likely ready now */
-			ent_collector_finished(&w.col);
-			check_now = 1;
+		for (i = 0; i < nfds; i++) {
+			if (pfd[i].revents != 0) {
+				check_now |= runners[owner[i]].step(&w, now, 1);
+			}
 		}
 	}
 
 done:
 	describe(&w, by, sizeof(by), 1);
-	stop_stimulation(&w);
+	stop_runners(&w, 1);
 	record_spent(&w, ops->now_us());
 	ent_boot_release(&w.boot, ops);
 	if (extra != NULL) {
@@ -765,7 +1040,7 @@ done:
 		extra->icmp_replies = w.icmp.replies;
 		extra->block_reads = w.blk.reads;
 	}
-	ent_collector_stop(&w.col);
+	stop_runners(&w, 0);
 	if (ret == 0) {
 		/* tests/vm/rig.py parses this line: keep its tail stable */
 		if (ent_probe_bits(ops, &w.bits) < 0) {
@@ -773,7 +1048,7 @@ done:
 		}
 		ent_log(&w.prog, LOG_NOTICE, "kernel CRNG seeded after %.1f s, while "
 				"running: %s; %lu ICMP packets, %lu replies, %lu block reads",
-				(double)(t_ready - t0) / 1e6, by, w.icmp.sent, w.icmp.replies,
+				(double)(t_ready - w.t0) / 1e6, by, w.icmp.sent, w.icmp.replies,
 				w.blk.reads);
 		/* getrandom() is ready: this seed will be creditable */
 		(void)ent_seed_save(cfg, ops, &w.prog, &w.seed);
