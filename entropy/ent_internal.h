@@ -628,18 +628,8 @@ unsigned int ent_credit_bits(const struct entropy_config *cfg, enum ent_source s
 		const struct ent_credit_facts *f, size_t n, const char **why);
 
 /* ---- the wait (ent_wait.c) ---- */
-/* Options the public config cannot express, for the namespace driver */
-struct ent_wait_extra {
-	int64_t icmp_ready_latency_us;	/* out: readiness seen -> ICMP closed */
-	unsigned long icmp_sent;	/* out */
-	unsigned long icmp_replies;	/* out */
-	unsigned long block_reads;	/* out */
-	int seed_bits;			/* out: credited from the seed file */
-	unsigned long jitter_bits;	/* out: credited by our jitter collector */
-	unsigned long hwrng_bits;	/* out: credited from /dev/hwrng */
-	int cpu_bits;			/* out: credited from CPU RNG instructions */
-};
-int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
-		struct ent_wait_extra *extra);
+/* 0 once the CRNG is ready, -1 on the stop flag or a broken kernel
+ * interface; what it did is in its log lines */
+int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops);
 
 #endif /* DROPBEAR_ENT_INTERNAL_H */

@@ -259,10 +259,10 @@ struct ent_runner {
 	/* begin: stimulation begins (with the stimulators in w->stim);
 	 * else a later turn of the loop, within the stimulation bound */
 	void (*start)(struct ent_wait_state *w, int64_t now, int begin);
-	int (*running)(const struct ent_wait_state *w);
-	/* Its descriptor for poll() while it has one, else -1 */
+	/* Its descriptor for poll() while it runs, else -1 */
 	int (*fd)(const struct ent_wait_state *w);
-	/* When it wants its next step (monotonic us), -1: none due */
+	/* When it wants its next step (monotonic us) while it runs, else
+	 * -1; a runner runs while it has a descriptor or a deadline */
 	int64_t (*deadline)(const struct ent_wait_state *w);
 	/* Once a turn (readable 0) and when its descriptor polled readable
 	 * (1); returns 1 when the CRNG may be ready now */
@@ -279,11 +279,6 @@ static void collector_start(struct ent_wait_state *w, int64_t now, int begin)
 		(void)ent_collector_start(&w->col, w->ops, &w->prog);
 		w->t_collector = now;
 	}
-}
-
-static int collector_running(const struct ent_wait_state *w)
-{
-	return w->col.running;
 }
 
 static int collector_fd(const struct ent_wait_state *w)
@@ -368,11 +363,6 @@ static void icmp_start(struct ent_wait_state *w, int64_t now, int begin)
 		w->t_route = now + ENT_ROUTE_RETRY_US;
 		icmp_open(w, now, 1);
 	}
-}
-
-static int icmp_running(const struct ent_wait_state *w)
-{
-	return w->icmp.active;
 }
 
 static int icmp_fd(const struct ent_wait_state *w)
@@ -488,11 +478,6 @@ static void block_start(struct ent_wait_state *w, int64_t now, int begin)
 	(void)ent_block_open(&w->blk, w->ops, &w->prog, w->cfg->block_device);
 }
 
-static int block_running(const struct ent_wait_state *w)
-{
-	return w->blk.active;
-}
-
 static int block_fd(const struct ent_wait_state *w)
 {
 	/* the reader child reports each read here */
@@ -550,11 +535,6 @@ static void jitter_start(struct ent_wait_state *w, int64_t now, int begin)
 		w->jit_tried = 1;
 		(void)ent_jitter_start(&w->jit, w->ops, &w->prog);
 	}
-}
-
-static int jitter_running(const struct ent_wait_state *w)
-{
-	return w->jit.active;
 }
 
 static int64_t jitter_deadline(const struct ent_wait_state *w)
@@ -616,11 +596,6 @@ static void hwrng_start(struct ent_wait_state *w, int64_t now, int begin)
 	}
 }
 
-static int hwrng_running(const struct ent_wait_state *w)
-{
-	return w->hw.active;
-}
-
 static int64_t hwrng_deadline(const struct ent_wait_state *w)
 {
 	return w->hw.active ? w->hw.next : -1;
@@ -666,30 +641,40 @@ static void seed_describe(struct ent_wait_state *w, struct ent_text *t, int deta
 /* In the order of the plan and the progress lines; a source this build
  * leaves out has no entry */
 static const struct ent_runner runners[] = {
-	{ 0, collector_start, collector_running, collector_fd, NULL, collector_step,
+	{ 0, collector_start, collector_fd, NULL, collector_step,
 		collector_stop, collector_describe },
-	{ 1, icmp_start, icmp_running, icmp_fd, icmp_deadline, icmp_step, icmp_stop,
+	{ 1, icmp_start, icmp_fd, icmp_deadline, icmp_step, icmp_stop,
 		icmp_describe },
 #if ENT_WITH_BLOCK
-	{ 1, block_start, block_running, block_fd, NULL, block_step, block_stop,
+	{ 1, block_start, block_fd, NULL, block_step, block_stop,
 		block_describe },
 #endif
 #if ENT_WITH_JITTER
-	{ 1, jitter_start, jitter_running, NULL, jitter_deadline, jitter_step, jitter_stop,
+	{ 1, jitter_start, NULL, jitter_deadline, jitter_step, jitter_stop,
 		jitter_describe },
 #endif
 #if ENT_WITH_CPURNG
-	{ 0, cpurng_start, NULL, NULL, NULL, NULL, NULL, cpurng_describe },
+	{ 0, cpurng_start, NULL, NULL, NULL, NULL, cpurng_describe },
 #endif
 #if ENT_WITH_HWRNG
-	{ 1, hwrng_start, hwrng_running, NULL, hwrng_deadline, hwrng_step, hwrng_stop,
+	{ 1, hwrng_start, NULL, hwrng_deadline, hwrng_step, hwrng_stop,
 		hwrng_describe },
 #endif
 #if ENT_WITH_SEED
-	{ 0, NULL, NULL, NULL, NULL, NULL, NULL, seed_describe },
+	{ 0, NULL, NULL, NULL, NULL, NULL, seed_describe },
 #endif
 };
 #define ENT_RUNNERS	(sizeof(runners) / sizeof(runners[0]))
+
+static int64_t runner_deadline(const struct ent_runner *r, const struct ent_wait_state *w)
+{
+	return r->deadline != NULL ? r->deadline(w) : -1;
+}
+
+static int runner_fd(const struct ent_runner *r, const struct ent_wait_state *w)
+{
+	return r->fd != NULL ? r->fd(w) : -1;
+}
 
 /* 1 while anything that the stimulation bound stops runs */
 static int stimulating(const struct ent_wait_state *w)
@@ -697,7 +682,8 @@ static int stimulating(const struct ent_wait_state *w)
 	size_t i;
 
 	for (i = 0; i < ENT_RUNNERS; i++) {
-		if (runners[i].bounded && runners[i].running(w)) {
+		if (runners[i].bounded && (runner_fd(&runners[i], w) >= 0
+					|| runner_deadline(&runners[i], w) >= 0)) {
 			return 1;
 		}
 	}
@@ -822,7 +808,7 @@ static int64_t next_timeout(struct ent_wait_state *w, int64_t now)
 
 	t = w->prog.t_last_line + w->prog.interval_us - now;
 	for (i = 0; i < ENT_RUNNERS; i++) {
-		d = runners[i].deadline != NULL ? runners[i].deadline(w) : -1;
+		d = runner_deadline(&runners[i], w);
 		if (d >= 0 && d - now < t) {
 			t = d - now;
 		}
@@ -876,8 +862,7 @@ static int run_turn(struct ent_wait_state *w, int64_t now)
 	return check_now;
 }
 
-int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
-		struct ent_wait_extra *extra)
+int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops)
 {
 	struct ent_wait_state w;
 	struct pollfd pfd[ENT_RUNNERS];
@@ -1003,7 +988,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 
 		nfds = 0;
 		for (i = 0; i < ENT_RUNNERS; i++) {
-			pfd[nfds].fd = runners[i].fd != NULL ? runners[i].fd(&w) : -1;
+			pfd[nfds].fd = runner_fd(&runners[i], &w);
 			if (pfd[nfds].fd >= 0) {
 				pfd[nfds].events = POLLIN;
 				pfd[nfds].revents = 0;
@@ -1034,12 +1019,6 @@ done:
 	stop_runners(&w, 1);
 	record_spent(&w, ops->now_us());
 	ent_boot_release(&w.boot, ops);
-	if (extra != NULL) {
-		extra->icmp_ready_latency_us = ret == 0 ? ops->now_us() - t_ready : -1;
-		extra->icmp_sent = w.icmp.sent;
-		extra->icmp_replies = w.icmp.replies;
-		extra->block_reads = w.blk.reads;
-	}
 	stop_runners(&w, 0);
 	if (ret == 0) {
 		/* tests/vm/rig.py parses this line: keep its tail stable */
@@ -1055,12 +1034,6 @@ done:
 	}
 	/* the previous seed, kept to be hashed into the next one */
 	explicit_bzero(w.seed.old, sizeof(w.seed.old));
-	if (extra != NULL) {
-		extra->seed_bits = w.seed.credited_bits;
-		extra->jitter_bits = w.jit.credited;
-		extra->hwrng_bits = w.hw.credited;
-		extra->cpu_bits = w.cpu_bits;
-	}
 	ent_progress_close(&w.prog);
 	free(w.text);
 	return ret;
@@ -1107,5 +1080,5 @@ int entropy_ensure_seeded(const struct entropy_config *cfg)
 	if (cfg->disabled) {
 		return -1;
 	}
-	return ent_wait(cfg, ops, NULL);
+	return ent_wait(cfg, ops);
 }

@@ -14,8 +14,10 @@
  * seed directory reads as absent on a read-only file system).
  *
  * SIGALRM after S seconds raises the stop flag, as SIGTERM does in the
- * server. Results go to stdout as key=value lines; the module's log lines
- * go to stderr.
+ * server. Results go to stdout as key=value lines, counted here at the
+ * kernel interface (echo requests sent, datagrams received, block reads
+ * reported by the reader child, readiness seen to ICMP socket closed);
+ * the module's log lines go to stderr.
  */
 #include <errno.h>
 #include <signal.h>
@@ -31,6 +33,10 @@
 struct drv {
 	int64_t ready_at;	/* monotonic us, -1 never */
 	const struct ent_ops *real;
+	unsigned long sent, received, block_reads;
+	int icmp_fd, block_fd;	/* -1 while not open */
+	int64_t ready_seen;	/* the module's first successful probe, -1 not yet */
+	int64_t icmp_closed;	/* after ready_seen, -1 not yet */
 };
 
 static double realtime_now(void)
@@ -57,6 +63,9 @@ static ssize_t drv_getrandom(void *buf, size_t len, unsigned int flags)
 	if (!is_ready()) {
 		errno = EAGAIN;
 		return -1;
+	}
+	if (d.ready_seen < 0) {
+		d.ready_seen = d.real->now_us();
 	}
 	memset(buf, 0, len);
 	return (ssize_t)len;
@@ -90,13 +99,67 @@ static int drv_no_file(const char *path)
 }
 
 /* --dgram: the raw socket is refused, as for a user without root */
-static int drv_dgram_socket(int raw)
+static int dgram_only;
+
+static int drv_icmp_socket(int raw)
 {
-	if (raw) {
+	if (raw && dgram_only) {
 		errno = EPERM;
 		return -1;
 	}
-	return d.real->icmp_socket(0);
+	d.icmp_fd = d.real->icmp_socket(raw);
+	return d.icmp_fd;
+}
+
+static ssize_t drv_sendto(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
+{
+	ssize_t r = d.real->sendto(fd, buf, len, to);
+
+	d.sent += r >= 0;
+	return r;
+}
+
+static ssize_t drv_recvfrom(int fd, void *buf, size_t len, struct sockaddr_in *from)
+{
+	ssize_t r = d.real->recvfrom(fd, buf, len, from);
+
+	d.received += r >= 0;
+	return r;
+}
+
+static pid_t drv_spawn(void (*child)(int out, const void *arg), const void *arg, int keep,
+		int *fd)
+{
+	pid_t pid = d.real->spawn(child, arg, keep, fd);
+
+	if (pid > 0 && child == ent_block_child) {
+		d.block_fd = *fd;
+	}
+	return pid;
+}
+
+/* The reader child writes one 'r' per read on its pipe */
+static ssize_t drv_read(int fd, void *buf, size_t len)
+{
+	ssize_t r = d.real->read(fd, buf, len), i;
+
+	for (i = 0; fd == d.block_fd && i < r; i++) {
+		d.block_reads += ((const char *)buf)[i] == 'r';
+	}
+	return r;
+}
+
+static int drv_close(int fd)
+{
+	if (fd == d.icmp_fd) {
+		d.icmp_fd = -1;
+		if (d.ready_seen >= 0 && d.icmp_closed < 0) {
+			d.icmp_closed = d.real->now_us();
+		}
+	} else if (fd == d.block_fd) {
+		d.block_fd = -1;
+	}
+	return d.real->close(fd);
 }
 
 static int drv_no_mkdir(const char *path, mode_t mode)
@@ -109,9 +172,7 @@ static int drv_no_mkdir(const char *path, mode_t mode)
 int main(int argc, char **argv)
 {
 	struct entropy_config cfg;
-	struct ent_wait_extra extra;
 	struct ent_ops ops;
-	int dgram_only = 0;
 	struct rusage ru;
 	char err[256];
 	long ready_ms = -1, alarm_s = 0;
@@ -120,7 +181,8 @@ int main(int argc, char **argv)
 	int i, r;
 
 	memset(&cfg, 0, sizeof(cfg));
-	memset(&extra, 0, sizeof(extra));
+	d.icmp_fd = d.block_fd = -1;
+	d.ready_seen = d.icmp_closed = -1;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--ready-after-ms") == 0 && i + 1 < argc) {
 			ready_ms = strtol(argv[++i], NULL, 10);
@@ -160,15 +222,18 @@ int main(int argc, char **argv)
 	ops.open_read = drv_no_file;
 	ops.mkdir = drv_no_mkdir;
 	ops.open_dir = drv_no_file;
-	if (dgram_only) {
-		ops.icmp_socket = drv_dgram_socket;
-	}
+	ops.icmp_socket = drv_icmp_socket;
+	ops.sendto = drv_sendto;
+	ops.recvfrom = drv_recvfrom;
+	ops.spawn = drv_spawn;
+	ops.read = drv_read;
+	ops.close = drv_close;
 
 	t0 = d.real->now_us();
 	t0_real = realtime_now();
 	d.ready_at = ready_ms >= 0 ? t0 + (int64_t)ready_ms * 1000 : -1;
 	alarm((unsigned int)alarm_s);
-	r = ent_wait(&cfg, &ops, &extra);
+	r = ent_wait(&cfg, &ops);
 	alarm(0);
 	if (getrusage(RUSAGE_SELF, &ru) < 0) {
 		memset(&ru, 0, sizeof(ru));
@@ -177,10 +242,11 @@ int main(int argc, char **argv)
 	printf("start_real=%.6f\n", t0_real);
 	printf("ready_real=%.6f\n", ready_ms >= 0 ? t0_real + (double)ready_ms / 1000.0 : -1.0);
 	printf("end_real=%.6f\n", realtime_now());
-	printf("sent=%lu\n", extra.icmp_sent);
-	printf("replies=%lu\n", extra.icmp_replies);
-	printf("block_reads=%lu\n", extra.block_reads);
-	printf("ready_to_closed_us=%lld\n", (long long)extra.icmp_ready_latency_us);
+	printf("sent=%lu\n", d.sent);
+	printf("replies=%lu\n", d.received);
+	printf("block_reads=%lu\n", d.block_reads);
+	printf("ready_to_closed_us=%lld\n", d.icmp_closed >= 0 ? (long long)(d.icmp_closed
+			- d.ready_seen) : -1LL);
 	printf("cpu_s=%.3f\n", (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec)
 			+ (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	return 0;

@@ -1393,6 +1393,27 @@ int sim_log_count(const struct sim *s, const char *needle)
 	return n;
 }
 
+int sim_seeded_counts(const struct sim *s, unsigned long *sent, unsigned long *replies)
+{
+	const char *t;
+	int i;
+
+	for (i = s->nlog - 1; i >= 0; i--) {
+		if (strstr(s->log[i].text, "seeded after") == NULL) {
+			continue;
+		}
+		t = strstr(s->log[i].text, " ICMP packets, ");
+		while (t != NULL && t > s->log[i].text && t[-1] != ' ') {
+			t--;
+		}
+		if (t == NULL || sscanf(t, "%lu ICMP packets, %lu replies", sent, replies) != 2) {
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
 int sim_fds_open(const struct sim *s)
 {
 	return s->icmp_open + s->block_open + s->blk_pipe_open + s->blk_child

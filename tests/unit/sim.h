@@ -207,6 +207,9 @@ void sim_set_current(struct sim *s);
 /* Lines logged that contain needle */
 int sim_log_count(const struct sim *s, const char *needle);
 int sim_fds_open(const struct sim *s);
+/* The ICMP packets and replies that the wait's "seeded after" line
+ * counts; -1 when there is no such line */
+int sim_seeded_counts(const struct sim *s, unsigned long *sent, unsigned long *replies);
 /* read_file() of path gives text from now on (NULL: ENOENT again) */
 void sim_text(struct sim *s, const char *path, const char *text);
 /* The seed directory entry called name, or NULL */

@@ -73,7 +73,6 @@ static void test_seeds_by_icmp(void)
 {
 	struct sim s;
 	struct entropy_config cfg;
-	struct ent_wait_extra ex;
 	int r;
 
 	setup(&s, &cfg, 4096);
@@ -82,8 +81,7 @@ static void test_seeds_by_icmp(void)
 	s.hwrng = SIM_HWRNG_GOOD;
 	s.cpu_rng = 1;
 	s.dir_exists = 1;
-	memset(&ex, 0, sizeof(ex));
-	r = ent_wait(&cfg, sim_ops(&s), &ex);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == 0 && s.ready, "core/old: seeded");
 	CHECK(s.replies >= 8400 && s.replies <= 8600, "core/old: by ~8.4k ICMP replies (%lu)",
 			s.replies);
@@ -110,13 +108,13 @@ static void test_collector(void)
 	setup(&s, &cfg, 256);
 	s.has_jitter = 1;
 	s.gw_answers = 0;
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == 0 && s.ready && sim_log_count(&s, "while running: collector child (returned)") == 1,
 			"core/new: seeded while the collector child was in getrandom()");
 
 	setup(&s, &cfg, 256);
 	s.ready = 1;
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == 0 && s.getrandom_calls == 1 && s.nlog == 0 && s.sockets == 0,
 			"core/seeded: one getrandom, no socket, no log line");
 }

@@ -22,8 +22,7 @@ static const char *cpuinfo;
 	"Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics rng\n"
 #define CPUINFO_NO_RNG	"processor\t: 0\nFeatures\t: fp asimd evtstrm rngx\n"
 
-static int run(struct sim *s, int poolsize, int dev, int policy, struct ent_wait_extra *ex,
-		int eagain)
+static int run(struct sim *s, int poolsize, int dev, int policy, int eagain)
 {
 	struct entropy_config cfg;
 
@@ -45,13 +44,11 @@ static int run(struct sim *s, int poolsize, int dev, int policy, struct ent_wait
 	cfg.policy = policy;
 	cfg.stimulators_set = 1;	/* nothing else helps */
 	snprintf(cfg.seed_dir, sizeof(cfg.seed_dir), "%s", SIM_SEED_DIR);
-	memset(ex, 0, sizeof(*ex));
-	return ent_wait(&cfg, sim_ops(s), ex);
+	return ent_wait(&cfg, sim_ops(s));
 }
 
 void test_hwrng(int *passed, int *failed)
 {
-	struct ent_wait_extra ex;
 	struct sim s;
 	int r;
 
@@ -60,81 +57,81 @@ void test_hwrng(int *passed, int *failed)
 
 	/* Default: a device the kernel does not credit is mixed, never
 	 * credited (the kernel's own choice stands) */
-	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, &ex, 0);
-	CHECK(r == -1 && ex.hwrng_bits == 0 && s.credit_calls == 0 && s.hwrng_bytes == 64
+	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, 0);
+	CHECK(r == -1 && (unsigned long)s.credited_bits == 0 && s.credit_calls == 0 && s.hwrng_bytes == 64
 			&& sim_log_count(&s, "mixed in without credit (mixed only, -X trust-hwrng "
 				"would credit it)") == 1,
 			"default: hwrng mixed (64 bytes), never credited (%lu bits, %lu bytes)",
-			ex.hwrng_bits, s.hwrng_bytes);
+			(unsigned long)s.credited_bits, s.hwrng_bytes);
 	CHECK(sim_fds_open(&s) == 0 && s.violations == 0, "default hwrng: closed");
 	/* The kernel credits it itself (quality > 0): left to the kernel */
 	quality = "1000\n";
 	trust_hw = 1;
-	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, 0);
 	CHECK(r == -1 && s.hwrng_reads == 0 && s.credit_calls == 0 && sim_log_count(&s,
 			"/dev/hwrng virtio_rng.0 (credited by the kernel, quality 1000)") == 1,
 			"kernel quality 1000: not read even under trust-hwrng, named in the plan");
 	quality = "0\n";
-	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, &ex, 0);
-	CHECK(r == 0 && ex.hwrng_bits == 256 && s.hwrng_bytes == 1024 + 128
+	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, 0);
+	CHECK(r == 0 && (unsigned long)s.credited_bits == 256 && s.hwrng_bytes == 1024 + 128
 			&& sim_log_count(&s, "plan: /dev/hwrng virtio_rng.0 (health-tested, credited "
 				"under -X trust-hwrng)") == 1,
 			"kernel quality 0, -X trust-hwrng: 256 bits from 1152 bytes (%lu bits, %lu bytes)",
-			ex.hwrng_bits, s.hwrng_bytes);
+			(unsigned long)s.credited_bits, s.hwrng_bytes);
 	quality = NULL;
 
 	/* -X trust-hwrng: health-tested, then credited */
-	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, &ex, 0);
-	CHECK(r == 0 && ex.hwrng_bits == 256 && s.hwrng_bytes == 1024 + 128,
+	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, 0);
+	CHECK(r == 0 && (unsigned long)s.credited_bits == 256 && s.hwrng_bytes == 1024 + 128,
 			"trust-hwrng, good hwrng: 256 bits from 1152 bytes (%lu bits, %lu bytes)",
-			ex.hwrng_bits, s.hwrng_bytes);
+			(unsigned long)s.credited_bits, s.hwrng_bytes);
 	CHECK(sim_log_count(&s, "passed its start-up test") == 1
 			&& sim_log_count(&s, "/dev/hwrng (256 bits credited)") == 1, "good hwrng: logged");
 	CHECK(sim_fds_open(&s) == 0 && s.violations == 0, "good hwrng: closed");
 
-	r = run(&s, 4096, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, &ex, 1);
-	CHECK(r == 0 && ex.hwrng_bits >= 128 && s.hwrng_reads > 70,
+	r = run(&s, 4096, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, 1);
+	CHECK(r == 0 && (unsigned long)s.credited_bits >= 128 && s.hwrng_reads > 70,
 			"old kernel, EAGAIN every other read: seeded by hwrng (%lu reads)", s.hwrng_reads);
 
-	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_STRICT, &ex, 0);
+	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_STRICT, 0);
 	CHECK(r == -1 && s.hwrng_reads == 0 && s.credit_calls == 0, "strict: hwrng not read");
 
-	r = run(&s, 256, SIM_HWRNG_STUCK, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	r = run(&s, 256, SIM_HWRNG_STUCK, ENTROPY_POLICY_DEFAULT, 0);
 	CHECK(r == -1 && s.credit_calls == 0 && s.mix_calls == 1
 			&& sim_log_count(&s, "repetition count test after 0 bits") == 1,
 			"stuck hwrng: stopped, pool mixed");
 	CHECK(sim_fds_open(&s) == 0, "stuck hwrng: closed");
 
-	r = run(&s, 256, SIM_HWRNG_BIASED, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	r = run(&s, 256, SIM_HWRNG_BIASED, ENTROPY_POLICY_DEFAULT, 0);
 	CHECK(r == -1 && s.credit_calls == 0 && sim_log_count(&s, "/dev/hwrng: counter too coarse") == 1,
 			"biased hwrng (2 values): refused at start-up");
 
 	/* What passed the old start-up test and was credited 256 bits and
 	 * more: a fixed 32-byte buffer, a short cycle; and a fixed buffer
 	 * that starts after the start-up test */
-	r = run(&s, 256, SIM_HWRNG_FIXED32, ENTROPY_POLICY_DEFAULT, &ex, 0);
-	CHECK(r == -1 && s.credit_calls == 0 && ex.hwrng_bits == 0,
+	r = run(&s, 256, SIM_HWRNG_FIXED32, ENTROPY_POLICY_DEFAULT, 0);
+	CHECK(r == -1 && s.credit_calls == 0 && (unsigned long)s.credited_bits == 0,
 			"fixed 32-byte buffer: never credited");
-	r = run(&s, 256, SIM_HWRNG_CYCLE, ENTROPY_POLICY_DEFAULT, &ex, 0);
-	CHECK(r == -1 && s.credit_calls == 0 && ex.hwrng_bits == 0,
+	r = run(&s, 256, SIM_HWRNG_CYCLE, ENTROPY_POLICY_DEFAULT, 0);
+	CHECK(r == -1 && s.credit_calls == 0 && (unsigned long)s.credited_bits == 0,
 			"cycle of 40 bytes: never credited");
-	r = run(&s, 256, SIM_HWRNG_LATE_FIXED, ENTROPY_POLICY_DEFAULT, &ex, 0);
-	CHECK(r == -1 && s.credit_calls == 0 && ex.hwrng_bits == 0 && s.mix_calls == 1
+	r = run(&s, 256, SIM_HWRNG_LATE_FIXED, ENTROPY_POLICY_DEFAULT, 0);
+	CHECK(r == -1 && s.credit_calls == 0 && (unsigned long)s.credited_bits == 0 && s.mix_calls == 1
 			&& sim_log_count(&s, "/dev/hwrng: a 32-byte block repeated") == 1,
 			"fixed buffer after the start-up test: caught by the block repeat check (%lu bits)",
-			ex.hwrng_bits);
+			(unsigned long)s.credited_bits);
 
-	r = run(&s, 256, SIM_HWRNG_EIO, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	r = run(&s, 256, SIM_HWRNG_EIO, ENTROPY_POLICY_DEFAULT, 0);
 	CHECK(r == -1 && s.credit_calls == 0 && sim_log_count(&s, "/dev/hwrng unreadable") == 1
 			&& s.hwrng_reads == 1 && sim_fds_open(&s) == 0, "EIO: one line, closed, no retry");
 
-	r = run(&s, 256, SIM_HWRNG_EACCES, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	r = run(&s, 256, SIM_HWRNG_EACCES, ENTROPY_POLICY_DEFAULT, 0);
 	CHECK(r == -1 && s.credit_calls == 0 && sim_log_count(&s,
 			"cannot open /dev/hwrng (Permission denied): not used") == 1,
 			"EACCES: one line");
 	trust_hw = 0;
 
-	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, 0);
 	CHECK(r == -1 && sim_log_count(&s, "hwrng") == 1 && sim_log_count(&s, "CPU RNG") == 0,
 			"no device, no CPU RNG: not a word (besides the hint)");
 
@@ -142,33 +139,33 @@ void test_hwrng(int *passed, int *failed)
 	 * the kernel lists them and the words are not stuck */
 	cpu = SIM_CPU_GOOD;
 	cpuinfo = CPUINFO_ARM64;
-	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, 0);
 	CHECK(r == -1 && s.cpu_words == 64 / sizeof(unsigned long) && s.credit_calls == 0 && s.mix_calls == 1
 			&& sim_log_count(&s, "CPU RNG (RNDRRS) mixed in without credit (mixed only, "
 				"-X trust-cpu would credit it)") == 1,
 			"CPU RNG: mixed, not credited");
 	trust = 1;
-	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
-	CHECK(r == 0 && ex.cpu_bits == 256 && s.credited_bits == 256
+	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, 0);
+	CHECK(r == 0 && s.credited_bits == 256
 			&& sim_log_count(&s, "while running: CPU RNG (256 bits)") == 1,
 			"trust-cpu, listed by the kernel: 256 bits credited, seeded");
-	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_STRICT, &ex, 0);
+	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_STRICT, 0);
 	CHECK(r == -1 && s.credit_calls == 0 && s.mix_calls == 1
 			&& sim_log_count(&s, "(policy=strict credits nothing)") == 1,
 			"trust-cpu under strict: mixed only");
 	cpu = SIM_CPU_STUCK;
-	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, 0);
 	CHECK(r == -1 && s.credit_calls == 0 && s.mix_calls == 1
 			&& sim_log_count(&s, "(its output failed the sanity check)") == 1,
 			"trust-cpu, constant output: mixed only, not credited");
 	cpu = SIM_CPU_GOOD;
 	cpuinfo = CPUINFO_NO_RNG;
-	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, 0);
 	CHECK(r == -1 && s.credit_calls == 0 && s.mix_calls == 1
 			&& sim_log_count(&s, "(the kernel does not list the instruction as usable)") == 1,
 			"trust-cpu, the kernel does not list rng: mixed only");
 	cpuinfo = NULL;
-	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, &ex, 0);
+	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, 0);
 	CHECK(r == -1 && s.credit_calls == 0 && s.mix_calls == 1,
 			"trust-cpu, /proc/cpuinfo unreadable: mixed only");
 	{

@@ -166,7 +166,7 @@ static void test_wait_neighbours(void)
 {
 	struct sim s;
 	struct entropy_config cfg;
-	struct ent_wait_extra ex;
+	unsigned long sent, replies;
 	int r;
 
 	/* No default route. The only usable neighbour is 10.0.2.2: the
@@ -180,11 +180,11 @@ static void test_wait_neighbours(void)
 		"192.168.1.1      0x1         0x2         52:55:0a:00:02:07     *        eth0\n"
 		ARP_GW;
 	s.operstate = "eth1 down\neth0 unknown\n";
-	memset(&ex, 0, sizeof(ex));
-	r = ent_wait(&cfg, sim_ops(&s), &ex);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == 0 && s.ready && s.replies > 16000, "neighbour: seeded by pinging it (%lu replies)",
 			s.replies);
-	CHECK(s.stray_dest == 0 && s.sent == ex.icmp_sent, "neighbour: every request went to "
+	CHECK(s.stray_dest == 0 && sim_seeded_counts(&s, &sent, &replies) == 0 && s.sent == sent,
+			"neighbour: every request went to "
 			"10.0.2.2 only (%lu stray)", s.stray_dest);
 	CHECK(logged_with(&s, "plan:", "ICMP echo to neighbour 10.0.2.2 on eth0 from the ARP table, "
 			"no default route (raw socket") == 1, "neighbour: the start line names it and how");
@@ -203,7 +203,7 @@ static void test_wait_neighbours(void)
 		"192.168.1.1      0x1         0x2         52:55:0a:00:02:07     *        eth0\n";
 	s.operstate = "eth1 down\n";
 	s.stop_at = s.now + 5000000;
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == -1 && s.sockets == 0 && s.sent == 0, "no neighbour: no socket, no packet");
 	CHECK(sim_log_count(&s, "no IPv4 default route and no neighbour in the ARP table") == 1,
 			"no neighbour: warned once");
@@ -211,7 +211,7 @@ static void test_wait_neighbours(void)
 	/* The ARP table cannot be read: as if empty */
 	wait_setup(&s, &cfg);
 	s.stop_at = s.now + 3000000;
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == -1 && s.sockets == 0 && sim_log_count(&s, "no neighbour") == 1,
 			"no ARP table: no socket, warned once");
 
@@ -220,7 +220,7 @@ static void test_wait_neighbours(void)
 	s.arp_text = ARP_HDR ARP_GW;
 	s.operstate = "eth0 down\n";
 	s.stop_at = s.now + 3000000;
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == -1 && s.sent == 0, "interface down: nothing sent");
 
 	/* A default route is preferred to any neighbour */
@@ -228,7 +228,7 @@ static void test_wait_neighbours(void)
 	s.route_text = ROUTE_HDR ROUTE_DEFAULT ROUTE_LINK_ETH0;
 	s.arp_text = ARP_HDR
 		"10.0.2.5         0x1         0x2         52:55:0a:00:02:05     *        eth0\n";
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == 0 && s.stray_dest == 0 && sim_log_count(&s, "neighbour") == 0,
 			"default route: preferred, the neighbour never pinged");
 
@@ -239,7 +239,7 @@ static void test_wait_neighbours(void)
 	s.route_text = ROUTE_HDR ROUTE_LINK_ETH0;
 	s.route_at = s.now + 2500000;
 	s.arp_text = ARP_HDR ARP_GW;
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == 0 && s.ready_at > s.route_at && s.stray_dest == 0,
 			"late neighbour: seeded once it is on the link");
 	CHECK(sim_log_count(&s, "no IPv4 default route and no neighbour") == 1
@@ -254,7 +254,7 @@ static void test_wait_neighbours(void)
 	s.route_text = ROUTE_HDR ROUTE_DEFAULT ROUTE_LINK_ETH0;
 	s.route_at = s.now + 1500000;
 	s.arp_text = ARP_HDR ARP_GW;
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == 0 && s.ready_at > s.route_at, "route later: seeded after the route appeared");
 	CHECK(logged_with(&s, "plan:", "neighbour 10.0.2.2 on eth0") == 1,
 			"route later: started with the neighbour");
@@ -273,9 +273,8 @@ static void test_wait_neighbours(void)
 	s.rtt_us = 1000;
 	cfg.max_packets = 3000;
 	s.stop_at = s.now + 8000000;
-	memset(&ex, 0, sizeof(ex));
-	r = ent_wait(&cfg, sim_ops(&s), &ex);
-	CHECK(r == -1 && s.sent == 3000 && ex.icmp_sent == 3000
+	r = ent_wait(&cfg, sim_ops(&s));
+	CHECK(r == -1 && s.sent == 3000
 			&& sim_log_count(&s, "instead of the neighbours") == 1,
 			"route later: one packet bound across both (%lu sent)", s.sent);
 
@@ -286,7 +285,7 @@ static void test_wait_neighbours(void)
 		"10.0.2.9         0x1         0x2         52:55:0a:00:02:09     *        eth0\n";
 	s.silent_gw = "10.0.2.9";
 	s.stop_at = s.now + 10000000;
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == -1 && s.sent_silent == ENT_ICMP_DEAD_FIRST && s.sockets == 1,
 			"silent neighbour: %d requests in 10 s, then left alone (%lu)",
 			ENT_ICMP_DEAD_FIRST, s.sent_silent);
@@ -304,7 +303,7 @@ static void test_wait_gateway_option(void)
 	/* On the link: used */
 	wait_setup(&s, &cfg);
 	strcpy(cfg.gateway, "10.0.2.2");
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == 0 && s.replies > 16000 && s.stray_dest == 0, "gateway=: on-link, used");
 
 	/* Off the link, the subnet's broadcast: refused with one line, the
@@ -315,7 +314,7 @@ static void test_wait_gateway_option(void)
 		s.has_jitter = 1;
 		cfg.stimulators = ENTROPY_STIM_ICMP | ENTROPY_STIM_COLLECTOR;
 		strcpy(cfg.gateway, refuse[i]);
-		r = ent_wait(&cfg, sim_ops(&s), NULL);
+		r = ent_wait(&cfg, sim_ops(&s));
 		CHECK(r == 0 && s.sockets == 0 && s.sent == 0
 				&& logged_with(&s, refuse[i], "is not on the link") == 1
 				&& sim_log_count(&s, "refused, ICMP stimulator off") == 1,
@@ -327,7 +326,7 @@ static void test_wait_gateway_option(void)
 	s.no_route_file = 1;
 	s.stop_at = s.now + 2000000;
 	strcpy(cfg.gateway, "10.0.2.2");
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == -1 && s.sockets == 0 && sim_log_count(&s, "to check that gateway 10.0.2.2 is on "
 			"the link: refused") == 1, "gateway= without /proc/net/route: refused");
 }

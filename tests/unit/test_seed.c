@@ -157,7 +157,7 @@ static size_t first_boot(unsigned char *out, hw_fn hw, int identified)
 	if (hw != NULL) {
 		hw(&s);
 	}
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	f = sim_file(&s, ENT_SEED_NAME);
 	CHECK(r == 0 && s.dir_exists && (s.dir_mode & 0777) == 0700, "first boot: directory 0700");
 	CHECK(f != NULL && f->len == ENT_SEED_FILE_LEN && (f->mode & 0777) == 0600,
@@ -183,7 +183,7 @@ static int boot_with(struct sim *s, struct entropy_config *cfg, const unsigned c
 	if (seed != NULL) {
 		(void)sim_file_add(s, ENT_SEED_NAME, seed, len);
 	}
-	return ent_wait(cfg, sim_ops(s), NULL);
+	return ent_wait(cfg, sim_ops(s));
 }
 
 static void test_seed_roundtrip(void)
@@ -260,7 +260,7 @@ static void damaged(const char *what, const unsigned char *seed, size_t n,
 	if (spoil != NULL) {
 		spoil(&s);
 	}
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == 0 && s.credit_calls == 0, "%s: not credited", what);
 	CHECK(sim_log_count(&s, reason) == 1, "%s: log says \"%s\"", what, reason);
 	CHECK(sim_file(&s, ENT_SEED_NAME) != NULL && sim_file(&s, ENT_SEED_NAME)->len
@@ -325,7 +325,7 @@ static void test_seed_storage(void)
 	setup(&s, &cfg, 256);
 	s.has_jitter = 1;
 	s.dir_rofs = 1;
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == 0 && sim_log_count(&s, "cannot create seed directory") == 1
 			&& sim_log_count(&s, "seed") == 3, "EROFS, no directory: one line each way");
 
@@ -360,7 +360,7 @@ static void test_seed_storage(void)
 	s.dir_exists = 1;
 	s.dir_mode = S_IFDIR | 0755;
 	(void)sim_file_add(&s, ENT_SEED_NAME, seed, n);
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == 0 && s.credit_calls == 0 && s.mix_calls == 0 && sim_file(&s, ENT_SEED_NAME) != NULL
 			&& memcmp(sim_file(&s, ENT_SEED_NAME)->data, seed, n) == 0,
 			"directory 0755: seed left alone");
@@ -379,7 +379,7 @@ static void test_seed_storage(void)
 	s.has_jitter = 1;
 	s.dir_exists = 1;
 	(void)sim_file_add(&s, ENT_SEED_TMP, seed, n);
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == 0 && s.credit_calls == 0 && sim_file(&s, ENT_SEED_NAME) != NULL
 			&& sim_file(&s, ENT_SEED_TMP) == NULL, "stale temporary: ignored, cleaned");
 
@@ -618,7 +618,7 @@ static void test_seed_dirnames(void)
 	s.dir_exists = 1;
 	f = sim_file_add(&s, ENT_SEED_NAME, NULL, 0);
 	f->mode = S_IFDIR | 0700;
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	f = sim_file(&s, ENT_SEED_NAME);
 	CHECK(r == 0 && f != NULL && S_ISDIR(f->mode), "directory seed: left in place");
 	CHECK(s.credit_calls == 0 && s.mix_calls == 0, "directory seed: nothing credited or mixed");
@@ -658,7 +658,7 @@ static void test_seed_dirnames(void)
 	f->mode = S_IFIFO | 0600;
 	s.fail_op = "unlinkat";
 	s.fail_errno = EBUSY;
-	r = ent_wait(&cfg, sim_ops(&s), NULL);
+	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == 0 && s.credit_calls == 0 && sim_log_count(&s, "removed, nothing") == 0
 			&& sim_log_count(&s, "could not be removed (Device or resource busy)") == 1,
 			"FIFO seed whose unlink fails: not called removed");
