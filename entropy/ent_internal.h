@@ -123,9 +123,9 @@ struct ent_ops {
 	 * non-blocking read end in *fd, which hangs up when it exits. */
 	pid_t (*spawn)(void (*child)(int out, const void *arg), const void *arg, int keep,
 			int *fd);
-	/* SIGKILL (kill_it) and reap; without wait, a child that cannot die
-	 * yet is left to the server's SIGCHLD handler. ECHILD is success. */
-	int (*reap)(pid_t pid, int kill_it, int wait);
+	/* SIGKILL (kill_it) and reap; without block, a child that cannot
+	 * die yet is left to the server's SIGCHLD handler. ECHILD is success. */
+	int (*reap)(pid_t pid, int kill_it, int block);
 	/* One record to /dev/kmsg */
 	int (*kmsg_write)(const char *line, size_t len);
 

@@ -284,7 +284,7 @@ static pid_t fork_helper(int keep, int *fd)
 	return pid;
 }
 
-static int sys_reap(pid_t pid, int kill_it, int wait)
+static int sys_reap(pid_t pid, int kill_it, int block)
 {
 	pid_t r;
 
@@ -295,11 +295,11 @@ static int sys_reap(pid_t pid, int kill_it, int wait)
 	if (kill_it && kill(pid, SIGKILL) < 0 && errno != ESRCH) {
 		return -1;
 	}
-	/* Without wait: a child in the read of a hung disk cannot die
+	/* Without block: a child in the read of a hung disk cannot die
 	 * before the read ends. Left as a zombie, the server's SIGCHLD
 	 * handler reaps it with waitpid(-1) when it does. */
 	do {
-		r = waitpid(pid, NULL, wait ? 0 : WNOHANG);
+		r = waitpid(pid, NULL, block ? 0 : WNOHANG);
 	} while (r < 0 && errno == EINTR);
 	if (r < 0 && errno != ECHILD) {
 		return -1;
@@ -346,8 +346,11 @@ static int sys_kmsg_write(const char *line, size_t len)
 	w = sys_write(fd, line, len);
 	saved = errno;
 	close(fd);
-	errno = w < 0 ? saved : EIO;
-	return w == (ssize_t)len ? 0 : -1;
+	if (w != (ssize_t)len) {
+		errno = w < 0 ? saved : EIO;
+		return -1;
+	}
+	return 0;
 }
 
 #if ENT_WITH_BLOCK

@@ -768,16 +768,16 @@ static pid_t sim_spawn(void (*child)(int out, const void *arg), const void *arg,
 	return SIM_COLLECTOR_PID;
 }
 
-static int sim_reap(pid_t pid, int kill_it, int wait)
+static int sim_reap(pid_t pid, int kill_it, int block)
 {
 	struct sim *s = current;
 
-	if (pid == SIM_BLOCK_PID && s->blk_child && kill_it && !wait) {
+	if (pid == SIM_BLOCK_PID && s->blk_child && kill_it && !block) {
 		s->blk_child = 0;
 		s->children_stopped++;
 		return 0;
 	}
-	if (pid != SIM_COLLECTOR_PID || !wait) {
+	if (pid != SIM_COLLECTOR_PID || !block) {
 		s->violations++;
 		errno = ECHILD;
 		return -1;
