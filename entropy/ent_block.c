@@ -157,7 +157,7 @@ int ent_block_root_device(const struct ent_ops *ops, char *path, size_t len)
 }
 
 int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
-		struct ent_progress *log, const char *path)
+		struct ent_log *log, const char *path)
 {
 	struct ent_block_job job;
 	uint64_t bytes = 0;
@@ -215,7 +215,7 @@ int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 	return 0;
 }
 
-int ent_block_step(struct ent_block *b, struct ent_progress *log)
+int ent_block_step(struct ent_block *b, struct ent_log *log)
 {
 	unsigned char msg[65];
 	ssize_t r, i;

@@ -35,7 +35,7 @@ void ent_collector_child(int out, const void *arg)
 }
 
 int ent_collector_start(struct ent_collector *c, const struct ent_ops *ops,
-		struct ent_progress *log)
+		struct ent_log *log)
 {
 	memset(c, 0, sizeof(*c));
 	c->ops = ops;

@@ -102,7 +102,7 @@ static int cpu_read(const struct ent_ops *ops, unsigned char *buf, size_t len,
 }
 
 int ent_cpurng_feed(const struct entropy_config *cfg, const struct ent_ops *ops,
-		struct ent_progress *log)
+		struct ent_log *log)
 {
 	unsigned char buf[CPURNG_BYTES];
 	struct ent_credit_facts facts;

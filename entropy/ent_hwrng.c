@@ -75,7 +75,7 @@ static void kernel_view(struct ent_hwrng *hw, const struct ent_ops *ops)
 }
 
 int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_progress *log)
+		const struct ent_ops *ops, struct ent_log *log)
 {
 	struct ent_credit_facts facts;
 
@@ -129,7 +129,7 @@ void ent_hwrng_close(struct ent_hwrng *hw, const struct ent_ops *ops)
 	explicit_bzero(hw->blk, sizeof(hw->blk));
 }
 
-static int stop(struct ent_hwrng *hw, const struct ent_ops *ops, struct ent_progress *log,
+static int stop(struct ent_hwrng *hw, const struct ent_ops *ops, struct ent_log *log,
 		const char *why)
 {
 	unsigned char out[ENT_SHA256_LEN];
@@ -147,7 +147,7 @@ static int stop(struct ent_hwrng *hw, const struct ent_ops *ops, struct ent_prog
 
 /* Untrusted: the bytes go to the pool uncredited, a few and done */
 static int mix_only(struct ent_hwrng *hw, const struct ent_ops *ops,
-		struct ent_progress *log, const unsigned char *buf, size_t n)
+		struct ent_log *log, const unsigned char *buf, size_t n)
 {
 	(void)ops->rnd_add(buf, n, 0);
 	if (hw->bytes >= ENT_HWRNG_MIX_BYTES) {
@@ -183,7 +183,7 @@ static int block_repeats(struct ent_hwrng *hw)
 }
 
 int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_progress *log, int64_t now)
+		const struct ent_ops *ops, struct ent_log *log, int64_t now)
 {
 	unsigned char buf[ENT_HWRNG_BLOCK], out[ENT_SHA256_LEN];
 	struct ent_credit_facts facts;

@@ -110,7 +110,7 @@ int ent_pace_update(struct ent_pace *pc, int64_t now, uint64_t irq_device,
 }
 
 int ent_icmp_open(struct ent_icmp *ic, const struct ent_ops *ops,
-		struct ent_progress *log, const struct in_addr *targets,
+		struct ent_log *log, const struct in_addr *targets,
 		int ntargets, unsigned long max_packets)
 {
 	int i, raw_errno = 0;

@@ -166,11 +166,21 @@ int ent_probe_kernel_collector(const struct ent_ops *ops, const struct ent_gen *
 /* Credited bits so far, from /proc or RNDGETENTCNT; -1 when neither works */
 int ent_probe_bits(const struct ent_ops *ops, int *bits);
 
-/* ---- progress and log (ent_progress.c) ---- */
-struct ent_progress {
-	void (*log)(int priority, const char *format, ...);
+/* ---- log and progress lines (ent_progress.c) ---- */
+/* The module's log: the caller's function and, with -X kmsg, a copy to
+ * /dev/kmsg */
+struct ent_log {
+	void (*fn)(int priority, const char *format, ...);
 	const struct ent_ops *ops;
 	int kmsg;		/* copying to /dev/kmsg */
+};
+void ent_log_init(struct ent_log *l, const struct entropy_config *cfg, const struct ent_ops *ops);
+/* One line to the log (and /dev/kmsg), "entropy: " put before it */
+void ent_log(struct ent_log *l, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The progress lines of a wait, written to log */
+struct ent_progress {
+	struct ent_log *log;
 	int64_t t_last_line;
 	int64_t t_rate;		/* start of the current rate window */
 	int bits_rate;		/* bits at t_rate */
@@ -178,12 +188,8 @@ struct ent_progress {
 	int bits_needed;
 	int64_t interval_us;	/* between progress lines, 1 s at first */
 };
-void ent_progress_init(struct ent_progress *p, const struct entropy_config *cfg,
-		const struct ent_ops *ops, int bits_needed, int64_t now);
-void ent_progress_close(struct ent_progress *p);
-/* One line to the log (and /dev/kmsg), "entropy: " put before it */
-void ent_log(struct ent_progress *p, int priority, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void ent_progress_init(struct ent_progress *p, struct ent_log *log, int bits_needed,
+		int64_t now);
 /* Formats "112/256 bits, 57 bits/s, ETA 3 s"; returns snprintf's value */
 int ent_progress_format(char *buf, size_t len, int bits, int needed, double rate);
 /* Writes a progress line when at least a second has passed since the last
@@ -260,7 +266,7 @@ struct ent_pace {
 };
 struct ent_icmp {
 	const struct ent_ops *ops;
-	struct ent_progress *log;
+	struct ent_log *log;
 	int fd;
 	int raw;
 	uint16_t id;
@@ -276,7 +282,7 @@ struct ent_icmp {
 /* Opens the socket (raw first) for the given targets.
  * Returns 0, or -1 after logging a warning (the wait goes on without). */
 int ent_icmp_open(struct ent_icmp *ic, const struct ent_ops *ops,
-		struct ent_progress *log, const struct in_addr *targets,
+		struct ent_log *log, const struct in_addr *targets,
 		int ntargets, unsigned long max_packets);
 /* Sends what is due, times out what is lost. Returns the next deadline
  * (monotonic us) or -1 when nothing is scheduled. */
@@ -318,20 +324,20 @@ int ent_block_root_device(const struct ent_ops *ops, char *path, size_t len);
 #if ENT_WITH_BLOCK
 /* Opens the device (a block device only) and starts the reader child */
 int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
-		struct ent_progress *log, const char *path);
+		struct ent_log *log, const char *path);
 /* Collects what the child reported (its pipe polled readable): 1 reads
  * done, 0 nothing new or the bound reached, -1 error (logged) */
-int ent_block_step(struct ent_block *b, struct ent_progress *log);
+int ent_block_step(struct ent_block *b, struct ent_log *log);
 void ent_block_close(struct ent_block *b);
 #else
 /* Never reached: ent_config_stimulators() never asks for block reads */
 static inline int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
-		struct ent_progress *log, const char *path)
+		struct ent_log *log, const char *path)
 {
 	(void)b; (void)ops; (void)log; (void)path;
 	return -1;
 }
-static inline int ent_block_step(struct ent_block *b, struct ent_progress *log)
+static inline int ent_block_step(struct ent_block *b, struct ent_log *log)
 {
 	(void)b; (void)log;
 	return 0;
@@ -351,7 +357,7 @@ struct ent_collector {
 	int finished;	/* the child returned from getrandom() or died */
 };
 int ent_collector_start(struct ent_collector *c, const struct ent_ops *ops,
-		struct ent_progress *log);
+		struct ent_log *log);
 /* Called when its fd polled readable or hung up */
 void ent_collector_finished(struct ent_collector *c);
 void ent_collector_stop(struct ent_collector *c);
@@ -385,11 +391,11 @@ struct ent_seed {
  * Returns the bits credited, 0 when the seed was only mixed or absent. */
 #if ENT_WITH_SEED
 int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
-		struct ent_progress *log, struct ent_seed *st);
+		struct ent_log *log, struct ent_seed *st);
 /* Writes a fresh seed (old one hashed in) by temporary file and rename.
  * Returns 0 when a seed was written durably, -1 otherwise (logged). */
 int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
-		struct ent_progress *log, const struct ent_seed *st);
+		struct ent_log *log, const struct ent_seed *st);
 /* What tells this device from a clone of its disk image (ent_identity.c):
  * serials of the SoC, board and of the medium behind st_dev medium (the
  * seed directory's), else universally administered permanent MACs */
@@ -410,13 +416,13 @@ void ent_seed_hash(unsigned char out[ENT_SHA256_LEN], const char *label,
 #else
 /* No seed file in this build: nothing is read, credited or written */
 static inline int ent_seed_load(const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_progress *log, struct ent_seed *st)
+		const struct ent_ops *ops, struct ent_log *log, struct ent_seed *st)
 {
 	(void)cfg; (void)ops; (void)log; (void)st;
 	return 0;
 }
 static inline int ent_seed_save(const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_progress *log, const struct ent_seed *st)
+		const struct ent_ops *ops, struct ent_log *log, const struct ent_seed *st)
 {
 	(void)cfg; (void)ops; (void)log; (void)st;
 	return -1;
@@ -480,21 +486,21 @@ int ent_health_sample(struct ent_health *ht, unsigned int sym);
 #if ENT_WITH_JITTER
 /* Start-up test; 0 when crediting may begin (logged either way) */
 int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
-		struct ent_progress *log);
+		struct ent_log *log);
 /* One batch of samples: bits credited now, 0, or -1 once stopped */
 int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_progress *log);
+		const struct ent_ops *ops, struct ent_log *log);
 void ent_jitter_stop(struct ent_jitter *j);
 #else
 /* Never reached: -X policy=jitter is refused in this build */
 static inline int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
-		struct ent_progress *log)
+		struct ent_log *log)
 {
 	(void)j; (void)ops; (void)log;
 	return -1;
 }
 static inline int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_progress *log)
+		const struct ent_ops *ops, struct ent_log *log)
 {
 	(void)j; (void)cfg; (void)ops; (void)log;
 	return -1;
@@ -537,10 +543,10 @@ void ent_hwrng_init(struct ent_hwrng *hw);
 /* Opens the device where it is worth reading: not where the kernel
  * credits it itself; mixed only unless ent_credit_bits() allows credit */
 int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_progress *log);
+		const struct ent_ops *ops, struct ent_log *log);
 /* One read: bits credited, 0, or -1 once it stopped (logged) */
 int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_progress *log, int64_t now);
+		const struct ent_ops *ops, struct ent_log *log, int64_t now);
 void ent_hwrng_close(struct ent_hwrng *hw, const struct ent_ops *ops);
 #else
 /* No /dev/hwrng reader in this build: it stays inactive */
@@ -551,13 +557,13 @@ static inline void ent_hwrng_init(struct ent_hwrng *hw)
 	hw->credited = 0;
 }
 static inline int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_progress *log)
+		const struct ent_ops *ops, struct ent_log *log)
 {
 	(void)hw; (void)cfg; (void)ops; (void)log;
 	return -1;
 }
 static inline int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_progress *log, int64_t now)
+		const struct ent_ops *ops, struct ent_log *log, int64_t now)
 {
 	(void)hw; (void)cfg; (void)ops; (void)log; (void)now;
 	return -1;
@@ -577,10 +583,10 @@ int ent_cpurng_kernel_lists(const char *cpuinfo);
 /* Mixes (or, where ent_credit_bits() allows, credits) one read; returns
  * bits credited */
 int ent_cpurng_feed(const struct entropy_config *cfg, const struct ent_ops *ops,
-		struct ent_progress *log);
+		struct ent_log *log);
 #else
 static inline int ent_cpurng_feed(const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_progress *log)
+		const struct ent_ops *ops, struct ent_log *log)
 {
 	(void)cfg; (void)ops; (void)log;
 	return 0;

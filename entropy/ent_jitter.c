@@ -50,7 +50,7 @@ static ssize_t jitter_sample(const struct ent_ops *ops, void *mem, uint64_t *d, 
 }
 
 int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
-		struct ent_progress *log)
+		struct ent_log *log)
 {
 	uint64_t *d;
 	const char *why = NULL;
@@ -98,7 +98,7 @@ void ent_jitter_stop(struct ent_jitter *j)
 }
 
 int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_progress *log)
+		const struct ent_ops *ops, struct ent_log *log)
 {
 	uint64_t d[64];
 	unsigned char out[ENT_SHA256_LEN];

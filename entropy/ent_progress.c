@@ -16,27 +16,27 @@
 #define ENT_LINE_US 1000000
 #define ENT_LOG_PREFIX "entropy: "
 
-void ent_progress_init(struct ent_progress *p, const struct entropy_config *cfg,
-		const struct ent_ops *ops, int bits_needed, int64_t now)
+void ent_log_init(struct ent_log *l, const struct entropy_config *cfg, const struct ent_ops *ops)
+{
+	l->fn = cfg->log;
+	l->ops = ops;
+	l->kmsg = cfg->log_kmsg;
+}
+
+void ent_progress_init(struct ent_progress *p, struct ent_log *log, int bits_needed,
+		int64_t now)
 {
 	memset(p, 0, sizeof(*p));
-	p->log = cfg->log;
-	p->ops = ops;
+	p->log = log;
 	p->t_last_line = now;
 	p->t_rate = now;
 	p->bits_rate = -1;
 	p->rate = -1.0;
 	p->bits_needed = bits_needed;
 	p->interval_us = ENT_LINE_US;
-	p->kmsg = cfg->log_kmsg;
 }
 
-void ent_progress_close(struct ent_progress *p)
-{
-	p->kmsg = 0;
-}
-
-void ent_log(struct ent_progress *p, int priority, const char *fmt, ...)
+void ent_log(struct ent_log *l, int priority, const char *fmt, ...)
 {
 	char line[ENT_LINE_MAX];
 	char kline[ENT_LINE_MAX + 32];
@@ -53,20 +53,20 @@ void ent_log(struct ent_progress *p, int priority, const char *fmt, ...)
 		return;
 	}
 	/* A truncated line is still worth printing */
-	if (p->log != NULL) {
-		p->log(priority, "%s", line);
+	if (l->fn != NULL) {
+		l->fn(priority, "%s", line);
 	}
-	if (p->kmsg) {
+	if (l->kmsg) {
 		/* "<N>" sets the level */
 		n = snprintf(kline, sizeof(kline), "<%d>dropbear[%ld]: %s\n", priority & 7,
 				(long)getpid(), line);
 		if (n > 0) {
 			size_t len = (size_t)n < sizeof(kline) ? (size_t)n : sizeof(kline) - 1;
 
-			if (p->ops->kmsg_write(kline, len) < 0) {
+			if (l->ops->kmsg_write(kline, len) < 0) {
 				/* The kernel log is a copy; the main log has the line */
-				p->kmsg = 0;
-				ent_log(p, LOG_WARNING, "cannot write to /dev/kmsg: %s; "
+				l->kmsg = 0;
+				ent_log(l, LOG_WARNING, "cannot write to /dev/kmsg: %s; "
 						"logging without it", strerror(errno));
 			}
 		}
@@ -123,7 +123,7 @@ int ent_progress_tick(struct ent_progress *p, int64_t now, int bits,
 	p->bits_rate = bits;
 	p->t_rate = now;
 	(void)ent_progress_format(text, sizeof(text), bits, p->bits_needed, p->rate);
-	ent_log(p, LOG_INFO, "%s; running: %s", text, running);
+	ent_log(p->log, LOG_INFO, "%s; running: %s", text, running);
 	p->t_last_line = now;
 	return 1;
 }

@@ -68,7 +68,7 @@ void ent_seed_hash(unsigned char out[ENT_SHA256_LEN], const char *label,
 /* Opens, checks and locks the seed directory; -1 (logged once) when it
  * cannot be used. *medium is the device that holds it (its st_dev). */
 static int open_dir(const struct entropy_config *cfg, const struct ent_ops *ops,
-		struct ent_progress *log, int create, dev_t *medium)
+		struct ent_log *log, int create, dev_t *medium)
 {
 	const char *path = ent_config_seed_dir(cfg);
 	struct stat st;
@@ -193,7 +193,7 @@ static const char *judge(const struct entropy_config *cfg, const struct ent_ops 
 }
 
 int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
-		struct ent_progress *log, struct ent_seed *st)
+		struct ent_log *log, struct ent_seed *st)
 {
 	unsigned char buf[ENT_SEED_FILE_LEN + 1];
 	char whybuf[360];
@@ -311,7 +311,7 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 /* Fills file with a new seed: the old ones hashed with fresh output.
  * Returns 1 when it will be creditable, 0 when not (why says why, for the
  * log), -1 when there is nothing to make a seed of. */
-static int make_seed(const struct ent_ops *ops, struct ent_progress *log,
+static int make_seed(const struct ent_ops *ops, struct ent_log *log,
 		const struct ent_seed *st, const unsigned char *prev, ssize_t nprev,
 		const struct ent_identity *id, unsigned char *file, char *why, size_t wlen)
 {
@@ -369,7 +369,7 @@ static int make_seed(const struct ent_ops *ops, struct ent_progress *log,
 /* One line each time a save cannot happen because name in the seed
  * directory is a directory: rename() cannot replace it, unlink() cannot
  * remove it, and removing a directory is the administrator's call */
-static void log_blocked(const struct entropy_config *cfg, struct ent_progress *log,
+static void log_blocked(const struct entropy_config *cfg, struct ent_log *log,
 		const char *name)
 {
 	ent_log(log, LOG_WARNING, "cannot write a seed file in %.100s: %s there is a "
@@ -378,7 +378,7 @@ static void log_blocked(const struct entropy_config *cfg, struct ent_progress *l
 }
 
 int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
-		struct ent_progress *log, const struct ent_seed *st)
+		struct ent_log *log, const struct ent_seed *st)
 {
 	unsigned char file[ENT_SEED_FILE_LEN], prev[ENT_SEED_FILE_LEN + 1];
 	char why[360];

@@ -38,6 +38,7 @@
 struct ent_wait_state {
 	const struct entropy_config *cfg;
 	const struct ent_ops *ops;
+	struct ent_log log;
 	struct ent_progress prog;
 	struct ent_gen gen;
 	int kernel_collector;	/* 1 the kernel has one, 0 not, -1 unknown */
@@ -136,21 +137,21 @@ static int find_gateways(struct ent_wait_state *w, struct in_addr *gw, int quiet
 
 	if (w->cfg->gateway[0] != '\0') {
 		if (inet_pton(AF_INET, w->cfg->gateway, &gw[0]) != 1) {
-			ent_log(&w->prog, LOG_WARNING, "gateway %.64s is no IPv4 address: "
+			ent_log(&w->log, LOG_WARNING, "gateway %.64s is no IPv4 address: "
 					"ICMP stimulator off", w->cfg->gateway);
 			return 0;
 		}
 		/* On the link only: a connected route must cover it, so the
 		 * requests never go through a router */
 		if (ops->read_file(ENT_PATH_ROUTE, w->text, ENT_TEXT_MAX) < 0) {
-			ent_log(&w->prog, LOG_WARNING, "cannot read %s (%s) to check that "
+			ent_log(&w->log, LOG_WARNING, "cannot read %s (%s) to check that "
 					"gateway %.64s is on the link: refused, ICMP stimulator off",
 					ENT_PATH_ROUTE, strerror(errno), w->cfg->gateway);
 			return 0;
 		}
 		nlinks = ent_route_links(w->text, links, ENT_LINK_MAX);
 		if (ent_route_onlink(links, nlinks, gw[0], NULL) < 0) {
-			ent_log(&w->prog, LOG_WARNING, "gateway %.64s is not on the link "
+			ent_log(&w->log, LOG_WARNING, "gateway %.64s is not on the link "
 					"(no connected route covers it): refused, ICMP stimulator off",
 					w->cfg->gateway);
 			return 0;
@@ -159,7 +160,7 @@ static int find_gateways(struct ent_wait_state *w, struct in_addr *gw, int quiet
 	}
 	if (ops->read_file(ENT_PATH_ROUTE, w->text, ENT_TEXT_MAX) < 0) {
 		if (!quiet) {
-			ent_log(&w->prog, LOG_WARNING, "cannot read %s (%s): no ICMP "
+			ent_log(&w->log, LOG_WARNING, "cannot read %s (%s): no ICMP "
 					"until it can be read", ENT_PATH_ROUTE, strerror(errno));
 		}
 		w->route_retry = 1;
@@ -183,7 +184,7 @@ static int find_gateways(struct ent_wait_state *w, struct in_addr *gw, int quiet
 		}
 	}
 	if (!quiet) {
-		ent_log(&w->prog, LOG_WARNING, "no IPv4 default route and no neighbour "
+		ent_log(&w->log, LOG_WARNING, "no IPv4 default route and no neighbour "
 				"in the ARP table on an interface that is up: no ICMP until one appears "
 				"(-X gateway=A.B.C.D names a neighbour that answers ping)");
 	}
@@ -276,7 +277,7 @@ struct ent_runner {
 static void collector_start(struct ent_wait_state *w, int64_t now, int begin)
 {
 	if (begin && (w->stim & ENTROPY_STIM_COLLECTOR)) {
-		(void)ent_collector_start(&w->col, w->ops, &w->prog);
+		(void)ent_collector_start(&w->col, w->ops, &w->log);
 		w->t_collector = now;
 	}
 }
@@ -333,14 +334,14 @@ static void icmp_open(struct ent_wait_state *w, int64_t now, int quiet)
 	}
 	/* A default route appeared while neighbours were pinged */
 	ent_icmp_close(&w->icmp);
-	if (ent_icmp_open(&w->icmp, w->ops, &w->prog, gw, n, max_packets) == 0) {
+	if (ent_icmp_open(&w->icmp, w->ops, &w->log, gw, n, max_packets) == 0) {
 		ent_pace_init(&w->icmp.pace, now, read_irqs(w, &irq) == 0 ? &irq : NULL);
 		if (quiet && w->icmp_via == ENT_VIA_ARP) {
-			ent_log(&w->prog, LOG_INFO, "neighbour %s on %s from the ARP table, "
+			ent_log(&w->log, LOG_INFO, "neighbour %s on %s from the ARP table, "
 					"no default route: ICMP stimulator started",
 					ipv4_text(gw[0], a, sizeof(a)), w->via_dev);
 		} else if (quiet) {
-			ent_log(&w->prog, LOG_INFO, "default route via %s appeared: "
+			ent_log(&w->log, LOG_INFO, "default route via %s appeared: "
 					"ICMP stimulator started%s", ipv4_text(gw[0], a, sizeof(a)),
 					was_arp ? " (instead of the neighbours)" : "");
 		}
@@ -406,7 +407,7 @@ static int icmp_step(struct ent_wait_state *w, int64_t now, int readable)
 	if (!w->icmp.active) {
 		/* Every target dead, or the packet bound spent */
 		if (w->icmp.sent >= w->icmp.max_packets) {
-			ent_log(&w->prog, LOG_WARNING, "ICMP bound of %lu packets reached",
+			ent_log(&w->log, LOG_WARNING, "ICMP bound of %lu packets reached",
 					w->icmp.max_packets);
 		}
 		if (w->icmp_via == ENT_VIA_ARP) {
@@ -475,7 +476,7 @@ static void block_start(struct ent_wait_state *w, int64_t now, int begin)
 		return;
 	}
 	w->blk_pending = 0;
-	(void)ent_block_open(&w->blk, w->ops, &w->prog, w->cfg->block_device);
+	(void)ent_block_open(&w->blk, w->ops, &w->log, w->cfg->block_device);
 }
 
 static int block_fd(const struct ent_wait_state *w)
@@ -488,13 +489,13 @@ static int block_step(struct ent_wait_state *w, int64_t now, int readable)
 {
 	(void)now;
 	if (readable) {
-		(void)ent_block_step(&w->blk, &w->prog);
+		(void)ent_block_step(&w->blk, &w->log);
 		return 0;
 	}
 	if (w->blk.fd >= 0 && !w->blk.active) {
 		/* the reader child finished, failed or went away */
 		if (w->blk.reads >= w->blk.max_reads) {
-			ent_log(&w->prog, LOG_INFO, "block read bound of %lu reads reached",
+			ent_log(&w->log, LOG_INFO, "block read bound of %lu reads reached",
 					w->blk.max_reads);
 		}
 		ent_block_close(&w->blk);
@@ -533,7 +534,7 @@ static void jitter_start(struct ent_wait_state *w, int64_t now, int begin)
 			&& (w->kernel_collector == 0 || (now - w->t0 >= ENT_JIT_GRACE_US
 					&& now - w->t_gain >= ENT_JIT_GRACE_US))) {
 		w->jit_tried = 1;
-		(void)ent_jitter_start(&w->jit, w->ops, &w->prog);
+		(void)ent_jitter_start(&w->jit, w->ops, &w->log);
 	}
 }
 
@@ -546,7 +547,7 @@ static int64_t jitter_deadline(const struct ent_wait_state *w)
 static int jitter_step(struct ent_wait_state *w, int64_t now, int readable)
 {
 	(void)now;
-	return !readable && ent_jitter_step(&w->jit, w->cfg, w->ops, &w->prog) > 0;
+	return !readable && ent_jitter_step(&w->jit, w->cfg, w->ops, &w->log) > 0;
 }
 
 static void jitter_stop(struct ent_wait_state *w)
@@ -572,7 +573,7 @@ static void cpurng_start(struct ent_wait_state *w, int64_t now, int begin)
 {
 	(void)now;
 	if (begin) {
-		w->cpu_bits = ent_cpurng_feed(w->cfg, w->ops, &w->prog);
+		w->cpu_bits = ent_cpurng_feed(w->cfg, w->ops, &w->log);
 	}
 }
 
@@ -592,7 +593,7 @@ static void hwrng_start(struct ent_wait_state *w, int64_t now, int begin)
 {
 	(void)now;
 	if (begin && w->cfg->policy != ENTROPY_POLICY_STRICT) {
-		(void)ent_hwrng_open(&w->hw, w->cfg, w->ops, &w->prog);
+		(void)ent_hwrng_open(&w->hw, w->cfg, w->ops, &w->log);
 	}
 }
 
@@ -603,7 +604,7 @@ static int64_t hwrng_deadline(const struct ent_wait_state *w)
 
 static int hwrng_step(struct ent_wait_state *w, int64_t now, int readable)
 {
-	return !readable && ent_hwrng_step(&w->hw, w->cfg, w->ops, &w->prog, now) > 0;
+	return !readable && ent_hwrng_step(&w->hw, w->cfg, w->ops, &w->log, now) > 0;
 }
 
 static void hwrng_stop(struct ent_wait_state *w)
@@ -703,7 +704,7 @@ static void start_stimulators(struct ent_wait_state *w, int64_t now)
 		}
 	}
 	if ((w->icmp.fd >= 0 || w->blk.fd >= 0) && !have_irq) {
-		ent_log(&w->prog, LOG_INFO, "%s unreadable: pacing without interrupt counts",
+		ent_log(&w->log, LOG_INFO, "%s unreadable: pacing without interrupt counts",
 				ENT_PATH_INTERRUPTS);
 	}
 }
@@ -724,7 +725,7 @@ static int begin_stimulation(struct ent_wait_state *w, int64_t now)
 		return 0;
 	}
 	if (w->boot_role < 0) {
-		ent_log(&w->prog, LOG_INFO, "%s unusable (%s): the stimulation bounds "
+		ent_log(&w->log, LOG_INFO, "%s unusable (%s): the stimulation bounds "
 				"are per wait, not per boot", ENT_RUN_DIR, w->boot.why);
 	}
 	w->packets_left = w->boot.packets_spent >= max_packets ? 0
@@ -732,7 +733,7 @@ static int begin_stimulation(struct ent_wait_state *w, int64_t now)
 	seconds_left = w->boot.seconds_spent >= max_seconds ? 0
 		: max_seconds - w->boot.seconds_spent;
 	if (w->packets_left == 0 || seconds_left == 0) {
-		ent_log(&w->prog, LOG_WARNING, "this boot's stimulation budget is "
+		ent_log(&w->log, LOG_WARNING, "this boot's stimulation budget is "
 				"spent (%lu packets, %lu s by earlier processes): waiting without "
 				"stimulating", w->boot.packets_spent, w->boot.seconds_spent);
 		return 0;
@@ -794,7 +795,7 @@ static void log_hint_once(struct ent_wait_state *w)
 	w->hint_logged = 1;
 	/* From now on a progress line a minute is plenty */
 	w->prog.interval_us = ENT_LINE_US_IDLE;
-	ent_log(&w->prog, LOG_WARNING, "nothing here raises the kernel's entropy; "
+	ent_log(&w->log, LOG_WARNING, "nothing here raises the kernel's entropy; "
 			"waiting without load. To seed at boot give the system a source: "
 			"a virtio-rng device (qemu -device virtio-rng-pci), rng-seed in the "
 			"device tree /chosen node, a seed file restored at boot "
@@ -839,7 +840,7 @@ static int run_turn(struct ent_wait_state *w, int64_t now)
 	if (now >= w->t_end_stim) {
 		if (stimulating(w) && !w->bound_logged) {
 			w->bound_logged = 1;
-			ent_log(&w->prog, LOG_WARNING, "stimulation bound of %lu s reached "
+			ent_log(&w->log, LOG_WARNING, "stimulation bound of %lu s reached "
 					"(%lu packets, %lu reads); waiting on",
 					ent_config_max_seconds(w->cfg), w->icmp.sent, w->blk.reads);
 		}
@@ -893,15 +894,16 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops)
 	(void)ent_probe_generation(ops, &w.gen);
 	w.kernel_collector = ent_probe_kernel_collector(ops, &w.gen, w.release,
 			sizeof(w.release));
-	ent_progress_init(&w.prog, cfg, ops, w.gen.bits_needed, now);
+	ent_log_init(&w.log, cfg, ops);
+	ent_progress_init(&w.prog, &w.log, w.gen.bits_needed, now);
 	/* The seed file first: where it is credited, nothing else starts */
-	if (ent_seed_load(cfg, ops, &w.prog, &w.seed) > 0 && ent_probe_ready(ops) == 1) {
+	if (ent_seed_load(cfg, ops, &w.log, &w.seed) > 0 && ent_probe_ready(ops) == 1) {
 		t_ready = ops->now_us();
 		ret = 0;
 		goto done;
 	}
 	if (w.text == NULL) {
-		ent_log(&w.prog, LOG_WARNING, "out of memory; waiting without stimulation");
+		ent_log(&w.log, LOG_WARNING, "out of memory; waiting without stimulation");
 	} else {
 		(void)begin_stimulation(&w, now);
 	}
@@ -910,7 +912,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops)
 	}
 	w.t_bits = w.t_gain = now;
 	describe(&w, plan, sizeof(plan), 0);
-	ent_log(&w.prog, LOG_WARNING, "kernel CRNG not initialised, getrandom() would "
+	ent_log(&w.log, LOG_WARNING, "kernel CRNG not initialised, getrandom() would "
 			"block; %s; kernel jitter collector: %s%s%s; %d/%d bits; plan: %s",
 			w.gen.name, w.kernel_collector == 1 ? "yes" : w.kernel_collector == 0
 			? "none" : "unknown", w.release[0] != '\0' ? ", Linux " : "", w.release,
@@ -921,7 +923,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops)
 	check_now = 0;
 	for (;;) {
 		if (cfg->stop_flag != NULL && *cfg->stop_flag) {
-			ent_log(&w.prog, LOG_INFO, "wait stopped after %.1f s, CRNG not seeded",
+			ent_log(&w.log, LOG_INFO, "wait stopped after %.1f s, CRNG not seeded",
 					(double)(ops->now_us() - w.t0) / 1e6);
 			ret = -1;
 			break;
@@ -937,7 +939,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops)
 				break;
 			}
 			if (r < 0) {
-				ent_log(&w.prog, LOG_WARNING, "getrandom() failed (%s); "
+				ent_log(&w.log, LOG_WARNING, "getrandom() failed (%s); "
 						"leaving the wait to the caller", strerror(errno));
 				ret = -1;
 				break;
@@ -964,7 +966,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops)
 		if (w.boot_role == 0 && w.text != NULL && now >= w.t_boot_retry
 				&& begin_stimulation(&w, now) == 1) {
 			describe(&w, running, sizeof(running), 0);
-			ent_log(&w.prog, LOG_WARNING, "the process that stimulated is "
+			ent_log(&w.log, LOG_WARNING, "the process that stimulated is "
 					"gone; taking over with what is left of this boot's budget: %s",
 					running);
 		}
@@ -972,7 +974,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops)
 				&& now - w.t_collector >= ENT_COLLECTOR_SILENT_US) {
 			w.collector_silent_logged = 1;
 			describe(&w, running, sizeof(running), 0);
-			ent_log(&w.prog, LOG_WARNING, "the kernel's jitter collector has "
+			ent_log(&w.log, LOG_WARNING, "the kernel's jitter collector has "
 					"not seeded the CRNG in %d s of a blocking getrandom(): it is "
 					"not producing entropy on this board (it gives up where the "
 					"cycle counter is too coarse); seeding with: %s",
@@ -1001,7 +1003,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops)
 			if (errno == EINTR) {
 				continue;	/* the stop flag is looked at first */
 			}
-			ent_log(&w.prog, LOG_WARNING, "poll() failed (%s); "
+			ent_log(&w.log, LOG_WARNING, "poll() failed (%s); "
 					"leaving the wait to the caller", strerror(errno));
 			ret = -1;
 			break;
@@ -1025,16 +1027,15 @@ done:
 		if (ent_probe_bits(ops, &w.bits) < 0) {
 			w.bits = w.gen.bits_needed;
 		}
-		ent_log(&w.prog, LOG_NOTICE, "kernel CRNG seeded after %.1f s, while "
+		ent_log(&w.log, LOG_NOTICE, "kernel CRNG seeded after %.1f s, while "
 				"running: %s; %lu ICMP packets, %lu replies, %lu block reads",
 				(double)(t_ready - w.t0) / 1e6, by, w.icmp.sent, w.icmp.replies,
 				w.blk.reads);
 		/* getrandom() is ready: this seed will be creditable */
-		(void)ent_seed_save(cfg, ops, &w.prog, &w.seed);
+		(void)ent_seed_save(cfg, ops, &w.log, &w.seed);
 	}
 	/* the previous seed, kept to be hashed into the next one */
 	explicit_bzero(w.seed.old, sizeof(w.seed.old));
-	ent_progress_close(&w.prog);
 	free(w.text);
 	return ret;
 }
@@ -1043,7 +1044,7 @@ void entropy_save_seed(const struct entropy_config *cfg)
 {
 	const struct ent_ops *ops = ent_sys_ops();
 	struct entropy_config defaults;
-	struct ent_progress prog;
+	struct ent_log log;
 	struct ent_seed none;
 
 	if (cfg == NULL) {
@@ -1054,9 +1055,8 @@ void entropy_save_seed(const struct entropy_config *cfg)
 		return;
 	}
 	memset(&none, 0, sizeof(none));
-	ent_progress_init(&prog, cfg, ops, 256, ops->now_us());
-	(void)ent_seed_save(cfg, ops, &prog, &none);
-	ent_progress_close(&prog);
+	ent_log_init(&log, cfg, ops);
+	(void)ent_seed_save(cfg, ops, &log, &none);
 }
 
 int entropy_ensure_seeded(const struct entropy_config *cfg)

@@ -328,7 +328,7 @@ static ssize_t one_recvfrom(int fd, void *buf, size_t len,
 static int run_icmp(int argc, char **argv)
 {
 	struct ent_ops ops;
-	struct ent_progress log;
+	struct ent_log log;
 	struct ent_icmp ic;
 	struct one_dgram g;
 	struct in_addr gw;
@@ -379,7 +379,7 @@ int main(int argc, char **argv)
 {
 	struct entropy_config cfg;
 	struct ent_ops ops;
-	struct ent_progress prog;
+	struct ent_log prog;
 	struct ent_seed none;
 	char err[256];
 	long ready_ms = -1, alarm_s = 5;
@@ -455,9 +455,8 @@ int main(int argc, char **argv)
 	if (save) {
 		state.ready_at = 0;
 		memset(&none, 0, sizeof(none));
-		ent_progress_init(&prog, &cfg, &ops, 256, ops.now_us());
+		ent_log_init(&prog, &cfg, &ops);
 		r = ent_seed_save(&cfg, &ops, &prog, &none);
-		ent_progress_close(&prog);
 		printf("saved=%d\n", r == 0);
 		return r == 0 ? 0 : 3;
 	}

@@ -204,7 +204,7 @@ static ssize_t fz_recvfrom(int fd, void *buf, size_t len, struct sockaddr_in *fr
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ent_ops ops;
-	struct ent_progress log;
+	struct ent_log log;
 	struct ent_icmp ic;
 	struct in_addr targets[ENT_GW_MAX];
 	struct fz f;

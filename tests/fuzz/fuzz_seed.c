@@ -210,7 +210,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct entropy_config cfg;
 	struct ent_ops ops;
-	struct ent_progress log;
+	struct ent_log log;
 	struct ent_seed st;
 	struct fz f;
 	unsigned char dev[ENT_SHA256_LEN], sum[ENT_SHA256_LEN];

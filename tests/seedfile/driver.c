@@ -160,7 +160,7 @@ static ssize_t drv_list_dir(const char *path, char *buf, size_t len)
 int main(int argc, char **argv)
 {
 	struct entropy_config cfg;
-	struct ent_progress prog;
+	struct ent_log prog;
 	struct ent_seed st;
 	struct ent_ops ops;
 	const char *e;
@@ -210,7 +210,7 @@ int main(int argc, char **argv)
 	ops.read_file = drv_read_file;
 	ops.list_dir = drv_list_dir;
 
-	ent_progress_init(&prog, &cfg, &ops, 256, real->now_us());
+	ent_log_init(&prog, &cfg, &ops);
 	memset(&st, 0, sizeof(st));
 	if (strcmp(argv[1], "boot") == 0) {
 		bits = ent_seed_load(&cfg, &ops, &prog, &st);
@@ -219,7 +219,6 @@ int main(int argc, char **argv)
 		ready = 1;
 	}
 	r = ent_seed_save(&cfg, &ops, &prog, &st);
-	ent_progress_close(&prog);
 	if (getenv("DBE_COUNT") != NULL) {
 		printf("ops=%ld\n", opno);
 	}

@@ -96,6 +96,7 @@ static void test_progress(void)
 	struct sim s;
 	struct entropy_config cfg;
 	struct ent_progress p;
+	struct ent_log l;
 
 	ent_progress_format(buf, sizeof(buf), 112, 256, 57.0);
 	CHECK(strcmp(buf, "112/256 bits, 57.0 bits/s, ETA 3 s") == 0, "format: %s", buf);
@@ -113,7 +114,8 @@ static void test_progress(void)
 	CHECK(strstr(buf, "ETA 4267 s") != NULL, "format slow ETA: %s", buf);
 
 	setup(&s, &cfg, 256, 0);
-	ent_progress_init(&p, &cfg, sim_ops(&s), 256, 0);
+	ent_log_init(&l, &cfg, sim_ops(&s));
+	ent_progress_init(&p, &l, 256, 0);
 	CHECK(ent_progress_tick(&p, 0, 0, "x") == 0, "tick: none at start");
 	CHECK(ent_progress_tick(&p, 500000, 10, "x") == 0, "tick: none after 0.5 s");
 	CHECK(ent_progress_tick(&p, 1000000, 64, "icmp") == 1, "tick: one after 1 s");
@@ -123,26 +125,23 @@ static void test_progress(void)
 	CHECK(ent_progress_tick(&p, 2000000, 128, "x") == 1, "tick: next second");
 	CHECK(s.nlog == 2 && strstr(s.log[1].text, "64.0 bits/s") != NULL, "tick rate: %s",
 			s.nlog > 1 ? s.log[1].text : "");
-	ent_progress_close(&p);
 
 	/* kmsg copy */
 	setup(&s, &cfg, 256, 0);
 	cfg.log_kmsg = 1;
-	ent_progress_init(&p, &cfg, sim_ops(&s), 256, 0);
-	ent_log(&p, LOG_WARNING, "hello %d", 7);
+	ent_log_init(&l, &cfg, sim_ops(&s));
+	ent_log(&l, LOG_WARNING, "hello %d", 7);
 	snprintf(expect, sizeof(expect), "<4>dropbear[%ld]: entropy: hello 7\n", (long)getpid());
 	CHECK(s.nkmsg == 1 && strcmp(s.kmsg_last, expect) == 0,
 			"kmsg line: %s", s.kmsg_last);
-	ent_progress_close(&p);
 	setup(&s, &cfg, 256, 0);
 	cfg.log_kmsg = 1;
 	s.kmsg_fails = 1;
-	ent_progress_init(&p, &cfg, sim_ops(&s), 256, 0);
-	ent_log(&p, LOG_WARNING, "one");
-	ent_log(&p, LOG_WARNING, "two");
-	CHECK(sim_log_count(&s, "/dev/kmsg") == 1 && sim_log_count(&s, "two") == 1 && !p.kmsg,
+	ent_log_init(&l, &cfg, sim_ops(&s));
+	ent_log(&l, LOG_WARNING, "one");
+	ent_log(&l, LOG_WARNING, "two");
+	CHECK(sim_log_count(&s, "/dev/kmsg") == 1 && sim_log_count(&s, "two") == 1 && !l.kmsg,
 			"kmsg failure warned once, logging goes on");
-	ent_progress_close(&p);
 }
 
 /* ------------------------------------------------------------------ */

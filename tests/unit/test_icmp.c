@@ -91,7 +91,7 @@ static size_t make_reply(struct one *o, int raw, size_t icmp_len)
 static int deliver(struct one *o, int raw, unsigned long *invalid)
 {
 	struct ent_ops ops;
-	struct ent_progress log;
+	struct ent_log log;
 	struct ent_icmp ic;
 	struct in_addr gw;
 	int r;

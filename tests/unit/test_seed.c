@@ -386,13 +386,12 @@ static void test_seed_storage(void)
 	/* Saved while not ready (SIGTERM during the wait): not creditable */
 	setup(&s, &cfg, 256);
 	{
-		struct ent_progress p;
+		struct ent_log p;
 		struct ent_seed none;
 
 		memset(&none, 0, sizeof(none));
-		ent_progress_init(&p, &cfg, sim_ops(&s), 256, s.now);
+		ent_log_init(&p, &cfg, sim_ops(&s));
 		r = ent_seed_save(&cfg, sim_ops(&s), &p, &none);
-		ent_progress_close(&p);
 	}
 	CHECK(r == 0 && sim_log_count(&s, "not ready") == 1 && s.violations == 0,
 			"save unready: written, marked");
@@ -607,7 +606,7 @@ static void test_seed_dirnames(void)
 	struct sim s;
 	struct entropy_config cfg;
 	struct sim_file *f;
-	struct ent_progress p;
+	struct ent_log p;
 	size_t n;
 	int r;
 
@@ -631,9 +630,8 @@ static void test_seed_dirnames(void)
 	CHECK(sim_file(&s, ENT_SEED_TMP) == NULL && sim_fds_open(&s) == 0 && s.violations == 0,
 			"directory seed: nothing left behind");
 	/* The save at SIGTERM: one line again, not silence */
-	ent_progress_init(&p, &cfg, sim_ops(&s), 256, s.now);
+	ent_log_init(&p, &cfg, sim_ops(&s));
 	r = ent_seed_save(&cfg, sim_ops(&s), &p, &(struct ent_seed){ 0 });
-	ent_progress_close(&p);
 	CHECK(r == -1 && sim_log_count(&s, "seed there is a directory (remove it)") == 2,
 			"directory seed: a later save says it cannot, each time");
 
