@@ -1248,6 +1248,9 @@ static int sim_cpu_rng(unsigned long *word, const char **name)
 	}
 	s->cpu_words++;
 	*name = "RNDRRS";
+	if (s->cpu_rng == SIM_CPU_DRY) {
+		return 0;
+	}
 	*word = 0x3c3c3c3c3c3c3c3cUL;
 	if (s->cpu_rng == SIM_CPU_GOOD) {
 		*word = (unsigned long)(s->cpu_words * 0x9E3779B97F4A7C15ULL);
@@ -1307,7 +1310,8 @@ static ssize_t hwrng_read(struct sim *s, unsigned char *buf, size_t len)
 	return (ssize_t)len;
 }
 
-/* Stat of "/" and of the usual disks: root on vda when root_has_block */
+/* Stat of "/" (on vda when root_has_block, else on tmpfs) and of the one
+ * usual disk there is */
 static int sim_stat(const char *path, struct stat *st)
 {
 	struct sim *s = current;
@@ -1316,6 +1320,11 @@ static int sim_stat(const char *path, struct stat *st)
 	if (strcmp(path, "/") == 0) {
 		st->st_mode = S_IFDIR | 0755;
 		st->st_dev = s->root_has_block ? s->dir_dev : makedev(0, 21);
+		return 0;
+	}
+	if (s->usual_disk != NULL && strcmp(path, s->usual_disk) == 0) {
+		st->st_mode = S_IFBLK | 0660;
+		st->st_rdev = makedev(179, 0);
 		return 0;
 	}
 	errno = ENOENT;

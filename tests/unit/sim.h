@@ -1,7 +1,8 @@
 /*
  * A simulated kernel for the entropy module's unit tests.
  *
- * It implements struct ent_ops on a virtual microsecond clock and models
+ * It implements struct ent_ops (without context: the primitives act on
+ * the sim last passed to sim_ops()) on a virtual microsecond clock and models
  * the two RNG generations' credit rules:
  *   - rewritten RNG (poolsize 256): device interrupts gather in a fast
  *     pool that is mixed every 1024 interrupts or once a second, crediting
@@ -46,6 +47,7 @@
 #define SIM_CPU_NONE		0
 #define SIM_CPU_GOOD		1	/* varied words */
 #define SIM_CPU_STUCK		2	/* the same byte over and over */
+#define SIM_CPU_DRY		3	/* every read fails (not ready) */
 #define SIM_TEXTS		8
 #define SIM_JIT_HEALTHY		0
 #define SIM_JIT_CONSTANT	1
@@ -100,6 +102,7 @@ struct sim {
 	int no_reply_irq;	/* replies raise no interrupt at all */
 	int bad_before_each;	/* inject 3 invalid datagrams before each reply */
 	int has_block, block_fails, root_has_block;
+	const char *usual_disk;	/* a disk under a usual name, for a root on tmpfs */
 	int block_hangs;	/* the first read never completes (a hung disk) */
 	uint64_t block_bytes;
 	unsigned int block_sector;

@@ -431,6 +431,31 @@ static void test_block_offsets(void)
 	CHECK(ent_block_offset(5, 0, 4096) == 0, "empty device gives 0");
 }
 
+/* Which disk the block reads go to: the one behind "/", else a usual name */
+static void test_root_device(void)
+{
+	struct sim s;
+	char path[ENTROPY_PATH_MAX];
+
+	sim_init(&s, 256);
+	CHECK(ent_block_root_device(sim_ops(&s), path, sizeof(path)) == 0
+			&& strcmp(path, "/dev/vda") == 0, "root device: vda from sysfs (%s)", path);
+	CHECK(ent_block_root_device(sim_ops(&s), path, 8) == -1 && errno == ENAMETOOLONG,
+			"root device: a short buffer is refused");
+	sim_sysfs_set(&s, "/sys/dev/block/254:0/uevent", "MAJOR=254\nMINOR=0\n");
+	CHECK(ent_block_root_device(sim_ops(&s), path, sizeof(path)) == -1 && errno == ENOENT,
+			"root device: a uevent without DEVNAME names none");
+	sim_init(&s, 256);
+	s.root_has_block = 0;
+	s.usual_disk = "/dev/mmcblk0";
+	CHECK(ent_block_root_device(sim_ops(&s), path, sizeof(path)) == 0
+			&& strcmp(path, "/dev/mmcblk0") == 0, "root on tmpfs: the first usual disk (%s)",
+			path);
+	s.usual_disk = NULL;
+	CHECK(ent_block_root_device(sim_ops(&s), path, sizeof(path)) == -1 && errno == ENODEV,
+			"root on tmpfs, no usual disk: none");
+}
+
 /* ------------------------------------------------------------------ */
 /* Checks every wait must pass, whatever the scenario */
 static void common_after(const char *name, struct sim *s, int r)
@@ -953,6 +978,7 @@ int main(void)
 	test_pacing();
 	test_icmp_bits();
 	test_block_offsets();
+	test_root_device();
 	test_wait_seeded();
 	test_wait_icmp_new();
 	test_wait_icmp_old();

@@ -144,6 +144,14 @@ void test_hwrng(int *passed, int *failed)
 			&& sim_log_count(&s, "CPU RNG (RNDRRS) mixed in without credit (mixed only, "
 				"-X trust-cpu would credit it)") == 1,
 			"CPU RNG: mixed, not credited");
+	/* An instruction that keeps failing: given up after its retries,
+	 * nothing mixed */
+	cpu = SIM_CPU_DRY;
+	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, 0);
+	CHECK(r == -1 && s.cpu_words == 100 && s.mix_calls == 0 && s.credit_calls == 0
+			&& sim_log_count(&s, "CPU RNG") == 0,
+			"CPU RNG that stays dry: 100 tries, nothing mixed (%lu)", s.cpu_words);
+	cpu = SIM_CPU_GOOD;
 	trust = 1;
 	r = run(&s, 256, SIM_HWRNG_NONE, ENTROPY_POLICY_DEFAULT, 0);
 	CHECK(r == 0 && s.credited_bits == 256
