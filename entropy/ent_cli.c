@@ -292,8 +292,11 @@ static int seed_background(struct cli *c)
 	c->cfg.log = log_syslog;
 	c->cfg.log_kmsg = 1;
 	if (ent_probe_ready(ent_sys_ops()) == 0) {
-		/* About to wait: the parent may go */
-		(void)write(pfd[1], &byte, 1);
+		/* About to wait: the parent may go. Should the byte not
+		 * get through, the parent waits for our exit status. */
+		if (write(pfd[1], &byte, 1) != 1) {
+			byte = 0;
+		}
 	}
 	(void)close(pfd[1]);
 	status = run_seed(c);

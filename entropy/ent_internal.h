@@ -383,16 +383,6 @@ struct ent_seed {
 	unsigned char old[ENT_SEED_BYTES];
 	int credited_bits;		/* out of ent_seed_load() */
 };
-/* Reads, unlinks (durably) and then credits or mixes the seed file.
- * Returns the bits credited, 0 when the seed was only mixed or absent. */
-#if ENT_WITH_SEED
-int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
-		struct ent_progress *log, struct ent_seed *st);
-/* Writes a fresh seed (old one hashed in) by temporary file and rename.
- * Returns 0 when a seed was written durably, -1 otherwise (logged). */
-int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
-		struct ent_progress *log, const struct ent_seed *st);
-const char *ent_config_seed_dir(const struct entropy_config *cfg);
 /* The seed file as ent_seed_load() would judge it, read only: nothing is
  * locked, unlinked, credited or mixed (for dropbear-entropy status) */
 struct ent_seed_peek {
@@ -403,6 +393,16 @@ struct ent_seed_peek {
 	char identity[128];	/* the sources of this device's identity */
 	char why[360];		/* why not creditable, or why it is */
 };
+/* Reads, unlinks (durably) and then credits or mixes the seed file.
+ * Returns the bits credited, 0 when the seed was only mixed or absent. */
+#if ENT_WITH_SEED
+int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
+		struct ent_progress *log, struct ent_seed *st);
+/* Writes a fresh seed (old one hashed in) by temporary file and rename.
+ * Returns 0 when a seed was written durably, -1 otherwise (logged). */
+int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
+		struct ent_progress *log, const struct ent_seed *st);
+const char *ent_config_seed_dir(const struct entropy_config *cfg);
 void ent_seed_peek(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_seed_peek *pk);
 /* What tells this device from a clone of its disk image (ent_identity.c):

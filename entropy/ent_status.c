@@ -332,40 +332,47 @@ static void parse_credited(struct ent_status *st, const char *list)
 	}
 }
 
+/* ENT_RUN_DIR is missing (nothing of ours waited this boot): says in
+ * st->record whether it could be made, without making it */
+static void run_dir_missing(const struct ent_ops *ops, struct ent_status *st)
+{
+	struct stat sb;
+	int fd;
+
+	fd = ops->open_dir(ops->ctx, ENT_RUN_DIR);
+	if (fd >= 0) {
+		(void)ops->close(ops->ctx, fd);
+		return;
+	}
+	if (errno != ENOENT) {
+		(void)snprintf(st->record, sizeof(st->record), "unavailable: %s: %s",
+				ENT_RUN_DIR, strerror(errno));
+		return;
+	}
+	fd = ops->open_dir(ops->ctx, "/run");
+	if (fd < 0) {
+		(void)snprintf(st->record, sizeof(st->record), "unavailable: /run: %s",
+				strerror(errno));
+		return;
+	}
+	if (ops->fstat(ops->ctx, fd, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		(void)snprintf(st->record, sizeof(st->record), "unavailable: /run is no directory");
+	}
+	(void)ops->close(ops->ctx, fd);
+}
+
 static void boot_facts(const struct ent_ops *ops, struct ent_status *st,
 		unsigned long long btime)
 {
 	char line[ENT_LINE_MAX], field[160];
-	struct stat sb;
-	int fd;
 
 	st->seeded_by = st->ready == 1 ? "kernel" : "none";
 	st->at = -1.0;
 	(void)snprintf(st->record, sizeof(st->record), "%s", PATH_SEEDED);
-	fd = ops->open_dir(ops->ctx, ENT_RUN_DIR);
-	if (fd < 0) {
-		if (errno != ENOENT) {
-			(void)snprintf(st->record, sizeof(st->record), "unavailable: %s: %s",
-					ENT_RUN_DIR, strerror(errno));
-			return;
-		}
-		/* Not made yet (nothing of ours waited): could it be? */
-		fd = ops->open_dir(ops->ctx, "/run");
-		if (fd < 0) {
-			(void)snprintf(st->record, sizeof(st->record), "unavailable: /run: %s",
-					strerror(errno));
-			return;
-		}
-		if (ops->fstat(ops->ctx, fd, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
-			(void)snprintf(st->record, sizeof(st->record), "unavailable: /run is no "
-					"directory");
-		}
-		(void)ops->close(ops->ctx, fd);
-		return;
-	}
-	(void)ops->close(ops->ctx, fd);
 	if (ops->read_file(ops->ctx, PATH_SEEDED, line, sizeof(line)) < 0) {
-		if (errno != ENOENT) {
+		if (errno == ENOENT) {
+			run_dir_missing(ops, st);
+		} else {
 			(void)snprintf(st->record, sizeof(st->record), "unavailable: %s: %s",
 					PATH_SEEDED, strerror(errno));
 		}
@@ -376,8 +383,10 @@ static void boot_facts(const struct ent_ops *ops, struct ent_status *st,
 		return;	/* a record of another boot (/run not a tmpfs) */
 	}
 	record_field(line, "by", field, sizeof(field));
-	if (strcmp(field, "dropbear") == 0 || strcmp(field, "seed") == 0) {
-		st->seeded_by = field[0] == 'd' ? "dropbear" : "seed";
+	if (strcmp(field, "dropbear") == 0) {
+		st->seeded_by = "dropbear";
+	} else if (strcmp(field, "seed") == 0) {
+		st->seeded_by = "seed";
 	}
 	record_field(line, "at", field, sizeof(field));
 	if (field[0] != '\0') {
