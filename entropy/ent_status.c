@@ -580,7 +580,13 @@ void ent_status_text(const struct ent_status *st, FILE *out)
 	} else {
 		(void)fprintf(out, "/dev/hwrng:   absent\n");
 	}
-	(void)fprintf(out, "CPU RNG:      %s (%s)\n", st->cpu_verdict, st->cpu_why);
+	if (strcmp(st->cpu_verdict, "mixed") == 0) {
+		/* cpu_why already says "mixed only, ..." */
+		(void)fprintf(out, "CPU RNG:      %s%s\n", st->cpu_lists ? "listed by the kernel; " : "",
+				st->cpu_why);
+	} else {
+		(void)fprintf(out, "CPU RNG:      %s (%s)\n", st->cpu_verdict, st->cpu_why);
+	}
 	(void)fprintf(out, "seed file:    %s: %s%s", st->seed_dir,
 			st->seed.present ? "present, " : "", seed_verdict(st));
 	if (st->seed.identity[0] != '\0') {
