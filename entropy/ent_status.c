@@ -168,11 +168,13 @@ static void cpurng_facts(const struct entropy_config *cfg, const struct ent_ops 
 		struct ent_status *st, char *text)
 {
 	st->trust_cpu = cfg->trust_cpu;
-	st->cpu_verdict = "mixed";
+	st->cpu_verdict = "absent";
 	st->cpu_why = "not in this build";
 #if ENT_WITH_CPURNG
 	{
 		struct ent_credit_facts facts;
+
+		st->cpu_verdict = "mixed";
 
 		if (ops->read_file(ops->ctx, "/proc/cpuinfo", text, STATUS_TEXT_MAX) < 0) {
 			st->cpu_verdict = "unknown";
