@@ -8,11 +8,12 @@
  * ping-pongs, 64 collector children and 64 times the packet budget. So the
  * process that stimulates holds an flock on ENT_RUN_DIR/stimulate.lock
  * (released by the kernel when it exits, however it exits), and records
- * what it spent in ENT_RUN_DIR/spent: "btime packets seconds". Every other
+ * what it spent in ENT_RUN_DIR/spent: "boot-id packets seconds". Every other
  * process waits without stimulating and tries the lock again once a second;
  * one that takes it over after the holder died gets only what is left of
- * the boot's budget. btime (boot time from /proc/stat) tells this boot's
- * record from a stale one where /run is not a tmpfs.
+ * the boot's budget. The kernel's boot id tells this boot's record from a
+ * stale one where /run is not a tmpfs (not the boot time of /proc/stat:
+ * that moves when NTP or an RTC sets the clock, and is 0 without one).
  *
  * Without a usable ENT_RUN_DIR (no /run, read-only, not root) the bounds
  * are per wait, as before, and the start line says so.
@@ -35,31 +36,26 @@
 #define LOCK_NAME	"stimulate.lock"
 #define SPENT_NAME	"spent"
 #define SPENT_TMP	"spent.new"
-#define STAT_MAX	8192	/* btime comes early in /proc/stat */
-
-unsigned long long ent_boot_time(const struct ent_ops *ops)
+void ent_boot_id(const struct ent_ops *ops, char *id, size_t len)
 {
-	char *text = malloc(STAT_MAX);
-	const char *p;
-	unsigned long long t = 0;
+	char text[ENT_BOOT_ID_MAX];
+	size_t n;
 
-	if (text == NULL) {
-		return 0;
+	/* A read of boot_id never blocks, seeded or not */
+	if (ops->read_file(ENT_PATH_BOOT_ID, text, sizeof(text)) < 0) {
+		text[0] = '\0';
 	}
-	if (ops->read_file("/proc/stat", text, STAT_MAX) >= 0
-			&& (p = strstr(text, "\nbtime ")) != NULL) {
-		t = strtoull(p + 7, NULL, 10);
-	}
-	free(text);
-	return t;
+	n = strspn(text, "0123456789abcdef-");
+	text[n] = '\0';
+	(void)snprintf(id, len, "%s", n > 0 ? text : "unknown");
 }
 
 static void read_spent(struct ent_boot *b, const struct ent_ops *ops)
 {
-	char text[96], *p, *end;
-	unsigned long long v[3];
+	char text[128], id[ENT_BOOT_ID_MAX];
+	unsigned long packets, seconds;
 	ssize_t n;
-	int fd, i;
+	int fd;
 
 	b->packets_spent = b->seconds_spent = 0;
 	fd = ops->openat(b->dirfd, SPENT_NAME, O_RDONLY, 0);
@@ -72,16 +68,11 @@ static void read_spent(struct ent_boot *b, const struct ent_ops *ops)
 		return;
 	}
 	text[n] = '\0';
-	for (i = 0, p = text; i < 3; i++, p = end) {
-		v[i] = strtoull(p, &end, 10);
-		if (end == p) {
-			return;	/* not our record: counts as none */
-		}
-	}
-	/* A record of another boot counts as none */
-	if (v[0] == b->btime) {
-		b->packets_spent = (unsigned long)v[1];
-		b->seconds_spent = (unsigned long)v[2];
+	/* Not our record, or a record of another boot: counts as none */
+	if (sscanf(text, "%39s %lu %lu", id, &packets, &seconds) == 3
+			&& strcmp(id, b->boot_id) == 0) {
+		b->packets_spent = packets;
+		b->seconds_spent = seconds;
 	}
 }
 
@@ -100,7 +91,7 @@ int ent_boot_acquire(struct ent_boot *b, const struct ent_ops *ops)
 			b->why = strerror(errno);
 			return -1;
 		}
-		b->btime = ent_boot_time(ops);
+		ent_boot_id(ops, b->boot_id, sizeof(b->boot_id));
 	}
 	fd = ops->openat(b->dirfd, LOCK_NAME, O_RDWR | O_CREAT, 0600);
 	if (fd < 0) {
@@ -128,7 +119,7 @@ void ent_boot_record(struct ent_boot *b, const struct ent_ops *ops,
 	if (b->lock_fd < 0) {
 		return;
 	}
-	n = snprintf(text, sizeof(text), "%llu %lu %lu\n", b->btime,
+	n = snprintf(text, sizeof(text), "%s %lu %lu\n", b->boot_id,
 			b->packets_spent + packets, b->seconds_spent + seconds);
 	/* New file and rename: a reader never sees half a record */
 	fd = ops->openat(b->dirfd, SPENT_TMP, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -167,9 +158,9 @@ void ent_boot_release(struct ent_boot *b, const struct ent_ops *ops)
 /* Replaces name in ENT_RUN_DIR with text, by a new file and rename; a
  * record that cannot be written is left out (status says "unknown") */
 static void write_record(const struct ent_ops *ops, const char *name, const char *tmp,
-		const char *text, size_t len, int keep_this_boot, unsigned long long btime)
+		const char *text, size_t len, int keep_this_boot, const char *boot_id)
 {
-	char old[64], want[32];
+	char old[64], want[ENT_BOOT_ID_MAX + 8];
 	ssize_t n;
 	int dirfd, fd;
 
@@ -186,7 +177,7 @@ static void write_record(const struct ent_ops *ops, const char *name, const char
 		if (fd >= 0) {
 			n = ops->read(fd, old, sizeof(old) - 1);
 			(void)ops->close(fd);
-			(void)snprintf(want, sizeof(want), "btime=%llu ", btime);
+			(void)snprintf(want, sizeof(want), "boot=%s ", boot_id);
 			old[n > 0 ? n : 0] = '\0';
 			if (strncmp(old, want, strlen(want)) == 0) {
 				(void)ops->close(dirfd);
@@ -210,11 +201,11 @@ void ent_boot_seeded(const struct ent_ops *ops, const char *by, int seed_bits,
 		unsigned long hwrng_bits, int cpu_bits, unsigned long jitter_bits,
 		unsigned long icmp_sent, unsigned long block_reads)
 {
-	char text[ENT_LINE_MAX], credited[128], up[64];
-	unsigned long long btime = ent_boot_time(ops);
+	char text[ENT_LINE_MAX], credited[128], up[64], boot_id[ENT_BOOT_ID_MAX];
 	double at = -1.0;
 	int n, c = 0;
 
+	ent_boot_id(ops, boot_id, sizeof(boot_id));
 	/* Seconds since boot: the first field of /proc/uptime */
 	if (ops->read_file("/proc/uptime", up, sizeof(up)) > 0) {
 		at = strtod(up, NULL);
@@ -236,22 +227,23 @@ void ent_boot_seeded(const struct ent_ops *ops, const char *by, int seed_bits,
 	if (c > 0) {
 		credited[c - 1] = '\0';	/* the last comma */
 	}
-	n = snprintf(text, sizeof(text), "btime=%llu by=%s pid=%ld at=%.2f credited=%s "
-			"stimulated=icmp:%lu,block:%lu\n", btime, by, (long)getpid(),
+	n = snprintf(text, sizeof(text), "boot=%s by=%s pid=%ld at=%.2f credited=%s "
+			"stimulated=icmp:%lu,block:%lu\n", boot_id, by, (long)getpid(),
 			at, credited, icmp_sent, block_reads);
 	if (n > 0 && (size_t)n < sizeof(text)) {
-		write_record(ops, ENT_BOOT_SEEDED, ENT_BOOT_SEEDED ".new", text, (size_t)n, 1, btime);
+		write_record(ops, ENT_BOOT_SEEDED, ENT_BOOT_SEEDED ".new", text, (size_t)n, 1, boot_id);
 	}
 }
 
 void ent_boot_note_collector_silent(const struct ent_ops *ops)
 {
-	char text[96];
+	char text[96], boot_id[ENT_BOOT_ID_MAX];
 	int n;
 
-	n = snprintf(text, sizeof(text), "btime=%llu pid=%ld collector=silent\n",
-			ent_boot_time(ops), (long)getpid());
+	ent_boot_id(ops, boot_id, sizeof(boot_id));
+	n = snprintf(text, sizeof(text), "boot=%s pid=%ld collector=silent\n",
+			boot_id, (long)getpid());
 	if (n > 0 && (size_t)n < sizeof(text)) {
-		write_record(ops, ENT_BOOT_WAITING, ENT_BOOT_WAITING ".new", text, (size_t)n, 0, 0);
+		write_record(ops, ENT_BOOT_WAITING, ENT_BOOT_WAITING ".new", text, (size_t)n, 0, "");
 	}
 }

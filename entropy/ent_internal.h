@@ -175,6 +175,7 @@ struct ent_log {
 	void (*fn)(int priority, const char *format, ...);
 	const struct ent_ops *ops;
 	int kmsg;		/* copying to /dev/kmsg */
+	const char *tag;	/* the kernel log's name for us */
 };
 void ent_log_init(struct ent_log *l, const struct entropy_config *cfg, const struct ent_ops *ops);
 /* One line to the log (and /dev/kmsg), "entropy: " put before it */
@@ -614,9 +615,11 @@ static inline int ent_cpurng_feed(const struct entropy_config *cfg,
 #ifndef ENT_RUN_DIR
 #define ENT_RUN_DIR		"/run/dropbear-entropy"
 #endif
+#define ENT_PATH_BOOT_ID	"/proc/sys/kernel/random/boot_id"
+#define ENT_BOOT_ID_MAX		40	/* a UUID, 36 characters */
 struct ent_boot {
 	int dirfd, lock_fd;	/* lock_fd >= 0: we hold the lock */
-	unsigned long long btime;	/* boot time, tells this boot's record */
+	char boot_id[ENT_BOOT_ID_MAX];	/* tells this boot's record */
 	unsigned long packets_spent;	/* by earlier holders this boot */
 	unsigned long seconds_spent;
 	const char *why;	/* strerror() of the last failure */
@@ -639,12 +642,13 @@ void ent_boot_release(struct ent_boot *b, const struct ent_ops *ops);
 void ent_boot_seeded(const struct ent_ops *ops, const char *by, int seed_bits,
 		unsigned long hwrng_bits, int cpu_bits, unsigned long jitter_bits,
 		unsigned long icmp_sent, unsigned long block_reads);
-/* ENT_RUN_DIR/ENT_BOOT_WAITING: "btime=<boot time> pid=<pid> collector=silent",
+/* ENT_RUN_DIR/ENT_BOOT_WAITING: "boot=<boot id> pid=<pid> collector=silent",
  * left by a waiting process whose blocking getrandom() has not seeded the
  * CRNG in ENT_COLLECTOR_SILENT_US; what status tells the collector by */
 void ent_boot_note_collector_silent(const struct ent_ops *ops);
-/* Boot time from /proc/stat, 0 when unreadable */
-unsigned long long ent_boot_time(const struct ent_ops *ops);
+/* The kernel's boot id (ENT_PATH_BOOT_ID), "unknown" when unreadable: it
+ * tells this boot's records from stale ones where /run is not a tmpfs */
+void ent_boot_id(const struct ent_ops *ops, char *id, size_t len);
 
 /* ---- credit rules (ent_credit.c): every credited bit is decided here ---- */
 enum ent_source {

@@ -21,6 +21,8 @@ void ent_log_init(struct ent_log *l, const struct entropy_config *cfg, const str
 	l->fn = cfg->log;
 	l->ops = ops;
 	l->kmsg = cfg->log_kmsg;
+	/* Only the companion program sets cfg->program */
+	l->tag = cfg->program != NULL ? "dropbear-entropy" : "dropbear";
 }
 
 void ent_progress_init(struct ent_progress *p, struct ent_log *log, int bits_needed,
@@ -58,8 +60,8 @@ void ent_log(struct ent_log *l, int priority, const char *fmt, ...)
 	}
 	if (l->kmsg) {
 		/* "<N>" sets the level */
-		n = snprintf(kline, sizeof(kline), "<%d>dropbear[%ld]: %s\n", priority & 7,
-				(long)getpid(), line);
+		n = snprintf(kline, sizeof(kline), "<%d>%s[%ld]: %s\n", priority & 7,
+				l->tag != NULL ? l->tag : "dropbear", (long)getpid(), line);
 		if (n > 0) {
 			size_t len = (size_t)n < sizeof(kline) ? (size_t)n : sizeof(kline) - 1;
 

@@ -76,9 +76,9 @@ static int pid_alive(const struct ent_ops *ops, long pid)
 }
 
 static void kernel_facts(const struct ent_ops *ops, struct ent_status *st,
-		unsigned long long btime)
+		const char *boot_id)
 {
-	char text[128], field[32];
+	char text[128], field[ENT_BOOT_ID_MAX + 8];
 	long pid;
 	double mhz;
 
@@ -98,8 +98,8 @@ static void kernel_facts(const struct ent_ops *ops, struct ent_status *st,
 	/* Whether it produces shows only while a getrandom() blocks: the
 	 * waiting server or seed leaves a line once 2 s of it did nothing */
 	if (ops->read_file(PATH_WAITING, text, sizeof(text)) >= 0) {
-		record_field(text, "btime", field, sizeof(field));
-		if (strtoull(field, NULL, 10) == btime && btime != 0) {
+		record_field(text, "boot", field, sizeof(field));
+		if (strcmp(field, boot_id) == 0) {
 			record_field(text, "pid", field, sizeof(field));
 			pid = strtol(field, NULL, 10);
 			if (pid_alive(ops, pid)) {
@@ -137,11 +137,11 @@ static void hwrng_facts(const struct entropy_config *cfg, const struct ent_ops *
 
 		ent_hwrng_init(&hw);
 		ent_hwrng_kernel_view(&hw, ops);
-		st->hw_quality = hw.kernel_quality;
 		if (strcmp(hw.name, "none") == 0 || strcmp(hw.name, "?") == 0
 				|| hw.name[0] == '\0') {
-			return;
+			return;	/* no device: its quality stays unknown (-1) */
 		}
+		st->hw_quality = hw.kernel_quality;
 		st->hw_present = 1;
 		(void)snprintf(st->hw_driver, sizeof(st->hw_driver), "%s", hw.name);
 		st->hw_kernel_credits = hw.kernel_quality > 0;
@@ -370,7 +370,7 @@ static void run_dir_missing(const struct ent_ops *ops, struct ent_status *st)
 }
 
 static void boot_facts(const struct ent_ops *ops, struct ent_status *st,
-		unsigned long long btime)
+		const char *boot_id)
 {
 	char line[ENT_LINE_MAX], field[160];
 
@@ -386,8 +386,8 @@ static void boot_facts(const struct ent_ops *ops, struct ent_status *st,
 		}
 		return;
 	}
-	record_field(line, "btime", field, sizeof(field));
-	if (btime == 0 || strtoull(field, NULL, 10) != btime) {
+	record_field(line, "boot", field, sizeof(field));
+	if (strcmp(field, boot_id) != 0) {
 		return;	/* a record of another boot (/run not a tmpfs) */
 	}
 	record_field(line, "by", field, sizeof(field));
@@ -407,9 +407,10 @@ static void boot_facts(const struct ent_ops *ops, struct ent_status *st,
 int ent_status_gather(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_status *st)
 {
-	unsigned long long btime = ent_boot_time(ops);
+	char boot_id[ENT_BOOT_ID_MAX];
 	char *text;
 
+	ent_boot_id(ops, boot_id, sizeof(boot_id));
 	memset(st, 0, sizeof(*st));
 	st->ready = ent_probe_ready(ops);
 	st->gen_known = ent_probe_generation(ops, &st->gen) == 0;
@@ -418,11 +419,11 @@ int ent_status_gather(const struct entropy_config *cfg, const struct ent_ops *op
 	}
 	st->collector = ent_probe_kernel_collector(ops, &st->gen, st->release,
 			sizeof(st->release));
-	kernel_facts(ops, st, btime);
+	kernel_facts(ops, st, boot_id);
 	hwrng_facts(cfg, ops, st);
 	seed_facts(cfg, ops, st);
 	block_facts(cfg, ops, st);
-	boot_facts(ops, st, btime);
+	boot_facts(ops, st, boot_id);
 	text = malloc(STATUS_TEXT_MAX);
 	if (text == NULL) {
 		st->cpu_verdict = "unknown";

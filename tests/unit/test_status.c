@@ -18,7 +18,8 @@ static int *np, *nf;
 
 #define CHECK(cond, ...) CHECK_COUNT((*np), (*nf), cond, __VA_ARGS__)
 
-#define BTIME_TEXT	"cpu  1 2 3 4\nintr 5\nbtime 1700000000\nprocesses 9\n"
+#define BOOT_ID	"6f1c2a52-3d4e-4f60-8a1b-2c3d4e5f6a7b"
+#define OTHER_BOOT	"0b1c2d3e-4f50-4617-8a9b-0c1d2e3f4a5b"
 #define RECORD		"/run/dropbear-entropy/seeded"
 
 static volatile int stop;
@@ -28,7 +29,7 @@ static void setup(struct sim *s, struct entropy_config *cfg, int poolsize)
 	sim_init(s, poolsize);
 	sim_config(s, cfg, &stop);
 	snprintf(cfg->seed_dir, sizeof(cfg->seed_dir), "%s", SIM_SEED_DIR);
-	sim_text(s, "/proc/stat", BTIME_TEXT);
+	sim_text(s, "/proc/sys/kernel/random/boot_id", BOOT_ID "\n");
 }
 
 /* The JSON object of st, in a buffer the caller frees */
@@ -151,7 +152,7 @@ static void test_legacy_and_waiting(void)
 
 	/* A waiter whose blocking getrandom() did nothing for 2 s */
 	setup(&s, &cfg, 256);
-	sim_text(&s, "/run/dropbear-entropy/waiting", "btime=1700000000 pid=4242 collector=silent\n");
+	sim_text(&s, "/run/dropbear-entropy/waiting", "boot=" BOOT_ID " pid=4242 collector=silent\n");
 	sim_text(&s, "/proc/4242/stat", "4242 (dropbear) S 1\n");
 	(void)ent_status_gather(&cfg, sim_ops(&s), &st);
 	CHECK(strcmp(st.producing, "no") == 0 && strstr(st.why, "pid 4242") != NULL,
@@ -159,11 +160,11 @@ static void test_legacy_and_waiting(void)
 	check_quiet(&s, "waiting");
 	/* ... and the same note once the waiter is gone, or of another boot */
 	setup(&s, &cfg, 256);
-	sim_text(&s, "/run/dropbear-entropy/waiting", "btime=1700000000 pid=4242 collector=silent\n");
+	sim_text(&s, "/run/dropbear-entropy/waiting", "boot=" BOOT_ID " pid=4242 collector=silent\n");
 	(void)ent_status_gather(&cfg, sim_ops(&s), &st);
 	CHECK(strcmp(st.producing, "unknown") == 0, "waiter gone: producing unknown");
 	setup(&s, &cfg, 256);
-	sim_text(&s, "/run/dropbear-entropy/waiting", "btime=1600000000 pid=4242 collector=silent\n");
+	sim_text(&s, "/run/dropbear-entropy/waiting", "boot=" OTHER_BOOT " pid=4242 collector=silent\n");
 	sim_text(&s, "/proc/4242/stat", "4242 (dropbear) S 1\n");
 	(void)ent_status_gather(&cfg, sim_ops(&s), &st);
 	CHECK(strcmp(st.producing, "unknown") == 0, "another boot's note: producing unknown");
@@ -178,7 +179,7 @@ static void test_boot_record(void)
 
 	setup(&s, &cfg, 256);
 	s.ready = 1;
-	sim_text(&s, RECORD, "btime=1700000000 by=seed pid=12 at=12.34 credited=seed:256,hwrng:12 "
+	sim_text(&s, RECORD, "boot=" BOOT_ID " by=seed pid=12 at=12.34 credited=seed:256,hwrng:12 "
 			"stimulated=icmp:0,block:0\n");
 	CHECK(ent_status_gather(&cfg, sim_ops(&s), &st) == 1, "record: ready");
 	j = json_of(&st);
@@ -190,7 +191,7 @@ static void test_boot_record(void)
 	/* A record of another boot (a /run that is not a tmpfs) */
 	setup(&s, &cfg, 256);
 	s.ready = 1;
-	sim_text(&s, RECORD, "btime=1600000000 by=dropbear pid=12 at=3.00 credited= "
+	sim_text(&s, RECORD, "boot=" OTHER_BOOT " by=dropbear pid=12 at=3.00 credited= "
 			"stimulated=icmp:9,block:0\n");
 	(void)ent_status_gather(&cfg, sim_ops(&s), &st);
 	CHECK(strcmp(st.seeded_by, "kernel") == 0 && st.at < 0 && st.ncredited == 0,
@@ -198,7 +199,7 @@ static void test_boot_record(void)
 	/* A record with nothing credited by us */
 	setup(&s, &cfg, 256);
 	s.ready = 1;
-	sim_text(&s, RECORD, "btime=1700000000 by=dropbear pid=12 at=41.50 credited= "
+	sim_text(&s, RECORD, "boot=" BOOT_ID " by=dropbear pid=12 at=41.50 credited= "
 			"stimulated=icmp:16500,block:0\n");
 	(void)ent_status_gather(&cfg, sim_ops(&s), &st);
 	CHECK(strcmp(st.seeded_by, "dropbear") == 0 && st.at > 41.4 && st.ncredited == 0,
