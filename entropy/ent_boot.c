@@ -16,6 +16,12 @@
  *
  * Without a usable ENT_RUN_DIR (no /run, read-only, not root) the bounds
  * are per wait, as before, and the start line says so.
+ *
+ * Two small records serve dropbear-entropy status: "seeded", left once per
+ * boot by the process that saw the CRNG become ready while it waited, and
+ * "waiting", left by a waiter whose blocking getrandom() did not wake the
+ * kernel's jitter collector. Both are written to a new name and renamed,
+ * so a reader never sees half a line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +36,7 @@
 #define SPENT_TMP	"spent.new"
 #define STAT_MAX	8192	/* btime comes early in /proc/stat */
 
-static unsigned long long boot_time(const struct ent_ops *ops)
+unsigned long long ent_boot_time(const struct ent_ops *ops)
 {
 	char *text = malloc(STAT_MAX);
 	const char *p;
@@ -93,7 +99,7 @@ int ent_boot_acquire(struct ent_boot *b, const struct ent_ops *ops)
 			b->why = strerror(errno);
 			return -1;
 		}
-		b->btime = boot_time(ops);
+		b->btime = ent_boot_time(ops);
 	}
 	fd = ops->openat(ops->ctx, b->dirfd, LOCK_NAME, O_RDWR | O_CREAT, 0600);
 	if (fd < 0) {
@@ -154,5 +160,96 @@ void ent_boot_release(struct ent_boot *b, const struct ent_ops *ops)
 	if (b->dirfd >= 0) {
 		(void)ops->close(ops->ctx, b->dirfd);
 		b->dirfd = -1;
+	}
+}
+
+/* Replaces name in ENT_RUN_DIR with text, by a new file and rename; a
+ * record that cannot be written is left out (status says "unknown") */
+static void write_record(const struct ent_ops *ops, const char *name, const char *tmp,
+		const char *text, size_t len, int keep_this_boot, unsigned long long btime)
+{
+	char old[64], want[32];
+	ssize_t n;
+	int dirfd, fd;
+
+	if (ops->mkdir(ops->ctx, ENT_RUN_DIR, 0700) < 0 && errno != EEXIST) {
+		return;
+	}
+	dirfd = ops->open_dir(ops->ctx, ENT_RUN_DIR);
+	if (dirfd < 0) {
+		return;
+	}
+	if (keep_this_boot) {
+		/* Once per boot: the first writer's record stays */
+		fd = ops->openat(ops->ctx, dirfd, name, O_RDONLY | O_NONBLOCK, 0);
+		if (fd >= 0) {
+			n = ops->read(ops->ctx, fd, old, sizeof(old) - 1);
+			(void)ops->close(ops->ctx, fd);
+			(void)snprintf(want, sizeof(want), "btime=%llu ", btime);
+			if (n > 0 && (old[n] = '\0', strncmp(old, want, strlen(want)) == 0)) {
+				(void)ops->close(ops->ctx, dirfd);
+				return;
+			}
+		}
+	}
+	fd = ops->openat(ops->ctx, dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd >= 0) {
+		n = ops->write(ops->ctx, fd, text, len);
+		if (ops->close(ops->ctx, fd) == 0 && n == (ssize_t)len) {
+			(void)ops->renameat(ops->ctx, dirfd, tmp, name);
+		} else {
+			(void)ops->unlinkat(ops->ctx, dirfd, tmp);
+		}
+	}
+	(void)ops->close(ops->ctx, dirfd);
+}
+
+void ent_boot_seeded(const struct ent_ops *ops, const char *by, int seed_bits,
+		unsigned long hwrng_bits, int cpu_bits, unsigned long jitter_bits,
+		unsigned long icmp_sent, unsigned long block_reads)
+{
+	char text[ENT_LINE_MAX], credited[128], up[64];
+	unsigned long long btime = ent_boot_time(ops);
+	double at = -1.0;
+	int n, c = 0;
+
+	/* Seconds since boot: the first field of /proc/uptime */
+	if (ops->read_file(ops->ctx, "/proc/uptime", up, sizeof(up)) > 0) {
+		at = strtod(up, NULL);
+	}
+	/* Only the sources that credited, "source:bits" comma separated */
+	credited[0] = '\0';
+	if (seed_bits > 0) {
+		c += snprintf(credited + c, sizeof(credited) - (size_t)c, "seed:%d,", seed_bits);
+	}
+	if (hwrng_bits > 0) {
+		c += snprintf(credited + c, sizeof(credited) - (size_t)c, "hwrng:%lu,", hwrng_bits);
+	}
+	if (cpu_bits > 0) {
+		c += snprintf(credited + c, sizeof(credited) - (size_t)c, "cpurng:%d,", cpu_bits);
+	}
+	if (jitter_bits > 0) {
+		c += snprintf(credited + c, sizeof(credited) - (size_t)c, "jitter:%lu,", jitter_bits);
+	}
+	if (c > 0) {
+		credited[c - 1] = '\0';	/* the last comma */
+	}
+	n = snprintf(text, sizeof(text), "btime=%llu by=%s pid=%ld at=%.2f credited=%s "
+			"stimulated=icmp:%lu,block:%lu\n", btime, by, (long)ops->getpid(ops->ctx),
+			at, credited, icmp_sent, block_reads);
+	if (n > 0 && (size_t)n < sizeof(text)) {
+		write_record(ops, ENT_BOOT_SEEDED, ENT_BOOT_SEEDED ".new", text, (size_t)n, 1, btime);
+	}
+}
+
+void ent_boot_note_collector_silent(const struct ent_ops *ops)
+{
+	char text[96];
+	int n;
+
+	n = snprintf(text, sizeof(text), "btime=%llu pid=%ld collector=silent\n",
+			ent_boot_time(ops), (long)ops->getpid(ops->ctx));
+	if (n > 0 && (size_t)n < sizeof(text)) {
+		write_record(ops, ENT_BOOT_WAITING, ENT_BOOT_WAITING ".new", text, (size_t)n, 0, 0);
 	}
 }

@@ -26,11 +26,18 @@
  *     kernel has no jitter collector of its own or its collector is not
  *     producing, half the assessed min-entropy per sample, while the
  *     health tests pass.
+ *   - the seed file is mixed, never credited, where seedrng or
+ *     systemd-random-seed restores a seed on this boot as well: both
+ *     seeds were drawn from the same pool at the last shutdown, so
+ *     crediting ours after theirs would count that state twice.
  * Health and statistical tests only refuse broken devices; passing them
  * proves nothing (a DRBG passes all of them), which is why hwrng and CPU
  * RNG credit hinges on the administrator's opt-in and not on a test.
  * No credit is ever larger than the 256 bits one SHA-256 digest carries.
  */
+#include <errno.h>
+#include <string.h>
+
 #include "ent_internal.h"
 
 /* The core alone (probe, progress, collector, ICMP) credits nothing */
@@ -69,6 +76,15 @@ unsigned int ent_credit_bits(const struct entropy_config *cfg, enum ent_source s
 	case ENT_SOURCE_SEED:
 		if (!f->checks_passed) {
 			*why = "the seed file failed a check";
+			return 0;
+		}
+		if (f->other_seed_tool != NULL) {
+			*why = strcmp(f->other_seed_tool, "seedrng") == 0
+				? "seedrng restores a seed on this boot (/var/lib/seedrng): "
+				"crediting ours too would count the same state twice"
+				: "systemd-random-seed restores a seed on this boot "
+				"(/var/lib/systemd/random-seed): crediting ours too would "
+				"count the same state twice";
 			return 0;
 		}
 		*why = "a seed file that passed every check";
@@ -122,5 +138,46 @@ unsigned int ent_credit_bits(const struct entropy_config *cfg, enum ent_source s
 	*why = "unknown source";
 	return 0;
 }
+
+#if ENT_WITH_SEED
+/* True when path is a directory that can be listed, or (name != NULL)
+ * holds an entry called name */
+static int dir_has(const struct ent_ops *ops, const char *path, const char *name)
+{
+	char names[4096];
+	ssize_t n, i;
+
+	n = ops->list_dir(ops->ctx, path, names, sizeof(names));
+	if (n < 0) {
+		/* ENOBUFS: a directory too full to list whole exists */
+		return errno == ENOBUFS && name == NULL;
+	}
+	if (name == NULL) {
+		return 1;
+	}
+	for (i = 0; i < n; i += (ssize_t)strlen(names + i) + 1) {
+		if (strcmp(names + i, name) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+const char *ent_credit_other_seed_tool(const struct ent_ops *ops)
+{
+	/* seedrng (busybox, Buildroot, standalone) keeps seed.credit and
+	 * seed.no-credit there and creates the directory on its first run */
+	if (dir_has(ops, "/var/lib/seedrng", NULL)) {
+		return "seedrng";
+	}
+	/* systemd-random-seed.service runs on every boot where systemd is
+	 * init (/run/systemd/system) and its seed file exists */
+	if (dir_has(ops, "/run/systemd/system", NULL)
+			&& dir_has(ops, "/var/lib/systemd", "random-seed")) {
+		return "systemd-random-seed";
+	}
+	return NULL;
+}
+#endif
 
 #endif /* a source that can credit */

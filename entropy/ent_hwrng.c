@@ -62,7 +62,7 @@ static int read_int(const struct ent_ops *ops, const char *path, int *v)
 
 /* What the kernel says of its current hwrng: its name and the quality it
  * credits it with (-1 when this kernel does not say) */
-static void kernel_view(struct ent_hwrng *hw, const struct ent_ops *ops)
+void ent_hwrng_kernel_view(struct ent_hwrng *hw, const struct ent_ops *ops)
 {
 	if (ops->read_file(ops->ctx, PATH_CURRENT, hw->name, sizeof(hw->name)) < 0) {
 		strcpy(hw->name, "?");
@@ -80,7 +80,7 @@ int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
 	struct ent_credit_facts facts;
 
 	ent_hwrng_init(hw);
-	kernel_view(hw, ops);
+	ent_hwrng_kernel_view(hw, ops);
 	if (strcmp(hw->name, "none") == 0) {
 		return -1;	/* the kernel has no device: nothing to say */
 	}

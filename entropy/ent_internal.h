@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <syslog.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -382,6 +383,16 @@ struct ent_seed {
 	unsigned char old[ENT_SEED_BYTES];
 	int credited_bits;		/* out of ent_seed_load() */
 };
+/* The seed file as ent_seed_load() would judge it, read only: nothing is
+ * locked, unlinked, credited or mixed (for dropbear-entropy status) */
+struct ent_seed_peek {
+	int dir_usable;		/* the directory opened and is ours, mode 0700 */
+	int present;		/* a regular file named seed */
+	int creditable;		/* every check passed and the policy credits it */
+	int identity_matches;	/* 1 yes, 0 another device, -1 not known */
+	char identity[128];	/* the sources of this device's identity */
+	char why[360];		/* why not creditable, or why it is */
+};
 /* Reads, unlinks (durably) and then credits or mixes the seed file.
  * Returns the bits credited, 0 when the seed was only mixed or absent. */
 #if ENT_WITH_SEED
@@ -392,6 +403,8 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_progress *log, const struct ent_seed *st);
 const char *ent_config_seed_dir(const struct entropy_config *cfg);
+void ent_seed_peek(const struct entropy_config *cfg, const struct ent_ops *ops,
+		struct ent_seed_peek *pk);
 /* What tells this device from a clone of its disk image (ent_identity.c):
  * serials of the SoC, board and of the medium behind st_dev medium (the
  * seed directory's), else universally administered permanent MACs */
@@ -536,6 +549,9 @@ struct ent_hwrng {
 };
 #if ENT_WITH_HWRNG
 void ent_hwrng_init(struct ent_hwrng *hw);
+/* The kernel's current hwrng (name, "none" or "?") and the quality it
+ * credits it with (-1 when this kernel does not say); opens nothing */
+void ent_hwrng_kernel_view(struct ent_hwrng *hw, const struct ent_ops *ops);
 /* Opens the device where it is worth reading: not where the kernel
  * credits it itself; mixed only unless ent_credit_bits() allows credit */
 int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
@@ -609,6 +625,21 @@ int ent_boot_acquire(struct ent_boot *b, const struct ent_ops *ops);
 void ent_boot_record(struct ent_boot *b, const struct ent_ops *ops,
 		unsigned long packets, unsigned long seconds);
 void ent_boot_release(struct ent_boot *b, const struct ent_ops *ops);
+/* The boot record ENT_RUN_DIR/ENT_BOOT_SEEDED: who saw the CRNG become
+ * ready while waiting, when, and what was credited and stimulated. Written
+ * once per boot (a record of this boot is never replaced); quiet when
+ * ENT_RUN_DIR is unusable. by is "dropbear" or "seed". */
+#define ENT_BOOT_SEEDED		"seeded"
+#define ENT_BOOT_WAITING	"waiting"
+void ent_boot_seeded(const struct ent_ops *ops, const char *by, int seed_bits,
+		unsigned long hwrng_bits, int cpu_bits, unsigned long jitter_bits,
+		unsigned long icmp_sent, unsigned long block_reads);
+/* ENT_RUN_DIR/ENT_BOOT_WAITING: "btime=<boot time> pid=<pid> collector=silent",
+ * left by a waiting process whose blocking getrandom() has not seeded the
+ * CRNG in ENT_COLLECTOR_SILENT_US; what status tells the collector by */
+void ent_boot_note_collector_silent(const struct ent_ops *ops);
+/* Boot time from /proc/stat, 0 when unreadable */
+unsigned long long ent_boot_time(const struct ent_ops *ops);
 
 /* ---- credit rules (ent_credit.c): every credited bit is decided here ---- */
 enum ent_source {
@@ -623,11 +654,19 @@ struct ent_credit_facts {
 	int kernel_usable;	/* CPU RNG: the kernel lists the instruction */
 	int kernel_collector;	/* jitter: the kernel's own collector produces */
 	double h_per_unit;	/* hwrng, jitter: assessed min-entropy per sample */
+	const char *other_seed_tool;	/* seed: ent_credit_other_seed_tool() */
 };
 /* Bits that may be credited for n units (bytes, samples) of src: 0 means
  * mix only. *why names the rule that decided, for the log. */
 unsigned int ent_credit_bits(const struct entropy_config *cfg, enum ent_source src,
 		const struct ent_credit_facts *f, size_t n, const char **why);
+#if ENT_WITH_SEED
+/* Another tool that restores a seed at boot, whose seed and ours come
+ * from the same pool: "seedrng" (its directory /var/lib/seedrng exists),
+ * "systemd-random-seed" (systemd is this boot's init and
+ * /var/lib/systemd/random-seed exists), or NULL */
+const char *ent_credit_other_seed_tool(const struct ent_ops *ops);
+#endif
 
 /* ---- the wait (ent_wait.c) ---- */
 /* Options the public config cannot express, for the namespace driver */
@@ -644,5 +683,59 @@ struct ent_wait_extra {
 };
 int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_wait_extra *extra);
+
+/* ---- dropbear-entropy status (ent_status.c, the companion program only) ---- */
+#define ENT_STATUS_CREDITED_MAX	4
+struct ent_status {
+	int ready;		/* 1 ready, 0 not, -1 getrandom() failed */
+	struct ent_gen gen;
+	int gen_known;		/* poolsize read and recognised */
+	int bits;		/* credited so far, -1 unknown */
+	char release[64];
+	int collector;		/* ent_probe_kernel_collector() */
+	const char *producing;	/* "yes", "no", "unknown" */
+	char why[256];		/* why not producing, as far as userspace tells */
+	unsigned long long counter_hz;	/* the counter userspace reads, 0 unknown */
+	/* /dev/hwrng */
+	int hw_present;
+	char hw_driver[32];
+	int hw_quality;
+	int hw_kernel_credits;
+	const char *hw_verdict;
+	/* CPU RNG */
+	int cpu_lists;
+	int trust_cpu;		/* -X trust-cpu */
+	const char *cpu_verdict;
+	const char *cpu_why;
+	/* seed file */
+	const char *seed_dir;
+	int seed_built;		/* the seed file is part of this build */
+	struct ent_seed_peek seed;
+	const char *other_seed_tool;	/* NULL: none */
+	/* ICMP */
+	const char *icmp_via;	/* "route", "neighbours", "gateway option", "none" */
+	struct in_addr targets[ENT_GW_MAX];
+	int ntargets;
+	char icmp_verdict[192];
+	/* block reads */
+	char block_device[ENTROPY_PATH_MAX];
+	char block_verdict[192];
+	/* this boot */
+	const char *seeded_by;	/* "dropbear", "seed", "kernel", "none" */
+	double at;		/* seconds since boot, < 0 unknown */
+	int ncredited;
+	char credited_src[ENT_STATUS_CREDITED_MAX][16];
+	long credited_bits[ENT_STATUS_CREDITED_MAX];
+	char record[160];	/* the record's path, or "unavailable: why" */
+};
+/* Gathers every fact without sending, reading /dev/hwrng, crediting,
+ * mixing or blocking; returns st->ready */
+int ent_status_gather(const struct entropy_config *cfg, const struct ent_ops *ops,
+		struct ent_status *st);
+/* The counter userspace reads (arm64: CNTFRQ_EL0), 0 when unknown */
+unsigned long long ent_status_counter_hz(void);
+/* One screen of text, and one JSON object (the fields of the man page) */
+void ent_status_text(const struct ent_status *st, FILE *out);
+void ent_status_json(const struct ent_status *st, FILE *out);
 
 #endif /* DROPBEAR_ENT_INTERNAL_H */

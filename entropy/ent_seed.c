@@ -284,6 +284,7 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 		/* Every check passed: what that is worth is ent_credit.c's call */
 		memset(&facts, 0, sizeof(facts));
 		facts.checks_passed = 1;
+		facts.other_seed_tool = ent_credit_other_seed_tool(ops);
 		bits = ent_credit_bits(cfg, ENT_SOURCE_SEED, &facts, ENT_SEED_BYTES, &why);
 		if (bits > 0) {
 			why = NULL;
@@ -311,6 +312,85 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 	explicit_bzero(buf, sizeof(buf));
 	ent_log(log, LOG_WARNING, "entropy: seed file mixed in without credit: %s", why);
 	return 0;
+}
+
+void ent_seed_peek(const struct entropy_config *cfg, const struct ent_ops *ops,
+		struct ent_seed_peek *pk)
+{
+	unsigned char buf[ENT_SEED_FILE_LEN + 1], sum[ENT_SHA256_LEN], dev[ENT_SHA256_LEN];
+	const char *why, *path = ent_config_seed_dir(cfg);
+	struct seed_read rd;
+	struct stat st;
+	struct ent_identity id;
+	struct ent_credit_facts facts;
+	int dfd, fd;
+
+	memset(pk, 0, sizeof(*pk));
+	pk->identity_matches = -1;
+	memset(&rd, 0, sizeof(rd));
+	rd.n = -1;
+	/* No mkdir and no flock: a server loading the seed at this moment
+	 * must not find the directory locked by us */
+	dfd = ops->open_dir(ops->ctx, path);
+	if (dfd < 0) {
+		(void)snprintf(pk->why, sizeof(pk->why), "seed directory %.100s: %s", path,
+				strerror(errno));
+		return;
+	}
+	if (ops->fstat(ops->ctx, dfd, &st) < 0 || !S_ISDIR(st.st_mode)
+			|| st.st_uid != ops->geteuid(ops->ctx) || (st.st_mode & 077) != 0) {
+		(void)snprintf(pk->why, sizeof(pk->why), "seed directory %.100s must be a "
+				"directory of uid %ld with mode 0700", path, (long)ops->geteuid(ops->ctx));
+		(void)ops->close(ops->ctx, dfd);
+		return;
+	}
+	pk->dir_usable = 1;
+	rd.medium = st.st_dev;
+	ent_identity_collect(ops, rd.medium, path, &id);
+	(void)snprintf(pk->identity, sizeof(pk->identity), "%s", id.len > 0 ? id.sources : "");
+	fd = ops->openat(ops->ctx, dfd, ENT_SEED_NAME, O_RDONLY | O_NONBLOCK, 0);
+	if (fd >= 0 && ops->fstat(ops->ctx, fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		pk->present = 1;
+		rd.owned = st.st_uid == ops->geteuid(ops->ctx) && (st.st_mode & 077) == 0;
+		rd.nlink = (unsigned long)st.st_nlink;
+		rd.n = read_all(ops, fd, buf, sizeof(buf));
+	}
+	if (fd >= 0) {
+		(void)ops->close(ops->ctx, fd);
+	} else if (errno != ENOENT) {
+		(void)snprintf(pk->why, sizeof(pk->why), "seed file refused (%s)", strerror(errno));
+	}
+	(void)ops->close(ops->ctx, dfd);
+	if (!pk->present) {
+		if (pk->why[0] == '\0') {
+			(void)snprintf(pk->why, sizeof(pk->why), "no seed file");
+		}
+		explicit_bzero(&id, sizeof(id));
+		return;
+	}
+	/* Bound to this device? Only a whole file of ours can tell */
+	if (rd.n == ENT_SEED_FILE_LEN && memcmp(buf, MAGIC, 8) == 0 && id.len > 0
+			&& (buf[OFF_FLAGS] & FLAG_BOUND)) {
+		ent_seed_hash(sum, "dropbear-entropy seed file v1", buf, OFF_SUM);
+		if (memcmp(sum, buf + OFF_SUM, ENT_SHA256_LEN) == 0) {
+			ent_identity_hash(&id, dev);
+			pk->identity_matches = memcmp(dev, buf + OFF_DEVICE, ENT_SHA256_LEN) == 0;
+			explicit_bzero(dev, sizeof(dev));
+		}
+	}
+	explicit_bzero(&id, sizeof(id));
+	why = judge(cfg, ops, buf, &rd, pk->why, sizeof(pk->why));
+	explicit_bzero(buf, sizeof(buf));
+	if (why == NULL) {
+		memset(&facts, 0, sizeof(facts));
+		facts.checks_passed = 1;
+		facts.other_seed_tool = ent_credit_other_seed_tool(ops);
+		pk->creditable = ent_credit_bits(cfg, ENT_SOURCE_SEED, &facts, ENT_SEED_BYTES,
+				&why) > 0;
+	}
+	if (why != pk->why) {
+		(void)snprintf(pk->why, sizeof(pk->why), "%s", why);
+	}
 }
 
 /* Fills file with a new seed: the old ones hashed with fresh output.

@@ -694,6 +694,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops,
 					"not producing entropy on this board (it gives up where the "
 					"cycle counter is too coarse); seeding with: %s",
 					ENT_COLLECTOR_SILENT_US / 1000000, running);
+			ent_boot_note_collector_silent(ops);
 		}
 		if (now - w.prog.t_last_line >= w.prog.interval_us) {
 			/* Only build the text when a line is due: this loop turns
@@ -773,6 +774,9 @@ done:
 				"running: %s; %lu ICMP packets, %lu replies, %lu block reads",
 				(double)(t_ready - t0) / 1e6, by, w.icmp.sent, w.icmp.replies,
 				w.blk.reads);
+		ent_boot_seeded(ops, cfg->program != NULL ? cfg->program : "dropbear",
+				w.seed.credited_bits, w.hw.credited, w.cpu_bits, w.jit.credited,
+				w.icmp.sent, w.blk.reads);
 		/* getrandom() is ready: this seed will be creditable */
 		(void)ent_seed_save(cfg, ops, &w.prog, &w.seed);
 	}

@@ -9,7 +9,8 @@
  *     sockets exist and after daemon(), before the accept loop;
  *   - dbrandom.c calls entropy_ensure_seeded() on the EAGAIN path of its
  *     getrandom() seeding (inetd mode, dropbearkey, dbclient);
- *   - svr-main.c calls entropy_save_seed() on SIGTERM before exiting.
+ *   - svr-main.c calls entropy_save_seed() on SIGTERM before exiting;
+ *   - dbmulti.c runs dropbear_entropy_main() for the name dropbear-entropy.
  *
  * A zero-initialised struct entropy_config means "defaults", so programs
  * that never parse options (dbclient, dropbearkey) need no set-up.
@@ -55,6 +56,7 @@ struct entropy_config {
 	/* Filled by the caller, never by options. */
 	void (*log)(int priority, const char *format, ...);	/* NULL: silent */
 	volatile int *stop_flag;	/* non-zero asks the wait to return -1 */
+	const char *program;	/* the boot record's "by=": NULL is "dropbear" */
 };
 
 /* Parse one "-X" argument into cfg. On failure returns -1 and writes a one
@@ -79,5 +81,9 @@ int entropy_ensure_seeded(const struct entropy_config *cfg);
  * ready now. Quiet when the seed directory is missing; never blocks; cfg
  * may be NULL for the defaults. */
 void entropy_save_seed(const struct entropy_config *cfg);
+
+/* The companion program dropbear-entropy (status, seed, save), for
+ * dbmulti.c; a program of its own has main() call it */
+int dropbear_entropy_main(int argc, char **argv);
 
 #endif /* DROPBEAR_ENTROPY_H */

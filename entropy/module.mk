@@ -8,10 +8,13 @@
 #                       "block seed jitter hwrng cpurng" (spaces or commas),
 #                       "none" for the core alone; default all
 # Out: ENTROPY_SRCS, ENTROPY_OBJS, ENTROPY_HDRS, ENTROPY_CFLAGS,
+#      ENTROPY_COMPANION_OBJS (the program dropbear-entropy's own objects:
+#      with ENTROPY_OBJS they make it; never part of the server),
 #      ENTROPY_STAMP (an input of every object: rewritten only when the
 #      selection changes, so that a new selection rebuilds them all)
 #
-# Every entropy/*.c is part of the module: a new file needs no edit here.
+# Every entropy/*.c is part of the module, except the companion program's
+# files below: a new file of the module needs no edit here.
 
 ENTROPY_OPTIONAL := block seed jitter hwrng cpurng
 ENTROPY_SOURCES ?= $(ENTROPY_OPTIONAL)
@@ -29,8 +32,14 @@ ENTROPY_CFLAGS := -std=gnu99 -Wall -Wextra -fno-asynchronous-unwind-tables -fno-
 	-I$(ENTROPY_DIR) \
 	$(foreach s,$(ENTROPY_OPTIONAL),-DENT_WITH_$(shell echo $(s) | tr a-z A-Z)=$(if $(filter $(s),$(ent_selected)),1,0))
 
-ENTROPY_SRCS := $(sort $(wildcard $(ENTROPY_DIR)/*.c))
+# status and the command line (ent_status.c, ent_cli.c) cost the server
+# nothing: they are linked into dropbear-entropy only. ENT_CLI_PROGRAM
+# gives ent_cli.c its main() outside dropbearmulti.
+ENTROPY_CFLAGS += -DENT_CLI_PROGRAM
+ENTROPY_COMPANION_SRCS := $(ENTROPY_DIR)/ent_cli.c $(ENTROPY_DIR)/ent_status.c
+ENTROPY_SRCS := $(filter-out $(ENTROPY_COMPANION_SRCS),$(sort $(wildcard $(ENTROPY_DIR)/*.c)))
 ENTROPY_OBJS := $(patsubst $(ENTROPY_DIR)/%.c,$(ENTROPY_OBJDIR)/%.o,$(ENTROPY_SRCS))
+ENTROPY_COMPANION_OBJS := $(patsubst $(ENTROPY_DIR)/%.c,$(ENTROPY_OBJDIR)/%.o,$(ENTROPY_COMPANION_SRCS))
 ENTROPY_HDRS := $(wildcard $(ENTROPY_DIR)/*.h)
 
 ENTROPY_STAMP := $(ENTROPY_OBJDIR)/sources.stamp

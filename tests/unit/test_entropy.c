@@ -26,6 +26,7 @@ void test_icmp(int *passed, int *failed);	/* test_icmp.c */
 void test_config_lines(int *passed, int *failed);	/* test_config_lines.c */
 void test_estimate(int *passed, int *failed);	/* test_estimate.c */
 void test_credit(int *passed, int *failed);	/* test_credit.c */
+void test_status(int *passed, int *failed);	/* test_status.c */
 void test_onlink(int *passed, int *failed);	/* test_route.c */
 
 #define CHECK(cond, ...) CHECK_COUNT(passed, failed, cond, __VA_ARGS__)
@@ -1039,6 +1040,7 @@ int main(void)
 	test_config_lines(&passed, &failed);
 	test_estimate(&passed, &failed);
 	test_credit(&passed, &failed);
+	test_status(&passed, &failed);
 	test_onlink(&passed, &failed);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
