@@ -377,8 +377,11 @@ class Console:
 
     PATTERNS = {
         "crng_s": re.compile(r"crng init done"),
-        "start_s": re.compile(r"^rig: server starting"),
-        "listen_s": re.compile(r"^rig: listening"),
+        # Init's marks start a line, unless another program's output
+        # without its newline yet (S50dropbear's "Starting dropbear: ")
+        # came first on the console.
+        "start_s": re.compile(r"(^|\s)rig: server starting"),
+        "listen_s": re.compile(r"(^|\s)rig: listening"),
         # Our module's last line (entropy/ent_wait.c): the server's own
         # word that the kernel is seeded; the only mark without a NIC.
         "seeded_s": re.compile(r"entropy: kernel CRNG seeded after"),
