@@ -334,9 +334,9 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 #define USAGE_POLICY	"		policy=strict|default|jitter: credit nothing / a checked\n" \
 			"		  seed file / that and health-tested CPU jitter\n"
 #elif ENT_WITH_JITTER
-#define USAGE_POLICY	"		policy=strict|default|jitter (see dropbear(8))\n"
+#define USAGE_POLICY	"		policy=strict|default|jitter (see dropbear-entropy(8))\n"
 #else
-#define USAGE_POLICY	"		policy=strict|default (see dropbear(8))\n"
+#define USAGE_POLICY	"		policy=strict|default (see dropbear-entropy(8))\n"
 #endif
 #if ENT_WITH_SEED
 #define USAGE_SEED	"		seed-dir=/PATH (default " ENTROPY_SEED_DIR ")\n"
@@ -360,8 +360,8 @@ const char *entropy_config_usage(void)
 		"		off: wait as upstream does, no stimulation\n"
 		USAGE_STIM
 		"		kmsg: copy progress lines to /dev/kmsg\n"
-		"		max-packets=N (ICMP bound per wait, default 65536)\n"
-		"		max-seconds=N (stimulation bound per wait, default 60)\n"
+		"		max-packets=N (ICMP bound per boot, default 65536)\n"
+		"		max-seconds=N (stimulation bound per boot, default 60)\n"
 		USAGE_POLICY
 		USAGE_SEED
 		USAGE_CPU

@@ -7,8 +7,8 @@
  * and credits exactly what it answers, never more. Mixing (a write to
  * /dev/urandom) is always safe and needs no rule.
  *
- * The rules, with the table in dropbear.8 (KERNEL ENTROPY AT BOOT, "What
- * is credited") as their mirror:
+ * The rules, with the table in dropbear-entropy.8 (CREDIT POLICY) as
+ * their mirror:
  *   - policy=strict: nothing, ever;
  *   - seed file: 256 bits, once, when it passed every check (ent_seed.c:
  *     owner, mode, checksum, a single link, written while the CRNG was

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ent_internal.h"
 
@@ -357,6 +358,11 @@ static void run_dir_missing(const struct ent_ops *ops, struct ent_status *st)
 	}
 	if (ops->fstat(ops->ctx, fd, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
 		(void)snprintf(st->record, sizeof(st->record), "unavailable: /run is no directory");
+	} else if (geteuid() == 0 && access("/run", W_OK) < 0) {
+		/* Read-only /run: the waiters could not leave a record. access()
+		 * asks without making anything; as root only EROFS can refuse. */
+		(void)snprintf(st->record, sizeof(st->record), "unavailable: /run: %s",
+				strerror(errno));
 	}
 	(void)ops->close(ops->ctx, fd);
 }
