@@ -186,7 +186,8 @@ static void write_record(const struct ent_ops *ops, const char *name, const char
 			n = ops->read(ops->ctx, fd, old, sizeof(old) - 1);
 			(void)ops->close(ops->ctx, fd);
 			(void)snprintf(want, sizeof(want), "btime=%llu ", btime);
-			if (n > 0 && (old[n] = '\0', strncmp(old, want, strlen(want)) == 0)) {
+			old[n > 0 ? n : 0] = '\0';
+			if (strncmp(old, want, strlen(want)) == 0) {
 				(void)ops->close(ops->ctx, dirfd);
 				return;
 			}

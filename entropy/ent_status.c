@@ -168,11 +168,13 @@ static void cpurng_facts(const struct entropy_config *cfg, const struct ent_ops 
 		struct ent_status *st, char *text)
 {
 	st->trust_cpu = cfg->trust_cpu;
-	st->cpu_verdict = "mixed";
+	st->cpu_verdict = "absent";
 	st->cpu_why = "not in this build";
 #if ENT_WITH_CPURNG
 	{
 		struct ent_credit_facts facts;
+
+		st->cpu_verdict = "mixed";
 
 		if (ops->read_file(ops->ctx, "/proc/cpuinfo", text, STATUS_TEXT_MAX) < 0) {
 			st->cpu_verdict = "unknown";
@@ -580,7 +582,13 @@ void ent_status_text(const struct ent_status *st, FILE *out)
 	} else {
 		(void)fprintf(out, "/dev/hwrng:   absent\n");
 	}
-	(void)fprintf(out, "CPU RNG:      %s (%s)\n", st->cpu_verdict, st->cpu_why);
+	if (strcmp(st->cpu_verdict, "mixed") == 0) {
+		/* cpu_why already says "mixed only, ..." */
+		(void)fprintf(out, "CPU RNG:      %s%s\n", st->cpu_lists ? "listed by the kernel; " : "",
+				st->cpu_why);
+	} else {
+		(void)fprintf(out, "CPU RNG:      %s (%s)\n", st->cpu_verdict, st->cpu_why);
+	}
 	(void)fprintf(out, "seed file:    %s: %s%s", st->seed_dir,
 			st->seed.present ? "present, " : "", seed_verdict(st));
 	if (st->seed.identity[0] != '\0') {

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/sysmacros.h>
 
 #include "sim.h"
@@ -331,6 +333,65 @@ static void test_seed_peek_and_rule(void)
 	check_quiet(&s, "no seed dir");
 }
 
+/* dropbear_entropy_main() on argv, its one error line captured */
+static int run_cli(char **argv, char *err, size_t errlen)
+{
+	int argc = 0, saved, fd, r;
+	ssize_t n;
+	char path[] = "/tmp/dbe-test-cli-XXXXXX";
+
+	while (argv[argc] != NULL) {
+		argc++;
+	}
+	err[0] = '\0';
+	fd = mkstemp(path);
+	if (fd < 0) {
+		return -1;
+	}
+	(void)unlink(path);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	(void)dup2(fd, STDERR_FILENO);
+	r = dropbear_entropy_main(argc, argv);
+	fflush(stderr);
+	(void)dup2(saved, STDERR_FILENO);
+	(void)close(saved);
+	n = pread(fd, err, errlen - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	(void)close(fd);
+	return r;
+}
+
+/* Bad input never reaches a command: one line, exit status 2 */
+static void test_cli_bad_input(void)
+{
+	static char p[] = "dropbear-entropy", status[] = "status", seed[] = "seed",
+		save[] = "save", bogus[] = "--bogus", frob[] = "frobnicate",
+		timeout[] = "--timeout", abc[] = "abc", big[] = "86401", neg[] = "-1",
+		x[] = "-X", badx[] = "stim=bogus", json[] = "--json", eq[] = "--timeout=",
+		bg[] = "--background";
+	static char *const cases[][6] = {
+		{ p, NULL }, { p, frob, NULL }, { p, status, bogus, NULL },
+		{ p, status, timeout, abc, NULL }, { p, seed, timeout, abc, NULL },
+		{ p, seed, timeout, big, NULL }, { p, seed, timeout, neg, NULL },
+		{ p, seed, timeout, NULL }, { p, seed, eq, NULL }, { p, seed, json, NULL },
+		{ p, save, bg, NULL }, { p, status, x, badx, NULL }, { p, save, x, NULL },
+	};
+	char err[512], *argv[6];
+	size_t i, k;
+	int r;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (k = 0; k < 6; k++) {
+			argv[k] = cases[i][k];
+		}
+		r = run_cli(argv, err, sizeof(err));
+		CHECK(r == 2 && strncmp(err, "dropbear-entropy: ", 18) == 0
+				&& strchr(err, '\n') == err + strlen(err) - 1,
+				"cli case %zu: exit 2 (%d) and one line: %s", i, r, err);
+	}
+}
+
 void test_status(int *passed, int *failed)
 {
 	np = passed;
@@ -340,4 +401,5 @@ void test_status(int *passed, int *failed)
 	test_boot_record();
 	test_sources();
 	test_seed_peek_and_rule();
+	test_cli_bad_input();
 }
