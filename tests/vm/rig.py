@@ -53,6 +53,11 @@ KERNEL_APPEND = {
 
 PACKAGED_INIT = os.path.join(REPO_DIR, "packaging", "buildroot", "package",
                              "dropbear-entropy", "S50dropbear")
+# The program's early script, as BR2_PACKAGE_DROPBEAR_ENTROPY_PROGRAM
+# installs it (--companion).
+PACKAGED_SEED_INIT = os.path.join(REPO_DIR, "packaging", "buildroot", "package",
+                                  "dropbear-entropy", "S02dropbear-entropy")
+GETRANDOM_DAEMON_SRC = os.path.join(VM_DIR, "getrandom-daemon.c")
 # The guest's gateway is always slirp's virtual host.
 SLIRP_GW = "10.0.2.2"
 GUEST_IP = "10.0.2.15"
@@ -203,6 +208,18 @@ def client_key():
     return key
 
 
+def getrandom_daemon():
+    """tests/vm/getrandom-daemon.c, static for aarch64, rebuilt when the
+    source is newer than the binary."""
+    out = os.path.join(BUILD, "vm-tools", "getrandom-daemon")
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(GETRANDOM_DAEMON_SRC):
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        run(["aarch64-linux-gnu-gcc", "-static", "-Os", "-Wall", "-Wextra", "-Werror",
+             "-o", out + ".new", GETRANDOM_DAEMON_SRC])
+        os.rename(out + ".new", out)
+    return out
+
+
 def busybox():
     path = "/bin/busybox"
     if os.path.exists(path) and is_aarch64_elf(path):
@@ -253,7 +270,15 @@ def make_initramfs(work, args, bindir, modules):
     shutil.copy2(busybox(), os.path.join(root, "bin", "busybox"))
     os.makedirs(os.path.join(root, "usr", "sbin"), exist_ok=True)
     os.makedirs(os.path.join(root, "usr", "bin"), exist_ok=True)
-    for prog, sub in (("dropbear", "sbin"), ("dropbearkey", "bin")):
+    progs = [("dropbear", "sbin"), ("dropbearkey", "bin")]
+    if getattr(args, "companion", False):
+        # BR2_PACKAGE_DROPBEAR_ENTROPY_PROGRAM: the program and its early
+        # script; the rig's daemon that blocks in getrandom().
+        progs.append(("dropbear-entropy", "sbin"))
+        shutil.copy2(PACKAGED_SEED_INIT, os.path.join(initd, "S02dropbear-entropy"))
+        os.chmod(os.path.join(initd, "S02dropbear-entropy"), 0o755)
+        shutil.copy2(getrandom_daemon(), os.path.join(root, "usr", "sbin", "getrandom-daemon"))
+    for prog, sub in progs:
         src = os.path.join(bindir, prog)
         if not os.path.exists(src):
             raise SystemExit("vm: error: %s missing" % src)
@@ -295,6 +320,7 @@ def make_initramfs(work, args, bindir, modules):
         "RIG_GW": SLIRP_GW,
         "RIG_BLOG": "1" if args.blog else "0",
         "RIG_PEERS": " ".join(args.peers),
+        "RIG_COMPANION": "1" if getattr(args, "companion", False) else "0",
     }
     write(os.path.join(root, "etc", "rig.conf"),
           "".join("%s=%s\n" % (k, shell_quote(v)) for k, v in conf.items()))
@@ -351,8 +377,11 @@ class Console:
 
     PATTERNS = {
         "crng_s": re.compile(r"crng init done"),
-        "start_s": re.compile(r"^rig: server starting"),
-        "listen_s": re.compile(r"^rig: listening"),
+        # Init's marks start a line, unless another program's output
+        # without its newline yet (S50dropbear's "Starting dropbear: ")
+        # came first on the console.
+        "start_s": re.compile(r"(^|\s)rig: server starting"),
+        "listen_s": re.compile(r"(^|\s)rig: listening"),
         # Our module's last line (entropy/ent_wait.c): the server's own
         # word that the kernel is seeded; the only mark without a NIC.
         "seeded_s": re.compile(r"entropy: kernel CRNG seeded after"),
@@ -369,6 +398,11 @@ class Console:
                             r"(neighbours? [0-9. ]+ on \S+ from the ARP table)")
     # Device interrupts per reply and the pause between a reply and the
     # next request, as the module measured them last (the pacing window).
+    # The rig timer's frequency as the kernel reports it (the counter
+    # userspace reads: status's counter_hz).
+    ARCH_TIMER = re.compile(r"arch_timer: cp15 timer\(s\) running at ([0-9.]+)MHz")
+    # The kernel's own time of readiness, seconds since boot.
+    CRNG_KERNEL = re.compile(r"^\[\s*([0-9]+\.[0-9]+)\] random: crng init done")
     MODULE_YIELD = re.compile(r"entropy: kernel CRNG seeded after .*replies, gap (\d+) us, "
                               r"([0-9.]+) irq/event")
 
@@ -413,6 +447,12 @@ class Console:
                 if m and "module_irq_per_reply" not in self.marks:
                     self.marks["module_gap_us"] = int(m.group(1))
                     self.marks["module_irq_per_reply"] = float(m.group(2))
+                m = self.ARCH_TIMER.search(line)
+                if m and "arch_timer_mhz" not in self.marks:
+                    self.marks["arch_timer_mhz"] = float(m.group(1))
+                m = self.CRNG_KERNEL.search(line)
+                if m and "crng_kernel_s" not in self.marks:
+                    self.marks["crng_kernel_s"] = float(m.group(1))
                 m = self.MODULE_DONE.search(line)
                 if m and "module_wait_s" not in self.marks:
                     self.marks["module_wait_s"] = float(m.group(1))
@@ -479,6 +519,50 @@ STATS_SCRIPT = (
     "echo \"CPUALL $(head -n 1 /proc/stat)\"; "
     "echo \"IRQ $(awk '$1 ~ /^[0-9]+:$/ && !/arch_timer/ {for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i} END {print s + 0}' /proc/interrupts)\""
 )
+
+
+# The companion scenarios: what S01rigseed recorded before seeding, then
+# status now (after the login, so after seeding), the daemon's record, the
+# boot record, the server's pid, uname -r, and the packaged stop (save).
+COMPANION_SCRIPT = (
+    "echo @@before-json; cat /run/rig/status-before.json; "
+    "echo @@before-rc; cat /run/rig/status-before.rc; "
+    "echo @@before-err; cat /run/rig/status-before.err; "
+    "echo @@before-text; cat /run/rig/status-before.txt; "
+    "echo @@after-json; dropbear-entropy status --json; echo @@after-rc; echo $?; "
+    "echo @@after-text; dropbear-entropy status; "
+    "echo @@daemon; cat /run/rig/getrandom-daemon; "
+    "echo @@record; cat /run/dropbear-entropy/seeded; "
+    "echo @@server-pid; cat /var/run/dropbear.pid; "
+    "echo @@uname; uname -r; "
+    "echo @@stop; /etc/init.d/S02dropbear-entropy stop 2>&1; echo \"rc=$?\"; "
+    "echo @@end"
+)
+
+
+def parse_companion(text):
+    """The sections of COMPANION_SCRIPT's output; JSON parsed (a parse
+    error is kept as text: the check reports it)."""
+    sections, cur = {}, None
+    for line in text.splitlines():
+        if line.startswith("@@"):
+            cur = line[2:]
+            sections[cur] = []
+        elif cur is not None:
+            sections[cur].append(line)
+    out = {}
+    for k, lines in sections.items():
+        body = "\n".join(lines)
+        if k.endswith("-json"):
+            try:
+                out[k.replace("-", "_")] = json.loads(body)
+            except ValueError as e:
+                out[k.replace("-", "_")] = "unparsable: %s: %r" % (e, body[:300])
+        elif k.endswith("-rc"):
+            out[k.replace("-", "_")] = int(body.strip()) if body.strip().isdigit() else body
+        else:
+            out[k.replace("-", "_")] = body
+    return out
 
 
 def boot(args):
@@ -559,6 +643,11 @@ def boot_once(args, kernel, initrd, key, boot_no):
                                    stdout=subprocess.PIPE,
                                    stderr=subprocess.DEVNULL, timeout=90)
                 res.update(parse_stats(r.stdout.decode("utf-8", "replace")))
+                if getattr(args, "companion", False):
+                    r = subprocess.run(ssh_cmd(port, key, COMPANION_SCRIPT, 60),
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                       stderr=subprocess.DEVNULL, timeout=90)
+                    res["companion"] = parse_companion(r.stdout.decode("utf-8", "replace"))
             else:
                 # Give the kernel a moment to print crng init done if it
                 # is about to, then stop: the run is over either way.
@@ -575,7 +664,7 @@ def boot_once(args, kernel, initrd, key, boot_no):
             con.thread.join(timeout=5)
         for k in ("crng_s", "start_s", "listen_s", "seeded_s"):
             res[k] = con.marks.get(k)
-        for k in ("module_wait_s", "module_icmp_sent", "module_icmp_replies",
+        for k in ("arch_timer_mhz", "crng_kernel_s", "module_wait_s", "module_icmp_sent", "module_icmp_replies",
                   "module_block_reads", "module_hwrng_bits", "seed_credited_bits",
                   "seed_mixed", "module_via", "module_gap_us", "module_irq_per_reply"):
             if k in con.marks:
@@ -606,6 +695,9 @@ def main():
     ap.add_argument("--seed-source", choices=SEED_SOURCES,
                     help="seed the kernel before userspace (the floor): dtb rng-seed or -cpu max RNDR")
     ap.add_argument("--virtio-rng", action="store_true", help="attach a virtio-rng-device")
+    ap.add_argument("--companion", action="store_true",
+                    help="the dropbear-entropy program from --bin with the packaged S02dropbear-entropy, "
+                         "status before and after seeding, a daemon blocking in getrandom()")
     ap.add_argument("--append", default="", help="extra kernel command line")
     ap.add_argument("--kernel-image", help="use this rig kernel Image instead of build-kernel's")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds per boot")

@@ -98,7 +98,10 @@ endif
 
 DROPBEAR_ENTROPY_ARGS += $(call qstrip,$(BR2_PACKAGE_DROPBEAR_ENTROPY_EXTRA_ARGS))
 
-# Read by S50dropbear and dropbear.service.
+# Read by S50dropbear and dropbear.service, and by S02dropbear-entropy
+# and dropbear-entropy.service: the program's seed and save take the -X
+# options of the server's arguments (the extra arguments may hold other
+# server options), picked here by sh.
 define DROPBEAR_ENTROPY_INSTALL_DEFAULTS
 	mkdir -p $(TARGET_DIR)/etc/default
 	printf '%s\n' \
@@ -107,6 +110,16 @@ define DROPBEAR_ENTROPY_INSTALL_DEFAULTS
 		'DROPBEAR_ENTROPY_ARGS="$(strip $(DROPBEAR_ENTROPY_ARGS))"' \
 		'DROPBEAR_SEED_DIR="$(DROPBEAR_ENTROPY_SEED_DIR)"' \
 		> $(TARGET_DIR)/etc/default/dropbear-entropy
+	set -- $(DROPBEAR_ENTROPY_ARGS); seed=; \
+	while [ $$# -gt 0 ]; do \
+		case "$$1" in \
+		-X) [ $$# -ge 2 ] && { seed="$$seed -X $$2"; shift; } ;; \
+		-X?*) seed="$$seed $$1" ;; \
+		esac; \
+		shift; \
+	done; \
+	printf 'DROPBEAR_ENTROPY_SEED_ARGS="%s"\n' "$${seed# }" \
+		>> $(TARGET_DIR)/etc/default/dropbear-entropy
 endef
 
 # The start script and unit of this package replace dropbear's: they
@@ -120,5 +133,25 @@ define DROPBEAR_ENTROPY_INSTALL_INIT
 		$(INSTALL) -D -m 755 $(BR2_EXTERNAL_DROPBEAR_ENTROPY_PATH)/package/dropbear-entropy/S50dropbear \
 			$(TARGET_DIR)/etc/init.d/S50dropbear)
 endef
+
+# BR2_PACKAGE_DROPBEAR_ENTROPY_PROGRAM: the dropbear-entropy program, a
+# name of dropbear's multi binary (Buildroot builds dropbear with
+# MULTI=1 and installs it as /usr/sbin/dropbear), and its boot and
+# shutdown script or unit; the unit waits for the seed directory's
+# mount. Off: nothing of it is built or installed.
+ifeq ($(BR2_PACKAGE_DROPBEAR_ENTROPY_PROGRAM),y)
+DROPBEAR_ENTROPY_PROGRAMS = dropbear-entropy
+define DROPBEAR_ENTROPY_INSTALL_PROGRAM
+	ln -snf dropbear $(TARGET_DIR)/usr/sbin/dropbear-entropy
+	$(if $(BR2_INIT_SYSTEMD), \
+		$(INSTALL) -D -m 644 $(BR2_EXTERNAL_DROPBEAR_ENTROPY_PATH)/package/dropbear-entropy/dropbear-entropy.service \
+			$(TARGET_DIR)/usr/lib/systemd/system/dropbear-entropy.service && \
+		$(SED) 's|^RequiresMountsFor=.*|RequiresMountsFor=$(DROPBEAR_ENTROPY_SEED_DIR)|' \
+			$(TARGET_DIR)/usr/lib/systemd/system/dropbear-entropy.service)
+	$(if $(BR2_INIT_SYSV)$(BR2_INIT_BUSYBOX)$(BR2_INIT_OPENRC), \
+		$(INSTALL) -D -m 755 $(BR2_EXTERNAL_DROPBEAR_ENTROPY_PATH)/package/dropbear-entropy/S02dropbear-entropy \
+			$(TARGET_DIR)/etc/init.d/S02dropbear-entropy)
+endef
+endif
 
 endif
