@@ -724,6 +724,7 @@ struct ent_status {
 	int ncredited;
 	char credited_src[ENT_STATUS_CREDITED_MAX][16];
 	long credited_bits[ENT_STATUS_CREDITED_MAX];
+	char stimulated[64];	/* the record's "icmp:N,block:N" */
 	char record[160];	/* the record's path, or "unavailable: why" */
 };
 /* Gathers every fact without sending, reading /dev/hwrng, crediting,

@@ -402,6 +402,7 @@ static void boot_facts(const struct ent_ops *ops, struct ent_status *st,
 	}
 	record_field(line, "credited", field, sizeof(field));
 	parse_credited(st, field);
+	record_field(line, "stimulated", st->stimulated, sizeof(st->stimulated));
 }
 
 int ent_status_gather(const struct entropy_config *cfg, const struct ent_ops *ops,
@@ -561,7 +562,7 @@ void ent_status_text(const struct ent_status *st, FILE *out)
 			: st->ready == 0 ? "NOT READY, getrandom() would block"
 			: "unknown (getrandom() failed)", st->gen.name);
 	if (st->bits >= 0) {
-		(void)fprintf(out, "; %d bits credited\n", st->bits);
+		(void)fprintf(out, "; %d bit%s credited\n", st->bits, st->bits == 1 ? "" : "s");
 	} else {
 		(void)fprintf(out, "; bits credited unknown\n");
 	}
@@ -622,6 +623,9 @@ void ent_status_text(const struct ent_status *st, FILE *out)
 		for (i = 0; i < st->ncredited; i++) {
 			(void)fprintf(out, "%s%s %ld bits", i > 0 ? ", " : "; credited: ",
 					st->credited_src[i], st->credited_bits[i]);
+		}
+		if (st->stimulated[0] != '\0') {
+			(void)fprintf(out, "; stimulated %s", st->stimulated);
 		}
 	} else if (strcmp(st->seeded_by, "kernel") == 0) {
 		(void)fprintf(out, "the kernel was ready without us (no record of a wait)");

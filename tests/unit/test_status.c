@@ -187,6 +187,8 @@ static void test_boot_record(void)
 				"{\"seed\": 256, \"hwrng\": 12}, \"record\": \"" RECORD "\"") != NULL,
 			"record: this_boot from the record: %s", j != NULL ? strstr(j, "this_boot") : "");
 	CHECK(j != NULL && json_shape_ok(j), "record: JSON shape");
+	CHECK(strcmp(st.stimulated, "icmp:0,block:0") == 0, "record: what was stimulated: %s",
+			st.stimulated);
 	free(j);
 	/* A record of another boot (a /run that is not a tmpfs) */
 	setup(&s, &cfg, 256);
