@@ -241,6 +241,13 @@ int ent_route_neighbours(const char *arp_text, const struct ent_link_route *r, i
 		struct ent_neighbour *nb, int max);
 /* 1 when /sys/class/net/IF/operstate reads "up" or "unknown" */
 int ent_route_oper_up(const char *text);
+/* The neighbours to ping where there is no default route: the entries of
+ * ent_route_neighbours() on the first interface whose operstate (read
+ * through ops) is up, at most ENT_GW_MAX; that interface's name to dev
+ * (ENT_IFNAME_MAX bytes) unless NULL. Returns the count. */
+int ent_route_up_neighbours(const struct ent_ops *ops, const char *arp_text,
+		const struct ent_link_route *links, int nlinks,
+		struct in_addr gw[ENT_GW_MAX], char *dev);
 
 /* ---- /proc/interrupts (ent_interrupts.c) ---- */
 struct ent_irq_count {
