@@ -135,7 +135,7 @@ static int stop(struct ent_hwrng *hw, const struct ent_ops *ops, struct ent_log 
 	unsigned char out[ENT_SHA256_LEN];
 
 	if (hw->pooled > 0) {
-		ent_sha256_final(&hw->pool, out);
+		ent_sha256_done(&hw->pool, out);
 		(void)ops->rnd_add(out, sizeof(out), 0);
 		explicit_bzero(out, sizeof(out));
 	}
@@ -163,13 +163,13 @@ static int mix_only(struct ent_hwrng *hw, const struct ent_ops *ops,
 static int block_repeats(struct ent_hwrng *hw)
 {
 	unsigned char d[ENT_SHA256_LEN];
-	struct ent_sha256 h;
+	hash_state h;
 	uint64_t fp;
 	unsigned int i, n;
 
-	ent_sha256_init(&h);
-	ent_sha256_update(&h, hw->blk, sizeof(hw->blk));
-	ent_sha256_final(&h, d);
+	sha256_init(&h);
+	sha256_process(&h, hw->blk, sizeof(hw->blk));
+	ent_sha256_done(&h, d);
 	memcpy(&fp, d, sizeof(fp));
 	explicit_bzero(d, sizeof(d));
 	n = hw->nseen < ENT_HWRNG_SEEN ? hw->nseen : ENT_HWRNG_SEEN;
@@ -227,7 +227,7 @@ int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
 		free(hw->startup);
 		hw->startup = NULL;
 		ent_health_init(&hw->health, hw->h);
-		ent_sha256_init(&hw->pool);
+		sha256_init(&hw->pool);
 		ent_log(log, LOG_INFO, "/dev/hwrng (%s) passed its start-up test "
 				"(%.2f bits/byte assessed); crediting under -X trust-hwrng",
 				hw->name, hw->h);
@@ -243,7 +243,7 @@ int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
 				return stop(hw, ops, log, "a 32-byte block repeated");
 			}
 		}
-		ent_sha256_update(&hw->pool, &buf[i], 1);
+		sha256_process(&hw->pool, &buf[i], 1);
 		hw->pooled++;
 	}
 	explicit_bzero(buf, sizeof(buf));
@@ -255,8 +255,8 @@ int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
 	facts.kernel_credits = hw->kernel_quality > 0;
 	facts.h_per_unit = hw->h;
 	bits = ent_credit_bits(cfg, ENT_SOURCE_HWRNG, &facts, hw->pooled, &why);
-	ent_sha256_final(&hw->pool, out);
-	ent_sha256_init(&hw->pool);
+	ent_sha256_done(&hw->pool, out);
+	sha256_init(&hw->pool);
 	hw->pooled = 0;
 	if (bits == 0 || ops->rnd_add(out, sizeof(out), bits) < 0) {
 		(void)ops->rnd_add(out, sizeof(out), 0);

@@ -46,6 +46,11 @@
 #endif
 /* SHA-256 serves the seed file and the health-tested pools */
 #define ENT_WITH_SHA256		(ENT_WITH_SEED || ENT_WITH_JITTER || ENT_WITH_HWRNG)
+#if ENT_WITH_SHA256
+/* libtomcrypt's header: dropbear's bundled one (with dropbear's options)
+ * inside its build, the system's where dropbear links the system's */
+#include <tomcrypt.h>
+#endif
 
 /* Defaults and hard limits */
 #define ENT_DEFAULT_MAX_PACKETS	65536UL	/* about four times what a 6.1 guest needed */
@@ -237,6 +242,13 @@ int ent_route_neighbours(const char *arp_text, const struct ent_link_route *r, i
 		struct ent_neighbour *nb, int max);
 /* 1 when /sys/class/net/IF/operstate reads "up" or "unknown" */
 int ent_route_oper_up(const char *text);
+/* The neighbours to ping where there is no default route: the entries of
+ * ent_route_neighbours() on the first interface whose operstate (read
+ * through ops) is up, at most ENT_GW_MAX; that interface's name to dev
+ * (ENT_IFNAME_MAX bytes) unless NULL. Returns the count. */
+int ent_route_up_neighbours(const struct ent_ops *ops, const char *arp_text,
+		const struct ent_link_route *links, int nlinks,
+		struct in_addr gw[ENT_GW_MAX], char *dev);
 
 /* ---- /proc/interrupts (ent_interrupts.c) ---- */
 struct ent_irq_count {
@@ -367,16 +379,21 @@ void ent_collector_stop(struct ent_collector *c);
 /* The child: blocks in getrandom(buf, 1, 0) and exits when it returns */
 void ent_collector_child(int out, const void *arg);
 
-/* ---- SHA-256 (ent_sha256.c), when ENT_WITH_SHA256 ---- */
+/* ---- SHA-256, when ENT_WITH_SHA256 ----
+ * libtomcrypt's (hash_state, sha256_init, sha256_process, sha256_done),
+ * which every dropbear program links already. sha256_process() fails only
+ * on a NULL argument or past 2^61 bytes, neither of which can happen here,
+ * so its result is not looked at. */
 #define ENT_SHA256_LEN	32
-struct ent_sha256 {
-	uint32_t s[8];
-	uint64_t len;
-	unsigned char buf[64];
-};
-void ent_sha256_init(struct ent_sha256 *h);
-void ent_sha256_update(struct ent_sha256 *h, const void *data, size_t len);
-void ent_sha256_final(struct ent_sha256 *h, unsigned char out[ENT_SHA256_LEN]);
+#if ENT_WITH_SHA256
+/* sha256_done(), then the state wiped: what was hashed is secret (seeds,
+ * pooled samples) and sha256_done() leaves its last block in the state */
+static inline void ent_sha256_done(hash_state *h, unsigned char out[ENT_SHA256_LEN])
+{
+	(void)sha256_done(h, out);
+	explicit_bzero(h, sizeof(*h));
+}
+#endif
 
 /* ---- seed file (ent_seed.c) ---- */
 #define ENT_SEED_NAME		"seed"
@@ -462,7 +479,9 @@ struct ent_jitter {
 	double h;		/* assessed min-entropy per sample, start-up test */
 	struct ent_health health;
 	int active;
-	struct ent_sha256 pool;
+#if ENT_WITH_JITTER
+	hash_state pool;	/* SHA-256 */
+#endif
 	unsigned int pooled;	/* healthy samples in pool */
 	unsigned long credited;
 	void *mem;
@@ -541,7 +560,9 @@ struct ent_hwrng {
 	int kernel_quality;	/* the kernel's credit per 1024 bits, -1 unknown */
 	double h;		/* assessed min-entropy per byte */
 	struct ent_health health;
-	struct ent_sha256 pool;
+#if ENT_WITH_HWRNG
+	hash_state pool;	/* SHA-256 */
+#endif
 	unsigned int pooled;	/* healthy bytes in pool */
 	unsigned long credited;
 	uint64_t *startup;	/* the start-up test's bytes, then NULL */

@@ -82,7 +82,7 @@ int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
 		return -1;
 	}
 	j->active = 1;
-	ent_sha256_init(&j->pool);
+	sha256_init(&j->pool);
 	ent_log(log, LOG_INFO, "jitter collector started: %.2f bits/sample "
 			"assessed (SP 800-90B), %.2f credited; cutoffs RCT %u, APT %u/%u",
 			j->h, j->h / 2, j->health.rct_cutoff, j->health.apt_cutoff, ENT_JIT_APT_W);
@@ -117,13 +117,13 @@ int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
 	}
 	for (i = 0; i < n && !j->health.failed; i++) {
 		if (ent_health_sample(&j->health, (unsigned int)(d[i] & 0xff)) == 0) {
-			ent_sha256_update(&j->pool, &d[i], sizeof(d[i]));
+			sha256_process(&j->pool, (const unsigned char *)&d[i], sizeof(d[i]));
 			j->pooled++;
 		}
 	}
 	if (j->health.failed) {
 		/* What is pooled was partly tested: mix it, credit nothing */
-		ent_sha256_final(&j->pool, out);
+		ent_sha256_done(&j->pool, out);
 		(void)ops->rnd_add(out, sizeof(out), 0);
 		ent_log(log, LOG_WARNING, "jitter collector stopped: %s failed after "
 				"%lu bits credited", j->health.why, j->credited);
@@ -133,8 +133,8 @@ int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
 	if (j->pooled < ENT_JIT_BATCH) {
 		return 0;
 	}
-	ent_sha256_final(&j->pool, out);
-	ent_sha256_init(&j->pool);
+	ent_sha256_done(&j->pool, out);
+	sha256_init(&j->pool);
 	/* The wait starts us only where the kernel's own collector is
 	 * absent or not producing: ent_credit_bits() has the rule */
 	memset(&facts, 0, sizeof(facts));

@@ -5,8 +5,9 @@
  * Only the tables of the caller's own network namespace are read, so the
  * ICMP stimulator can never talk to anything but the gateway this system
  * itself would use or a host on its own link. Every function here takes
- * text and gives addresses: no file is read here, which keeps them easy
- * to test and to fuzz (tests/fuzz/fuzz_route.c).
+ * text and gives addresses, which keeps them easy to test and to fuzz
+ * (tests/fuzz/fuzz_route.c); the one exception, ent_route_up_neighbours(),
+ * reads interfaces' operstate through ent_ops only.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -330,4 +331,39 @@ int ent_route_oper_up(const char *text)
 	 * its driver does), so it is up as far as anyone can tell */
 	return strcmp(text, "up\n") == 0 || strcmp(text, "up") == 0
 		|| strcmp(text, "unknown\n") == 0 || strcmp(text, "unknown") == 0;
+}
+
+int ent_route_up_neighbours(const struct ent_ops *ops, const char *arp_text,
+		const struct ent_link_route *links, int nlinks,
+		struct in_addr gw[ENT_GW_MAX], char *dev)
+{
+	struct ent_neighbour nb[ENT_GW_MAX * 4];
+	char path[64], state[32];
+	int n, i, up = -1, found = 0;
+
+	n = ent_route_neighbours(arp_text, links, nlinks, nb, ENT_GW_MAX * 4);
+	for (i = 0; i < n && found < ENT_GW_MAX; i++) {
+		if (up >= 0 && strcmp(nb[i].dev, nb[up].dev) != 0) {
+			continue;
+		}
+		if (up < 0) {
+			/* The name passed ent_route_neighbours()' interface name
+			 * rules: no '/', no "..", so the path stays below
+			 * /sys/class/net. operstate, not flags: flags says only
+			 * that the interface was set up, operstate also that it
+			 * has a link ("down" whenever it is administratively
+			 * down). */
+			(void)snprintf(path, sizeof(path), ENT_PATH_OPERSTATE, nb[i].dev);
+			if (ops->read_file(path, state, sizeof(state)) < 0
+					|| !ent_route_oper_up(state)) {
+				continue;
+			}
+			up = i;
+			if (dev != NULL) {
+				memcpy(dev, nb[i].dev, ENT_IFNAME_MAX);
+			}
+		}
+		gw[found++] = nb[i].addr;
+	}
+	return found;
 }

@@ -56,13 +56,13 @@
 void ent_seed_hash(unsigned char out[ENT_SHA256_LEN], const char *label,
 		const void *a, size_t alen)
 {
-	struct ent_sha256 h;
+	hash_state h;
 
-	ent_sha256_init(&h);
+	sha256_init(&h);
 	/* The label, with its NUL, keeps the two uses of the hash apart */
-	ent_sha256_update(&h, label, strlen(label) + 1);
-	ent_sha256_update(&h, a, alen);
-	ent_sha256_final(&h, out);
+	sha256_process(&h, (const unsigned char *)label, strlen(label) + 1);
+	sha256_process(&h, a, alen);
+	ent_sha256_done(&h, out);
 }
 
 /* Opens, checks and locks the seed directory; -1 (logged once) when it
@@ -396,7 +396,7 @@ static int make_seed(const struct ent_ops *ops, struct ent_log *log,
 		const struct ent_identity *id, unsigned char *file, char *why, size_t wlen)
 {
 	unsigned char fresh[ENT_SEED_BYTES];
-	struct ent_sha256 h;
+	hash_state h;
 	ssize_t r;
 	int creditable = 1, flags = FLAG_READY | FLAG_BOUND;
 
@@ -428,18 +428,18 @@ static int make_seed(const struct ent_ops *ops, struct ent_log *log,
 		(void)snprintf(why, wlen, ", bound to %s", id->sources);
 	}
 	file[OFF_FLAGS] = (unsigned char)flags;
-	ent_sha256_init(&h);
-	ent_sha256_update(&h, "dropbear-entropy next seed v1", 30);
+	sha256_init(&h);
+	sha256_process(&h, (const unsigned char *)"dropbear-entropy next seed v1", 30);
 	if (st->have_old) {
-		ent_sha256_update(&h, st->old, sizeof(st->old));
+		sha256_process(&h, st->old, sizeof(st->old));
 	}
 	if (nprev > 0) {
-		ent_sha256_update(&h, prev, (size_t)nprev);
+		sha256_process(&h, prev, (unsigned long)nprev);
 	}
 	if (r == (ssize_t)sizeof(fresh)) {
-		ent_sha256_update(&h, fresh, sizeof(fresh));
+		sha256_process(&h, fresh, sizeof(fresh));
 	}
-	ent_sha256_final(&h, file + OFF_SEED);
+	ent_sha256_done(&h, file + OFF_SEED);
 	ent_seed_hash(file + OFF_SUM, "dropbear-entropy seed file v1", file, OFF_SUM);
 	explicit_bzero(fresh, sizeof(fresh));
 	explicit_bzero(&h, sizeof(h));

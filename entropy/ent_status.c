@@ -202,36 +202,6 @@ static void cpurng_facts(const struct entropy_config *cfg, const struct ent_ops 
 #endif
 }
 
-/* The neighbours find_gateways() would ping without a default route:
- * complete ARP entries on the first interface that is up */
-static int neighbours(const struct ent_ops *ops, const struct ent_link_route *links,
-		int nlinks, char *text, struct in_addr *gw)
-{
-	struct ent_neighbour nb[ENT_GW_MAX * 4];
-	char path[64], state[32];
-	int n, i, up = -1, found = 0;
-
-	if (ops->read_file(ENT_PATH_ARP, text, STATUS_TEXT_MAX) < 0) {
-		return 0;
-	}
-	n = ent_route_neighbours(text, links, nlinks, nb, ENT_GW_MAX * 4);
-	for (i = 0; i < n && found < ENT_GW_MAX; i++) {
-		if (up >= 0 && strcmp(nb[i].dev, nb[up].dev) != 0) {
-			continue;
-		}
-		if (up < 0) {
-			(void)snprintf(path, sizeof(path), ENT_PATH_OPERSTATE, nb[i].dev);
-			if (ops->read_file(path, state, sizeof(state)) < 0
-					|| !ent_route_oper_up(state)) {
-				continue;
-			}
-			up = i;
-		}
-		gw[found++] = nb[i].addr;
-	}
-	return found;
-}
-
 static void icmp_facts(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_status *st, char *text)
 {
@@ -260,7 +230,12 @@ static void icmp_facts(const struct entropy_config *cfg, const struct ent_ops *o
 		if (st->ntargets > 0) {
 			st->icmp_via = "route";
 		} else {
-			st->ntargets = neighbours(ops, links, nlinks, text, st->targets);
+			/* The neighbours the wait would ping; links are parsed,
+			 * so the ARP table may take the route table's place */
+			if (ops->read_file(ENT_PATH_ARP, text, STATUS_TEXT_MAX) >= 0) {
+				st->ntargets = ent_route_up_neighbours(ops, text, links, nlinks,
+						st->targets, NULL);
+			}
 			if (st->ntargets > 0) {
 				st->icmp_via = "neighbours";
 			}

@@ -84,45 +84,6 @@ static const char *ipv4_text(struct in_addr a, char *buf, size_t len)
 	return buf;
 }
 
-/* The neighbours to ping where there is no default route: complete
- * entries of the ARP table that are on the link of an interface that is
- * up, all on the first such interface. links come from the routing table,
- * which w->text held; the ARP table takes its place. */
-static int find_neighbours(struct ent_wait_state *w, const struct ent_link_route *links,
-		int nlinks, struct in_addr *gw)
-{
-	const struct ent_ops *ops = w->ops;
-	struct ent_neighbour nb[ENT_GW_MAX * 4];
-	char path[64], state[32];
-	int n, i, up = -1, found = 0;
-
-	if (ops->read_file(ENT_PATH_ARP, w->text, ENT_TEXT_MAX) < 0) {
-		return 0;
-	}
-	n = ent_route_neighbours(w->text, links, nlinks, nb, ENT_GW_MAX * 4);
-	for (i = 0; i < n && found < ENT_GW_MAX; i++) {
-		if (up >= 0 && strcmp(nb[i].dev, nb[up].dev) != 0) {
-			continue;
-		}
-		if (up < 0) {
-			/* The name passed ent_route's interface name rules: no
-			 * '/', no "..", so the path stays below /sys/class/net.
-			 * operstate, not flags: flags says only that the
-			 * interface was set up, operstate also that it has a
-			 * link ("down" whenever it is administratively down). */
-			(void)snprintf(path, sizeof(path), ENT_PATH_OPERSTATE, nb[i].dev);
-			if (ops->read_file(path, state, sizeof(state)) < 0
-					|| !ent_route_oper_up(state)) {
-				continue;
-			}
-			up = i;
-			memcpy(w->via_dev, nb[i].dev, sizeof(w->via_dev));
-		}
-		gw[found++] = nb[i].addr;
-	}
-	return found;
-}
-
 /* Whom to ping: -X gateway= if it is on the link, else the default
  * gateways of this namespace's routing table, else (no default route)
  * on-link neighbours from the ARP table. At boot the network often comes
@@ -176,8 +137,13 @@ static int find_gateways(struct ent_wait_state *w, struct in_addr *gw, int quiet
 	 * for neighbours until some were pinged */
 	w->route_retry = 1;
 	if (w->icmp_via != ENT_VIA_ARP_DONE) {
+		/* links come from the routing table that w->text held; the
+		 * ARP table takes its place */
 		nlinks = ent_route_links(w->text, links, ENT_LINK_MAX);
-		n = find_neighbours(w, links, nlinks, gw);
+		n = 0;
+		if (ops->read_file(ENT_PATH_ARP, w->text, ENT_TEXT_MAX) >= 0) {
+			n = ent_route_up_neighbours(ops, w->text, links, nlinks, gw, w->via_dev);
+		}
 		if (n > 0) {
 			w->icmp_via = ENT_VIA_ARP;
 			return n;

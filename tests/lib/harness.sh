@@ -68,3 +68,10 @@ finish() {
 	[ "$failed" = 0 ]
 	exit
 }
+
+# What a program built from entropy/*.c outside dropbear's build links
+# besides them: libtomcrypt, whose SHA-256 the module uses, as dropbear
+# links it (the system's: configure passes --disable-bundled-libtom).
+# DBE_TOMCRYPT_LIBS overrides; tests/unit/Makefile takes the same variable.
+# shellcheck disable=SC2034 # used by the suites that source this file
+read -r -a ent_module_libs <<<"${DBE_TOMCRYPT_LIBS:--ltomcrypt}"

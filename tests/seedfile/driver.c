@@ -84,16 +84,16 @@ static void ledger(const char *what, const void *buf, size_t len, int bits)
 {
 	const char *path = getenv("DBE_LEDGER");
 	unsigned char d[ENT_SHA256_LEN];
-	struct ent_sha256 h;
+	hash_state h;
 	char line[128];
 	int fd, i, n;
 
 	if (path == NULL) {
 		return;
 	}
-	ent_sha256_init(&h);
-	ent_sha256_update(&h, buf, len);
-	ent_sha256_final(&h, d);
+	sha256_init(&h);
+	sha256_process(&h, buf, len);
+	ent_sha256_done(&h, d);
 	n = snprintf(line, sizeof(line), "%s %d ", what, bits);
 	for (i = 0; i < 8; i++) {
 		n += snprintf(line + n, sizeof(line) - (size_t)n, "%02x", d[i]);

@@ -257,7 +257,7 @@ static int startup(const char *what, const uint64_t *d, double *h)
 
 static void sha256_stream(uint64_t *d, unsigned int seed)
 {
-	struct ent_sha256 c;
+	hash_state c;
 	unsigned char out[ENT_SHA256_LEN];
 	uint32_t ctr[2];
 	int i;
@@ -266,9 +266,9 @@ static void sha256_stream(uint64_t *d, unsigned int seed)
 		if (i % ENT_SHA256_LEN == 0) {
 			ctr[0] = seed;
 			ctr[1] = (uint32_t)i;
-			ent_sha256_init(&c);
-			ent_sha256_update(&c, ctr, sizeof(ctr));
-			ent_sha256_final(&c, out);
+			sha256_init(&c);
+			sha256_process(&c, (const unsigned char *)ctr, sizeof(ctr));
+			ent_sha256_done(&c, out);
 		}
 		/* a counter-like high part, so "mostly zero deltas" is not hit */
 		d[i] = 0x1000 + out[i % ENT_SHA256_LEN];
