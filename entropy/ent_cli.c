@@ -377,7 +377,9 @@ int dropbear_entropy_main(int argc, char **argv)
 	return cmd_save(&c);
 }
 
-#if defined(ENT_CLI_PROGRAM) && !defined(DROPBEAR_MULTI)
+/* dropbear's headers (through tomcrypt.h, with the bundled libtomcrypt)
+ * define DROPBEAR_MULTI as 0 outside dropbearmulti, so test its value */
+#if defined(ENT_CLI_PROGRAM) && !(defined(DROPBEAR_MULTI) && DROPBEAR_MULTI)
 int main(int argc, char **argv)
 {
 	return dropbear_entropy_main(argc, argv);
