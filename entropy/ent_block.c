@@ -215,7 +215,9 @@ int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 	return 0;
 }
 
-int ent_block_step(struct ent_block *b, struct ent_log *log)
+/* Collects what the child reported (its pipe polled readable): 1 reads
+ * done, 0 nothing new or the bound reached, -1 error (logged) */
+static int block_collect(struct ent_block *b, struct ent_log *log)
 {
 	unsigned char msg[65];
 	ssize_t r, i;
@@ -258,7 +260,7 @@ int ent_block_step(struct ent_block *b, struct ent_log *log)
 	}
 }
 
-void ent_block_close(struct ent_block *b)
+static void block_close(struct ent_block *b)
 {
 	if (b->pid > 0) {
 		(void)b->ops->reap(b->pid, 1, 0);
@@ -270,5 +272,70 @@ void ent_block_close(struct ent_block *b)
 	}
 	b->active = 0;
 }
+
+/* ---- its runner in the wait (ent_wait.c) ---- */
+/* Block reads come second: on a single-CPU board they compete with the
+ * ICMP ping-pong for the same CPU, and measured on the rig they made
+ * seeding slower, not faster, while ICMP ran well. So they start only
+ * where ICMP does not run, stops, or raises too few device interrupts. */
+static void block_start(struct ent_wait_state *w, int64_t now, int begin)
+{
+	(void)now;
+	if (begin) {
+		w->blk_pending = (w->stim & ENTROPY_STIM_BLOCK) != 0;
+	}
+	if (!w->blk_pending || (w->icmp.active && (w->icmp.pace.last_yield < 0.0
+				|| w->icmp.pace.last_yield >= ENT_PACE_POOR_YIELD))) {
+		return;
+	}
+	w->blk_pending = 0;
+	(void)ent_block_open(&w->blk, w->ops, &w->log, w->cfg->block_device);
+}
+
+static int block_fd(const struct ent_wait_state *w)
+{
+	/* the reader child reports each read here */
+	return w->blk.active ? w->blk.fd : -1;
+}
+
+static int block_step(struct ent_wait_state *w, int64_t now, int readable)
+{
+	(void)now;
+	if (readable) {
+		(void)block_collect(&w->blk, &w->log);
+		return 0;
+	}
+	if (w->blk.fd >= 0 && !w->blk.active) {
+		/* the reader child finished, failed or went away */
+		if (w->blk.reads >= w->blk.max_reads) {
+			ent_log(&w->log, LOG_INFO, "block read bound of %lu reads reached",
+					w->blk.max_reads);
+		}
+		block_close(&w->blk);
+	}
+	return 0;
+}
+
+/* At the stimulation bound, and at the end */
+static void block_stop(struct ent_wait_state *w)
+{
+	block_close(&w->blk);
+	w->blk_pending = 0;
+}
+
+static void block_describe(struct ent_wait_state *w, struct ent_text *t, int detail)
+{
+	if (w->blk.active && detail) {
+		ent_text_part(t, "O_DIRECT reads of %s (%lu done)", w->blk.path, w->blk.reads);
+	} else if (w->blk.active) {
+		ent_text_part(t, "O_DIRECT reads of %s (at most %lu)", w->blk.path, w->blk.max_reads);
+	} else if (!detail && w->blk_pending) {
+		ent_text_part(t, "O_DIRECT reads if ICMP falls short");
+	}
+}
+
+const struct ent_runner ent_block_runner = {
+	1, block_start, block_fd, NULL, block_step, block_stop, block_describe
+};
 
 #endif /* ENT_WITH_BLOCK */

@@ -34,59 +34,83 @@ void ent_collector_child(int out, const void *arg)
 	_exit(r == 1 ? 0 : 1);
 }
 
-int ent_collector_start(struct ent_collector *c, const struct ent_ops *ops,
-		struct ent_log *log)
+/* ---- its runner in the wait (ent_wait.c) ---- */
+static void collector_start(struct ent_wait_state *w, int64_t now, int begin)
 {
-	memset(c, 0, sizeof(*c));
-	c->ops = ops;
-	c->fd = -1;
-	c->pid = ops->spawn(ent_collector_child, NULL, -1, &c->fd);
+	struct ent_collector *c = &w->col;
+
+	if (!begin || !(w->stim & ENTROPY_STIM_COLLECTOR)) {
+		return;
+	}
+	w->t_collector = now;
+	c->pid = w->ops->spawn(ent_collector_child, NULL, -1, &c->fd);
 	if (c->pid < 0) {
-		ent_log(log, LOG_WARNING, "cannot start the collector child: %s; going on without",
-				strerror(errno));
+		ent_log(&w->log, LOG_WARNING, "cannot start the collector child: %s; "
+				"going on without", strerror(errno));
 		c->pid = 0;
 		c->fd = -1;
-		return -1;
+		return;
 	}
 	c->running = 1;
-	return 0;
 }
 
-void ent_collector_finished(struct ent_collector *c)
+static int collector_fd(const struct ent_wait_state *w)
 {
-	if (!c->running) {
-		return;
-	}
-	/* The child closed its end: it has left getrandom() and is exiting, so
-	 * a blocking reap returns at once and kill() is not needed (the pid
-	 * may already be reaped by the server and must not be signalled). */
-	(void)c->ops->reap(c->pid, 0, 1);
-	(void)c->ops->close(c->fd);
+	return w->col.running ? w->col.fd : -1;
+}
+
+/* finished: the child closed its end, so it has left getrandom() and is
+ * exiting: a blocking reap returns at once and kill() is not needed (the
+ * pid may already be reaped by the server and must not be signalled).
+ * Else it is still inside getrandom(): its pipe is open, so it is not yet
+ * reaped and the pid is still ours to kill. */
+static void collector_end(struct ent_wait_state *w, int finished)
+{
+	struct ent_collector *c = &w->col;
+
+	(void)w->ops->reap(c->pid, !finished, 1);
+	(void)w->ops->close(c->fd);
 	c->fd = -1;
 	c->running = 0;
-	c->finished = 1;
+	c->finished = finished;
 }
 
-void ent_collector_stop(struct ent_collector *c)
+static int collector_step(struct ent_wait_state *w, int64_t now, int readable)
+{
+	(void)now;
+	if (!readable || !w->col.running) {
+		return 0;
+	}
+	/* The child left getrandom(): most likely ready now */
+	collector_end(w, 1);
+	return 1;
+}
+
+static void collector_stop(struct ent_wait_state *w)
 {
 	struct pollfd pfd;
-	int r;
 
-	if (!c->running) {
+	if (!w->col.running) {
 		return;
 	}
-	pfd.fd = c->fd;
+	pfd.fd = w->col.fd;
 	pfd.events = POLLIN;
 	pfd.revents = 0;
-	r = c->ops->poll(&pfd, 1, 0);
-	if (r > 0 && pfd.revents != 0) {
-		ent_collector_finished(c);
-		return;
-	}
-	/* Still inside getrandom(): its pipe is open, so it is not yet reaped
-	 * and the pid is still ours to kill. */
-	(void)c->ops->reap(c->pid, 1, 1);
-	(void)c->ops->close(c->fd);
-	c->fd = -1;
-	c->running = 0;
+	collector_end(w, w->ops->poll(&pfd, 1, 0) > 0 && pfd.revents != 0);
 }
+
+static void collector_describe(struct ent_wait_state *w, struct ent_text *t, int detail)
+{
+	(void)detail;
+	if (w->col.running) {
+		ent_text_part(t, "collector child %ld", (long)w->col.pid);
+	} else if (w->col.finished) {
+		/* Its getrandom() returned: the kernel's collector was in it */
+		ent_text_part(t, "collector child (returned)");
+	}
+}
+
+const struct ent_runner ent_collector_runner = {
+	0, collector_start, collector_fd, NULL, collector_step, collector_stop,
+	collector_describe
+};

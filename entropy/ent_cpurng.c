@@ -138,4 +138,26 @@ int ent_cpurng_feed(const struct entropy_config *cfg, const struct ent_ops *ops,
 	return r;
 }
 
+/* ---- its runner in the wait (ent_wait.c): one read as stimulation
+ * begins ---- */
+static void cpurng_start(struct ent_wait_state *w, int64_t now, int begin)
+{
+	(void)now;
+	if (begin) {
+		w->cpu_bits = ent_cpurng_feed(w->cfg, w->ops, &w->log);
+	}
+}
+
+static void cpurng_describe(struct ent_wait_state *w, struct ent_text *t, int detail)
+{
+	(void)detail;
+	if (w->cpu_bits > 0) {
+		ent_text_part(t, "CPU RNG (%d bits)", w->cpu_bits);
+	}
+}
+
+const struct ent_runner ent_cpurng_runner = {
+	0, cpurng_start, NULL, NULL, NULL, NULL, cpurng_describe
+};
+
 #endif /* ENT_WITH_CPURNG */

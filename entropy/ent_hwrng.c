@@ -74,6 +74,22 @@ void ent_hwrng_kernel_view(struct ent_hwrng *hw, const struct ent_ops *ops)
 	}
 }
 
+static void hwrng_close(struct ent_hwrng *hw, const struct ent_ops *ops)
+{
+	if (hw->fd >= 0) {
+		(void)ops->close(hw->fd);
+		hw->fd = -1;
+	}
+	if (hw->startup != NULL) {
+		explicit_bzero(hw->startup, STARTUP * sizeof(*hw->startup));
+		free(hw->startup);
+		hw->startup = NULL;
+	}
+	hw->active = 0;
+	explicit_bzero(&hw->pool, sizeof(hw->pool));
+	explicit_bzero(hw->blk, sizeof(hw->blk));
+}
+
 int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
 		const struct ent_ops *ops, struct ent_log *log)
 {
@@ -105,28 +121,12 @@ int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
 	if (hw->trusted) {
 		hw->startup = malloc(STARTUP * sizeof(*hw->startup));
 		if (hw->startup == NULL) {
-			ent_hwrng_close(hw, ops);
+			hwrng_close(hw, ops);
 			return -1;
 		}
 	}
 	hw->active = 1;
 	return 0;
-}
-
-void ent_hwrng_close(struct ent_hwrng *hw, const struct ent_ops *ops)
-{
-	if (hw->fd >= 0) {
-		(void)ops->close(hw->fd);
-		hw->fd = -1;
-	}
-	if (hw->startup != NULL) {
-		explicit_bzero(hw->startup, STARTUP * sizeof(*hw->startup));
-		free(hw->startup);
-		hw->startup = NULL;
-	}
-	hw->active = 0;
-	explicit_bzero(&hw->pool, sizeof(hw->pool));
-	explicit_bzero(hw->blk, sizeof(hw->blk));
 }
 
 static int stop(struct ent_hwrng *hw, const struct ent_ops *ops, struct ent_log *log,
@@ -141,7 +141,7 @@ static int stop(struct ent_hwrng *hw, const struct ent_ops *ops, struct ent_log 
 	}
 	ent_log(log, LOG_WARNING, "/dev/hwrng: %s after %lu bits credited; "
 			"no more credit from it", why, hw->credited);
-	ent_hwrng_close(hw, ops);
+	hwrng_close(hw, ops);
 	return -1;
 }
 
@@ -153,7 +153,7 @@ static int mix_only(struct ent_hwrng *hw, const struct ent_ops *ops,
 	if (hw->bytes >= ENT_HWRNG_MIX_BYTES) {
 		ent_log(log, LOG_INFO, "/dev/hwrng (%s, kernel quality %d) mixed in "
 				"without credit (%s)", hw->name, hw->kernel_quality, hw->why);
-		ent_hwrng_close(hw, ops);
+		hwrng_close(hw, ops);
 	}
 	return 0;
 }
@@ -182,7 +182,8 @@ static int block_repeats(struct ent_hwrng *hw)
 	return 0;
 }
 
-int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
+/* One read: bits credited, 0, or -1 once it stopped (logged) */
+static int hwrng_read(struct ent_hwrng *hw, const struct entropy_config *cfg,
 		const struct ent_ops *ops, struct ent_log *log, int64_t now)
 {
 	unsigned char buf[ENT_HWRNG_BLOCK], out[ENT_SHA256_LEN];
@@ -203,7 +204,7 @@ int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
 		/* EIO and friends: the device is not fit, quietly stop */
 		ent_log(log, LOG_INFO, "/dev/hwrng unreadable (%s): not used",
 				n < 0 ? strerror(errno) : "end of file");
-		ent_hwrng_close(hw, ops);
+		hwrng_close(hw, ops);
 		return -1;
 	}
 	hw->bytes += (unsigned long)n;
@@ -267,9 +268,50 @@ int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
 	explicit_bzero(out, sizeof(out));
 	hw->credited += bits;
 	if (hw->bytes >= ENT_HWRNG_MAX_BYTES) {
-		ent_hwrng_close(hw, ops);
+		hwrng_close(hw, ops);
 	}
 	return (int)bits;
 }
+
+/* ---- its runner in the wait (ent_wait.c) ---- */
+static void hwrng_start(struct ent_wait_state *w, int64_t now, int begin)
+{
+	(void)now;
+	if (begin && w->cfg->policy != ENTROPY_POLICY_STRICT) {
+		(void)ent_hwrng_open(&w->hw, w->cfg, w->ops, &w->log);
+	}
+}
+
+static int64_t hwrng_deadline(const struct ent_wait_state *w)
+{
+	return w->hw.active ? w->hw.next : -1;
+}
+
+static int hwrng_step(struct ent_wait_state *w, int64_t now, int readable)
+{
+	return !readable && hwrng_read(&w->hw, w->cfg, w->ops, &w->log, now) > 0;
+}
+
+static void hwrng_stop(struct ent_wait_state *w)
+{
+	hwrng_close(&w->hw, w->ops);
+}
+
+static void hwrng_describe(struct ent_wait_state *w, struct ent_text *t, int detail)
+{
+	if (!detail && w->hw.active) {
+		ent_text_part(t, "/dev/hwrng %s (%s)", w->hw.name, w->hw.trusted
+				? "health-tested, credited under -X trust-hwrng" : w->hw.why);
+	} else if (!detail && w->hw.kernel_quality > 0) {
+		ent_text_part(t, "/dev/hwrng %s (credited by the kernel, quality %d)", w->hw.name,
+				w->hw.kernel_quality);
+	} else if (w->hw.active || w->hw.credited > 0) {
+		ent_text_part(t, "/dev/hwrng (%lu bits credited)", w->hw.credited);
+	}
+}
+
+const struct ent_runner ent_hwrng_runner = {
+	1, hwrng_start, NULL, hwrng_deadline, hwrng_step, hwrng_stop, hwrng_describe
+};
 
 #endif /* ENT_WITH_HWRNG */

@@ -10,7 +10,7 @@
  * and on the raw socket the ICMP checksum) before they count. Packets are
  * bounded per wait; the wait loop stops the stimulator as soon as the
  * CRNG is ready. Every request leaves with IP TTL 1 (the socket is opened
- * so, ent_sys.c) and only to a host on the link (ent_wait.c).
+ * so, ent_sys.c) and only to a host on the link (find_targets() below).
  */
 #include <errno.h>
 #include <string.h>
@@ -26,6 +26,15 @@
 #define ENT_RECV_BATCH		64	/* datagrams read per wake-up at most */
 #define ENT_RETRY_US		1000	/* after ENOBUFS / EAGAIN on send */
 #define ENT_PACE_STEP_US	50
+#define ENT_ROUTE_RETRY_US	1000000	/* look for a default route again */
+
+static const char *ipv4_text(struct in_addr a, char *buf, size_t len)
+{
+	if (inet_ntop(AF_INET, &a, buf, (socklen_t)len) == NULL) {
+		return "?";
+	}
+	return buf;
+}
 
 uint16_t ent_icmp_checksum(const void *data, size_t len)
 {
@@ -164,11 +173,8 @@ static void target_lost(struct ent_icmp *ic, struct ent_icmp_target *t, int64_t 
 	if ((t->replies == 0 && t->losses >= ENT_ICMP_DEAD_FIRST)
 			|| t->losses >= ENT_ICMP_DEAD_LATER) {
 		t->dead = 1;
-		if (inet_ntop(AF_INET, &t->addr, a, sizeof(a)) == NULL) {
-			strcpy(a, "?");
-		}
 		ent_log(ic->log, LOG_WARNING, "gateway %s %s (%u lost in a row): "
-				"ICMP to it stopped", a,
+				"ICMP to it stopped", ipv4_text(t->addr, a, sizeof(a)),
 				t->replies == 0 ? "does not answer echo requests" : "stopped answering",
 				t->losses);
 	}
@@ -211,7 +217,9 @@ static void target_send(struct ent_icmp *ic, struct ent_icmp_target *t, int64_t 
 	ic->sent++;
 }
 
-int64_t ent_icmp_service(struct ent_icmp *ic, int64_t now)
+/* Sends what is due, times out what is lost. Returns the next deadline
+ * (monotonic us) or -1 when nothing is scheduled. */
+static int64_t icmp_service(struct ent_icmp *ic, int64_t now)
 {
 	struct ent_icmp_target *t;
 	int64_t next = -1, due;
@@ -367,3 +375,210 @@ void ent_icmp_close(struct ent_icmp *ic)
 	}
 	ic->active = 0;
 }
+
+/* ---- its runner in the wait (ent_wait.c) ---- */
+/* Whom to ping: -X gateway= if it is on the link, else the default
+ * gateways of this namespace's routing table, else (no default route)
+ * on-link neighbours from the ARP table. At boot the network often comes
+ * up after the server: without a target the wait looks again every second
+ * (quietly), and while it pings neighbours it keeps looking for a default
+ * route, which it prefers. */
+static int find_targets(struct ent_wait_state *w, struct in_addr *gw, int quiet)
+{
+	const char *gateway = w->cfg->gateway;
+	struct in_addr option;
+	int n, via;
+
+	if (gateway[0] != '\0' && inet_pton(AF_INET, gateway, &option) != 1) {
+		ent_log(&w->log, LOG_WARNING, "gateway %.64s is no IPv4 address: "
+				"ICMP stimulator off", gateway);
+		return 0;
+	}
+	if (w->ops->read_file(ENT_PATH_ROUTE, w->text, ENT_TEXT_MAX) < 0) {
+		if (gateway[0] != '\0') {
+			ent_log(&w->log, LOG_WARNING, "cannot read %s (%s) to check that "
+					"gateway %.64s is on the link: refused, ICMP stimulator off",
+					ENT_PATH_ROUTE, strerror(errno), gateway);
+			return 0;
+		}
+		if (!quiet) {
+			ent_log(&w->log, LOG_WARNING, "cannot read %s (%s): no ICMP "
+					"until it can be read", ENT_PATH_ROUTE, strerror(errno));
+		}
+		w->route_retry = 1;
+		return 0;
+	}
+	n = ent_route_targets(w->ops, gateway[0] != '\0' ? &option : NULL, w->text,
+			ENT_TEXT_MAX, w->icmp_via != ENT_VIA_ARP_DONE, gw, w->via_dev, &via);
+	if (gateway[0] != '\0') {
+		if (n == 0) {
+			ent_log(&w->log, LOG_WARNING, "gateway %.64s is not on the link "
+					"(no connected route covers it): refused, ICMP stimulator off",
+					gateway);
+		}
+		return n;
+	}
+	/* Looked at again every second: for a default route in any case,
+	 * for neighbours until some were pinged */
+	w->route_retry = n == 0 || via == ENT_VIA_ARP;
+	if (n > 0) {
+		w->icmp_via = via;
+		return n;
+	}
+	if (!quiet) {
+		ent_log(&w->log, LOG_WARNING, "no IPv4 default route and no neighbour "
+				"in the ARP table on an interface that is up: no ICMP until one appears "
+				"(-X gateway=A.B.C.D names a neighbour that answers ping)");
+	}
+	return 0;
+}
+
+static void icmp_open(struct ent_wait_state *w, int64_t now, int quiet)
+{
+	struct in_addr gw[ENT_GW_MAX];
+	struct ent_irq_count irq;
+	char a[INET_ADDRSTRLEN];
+	unsigned long sent = w->icmp.sent, replies = w->icmp.replies;
+	unsigned long max_packets = w->packets_left;	/* of this boot's budget */
+	int n, was_arp = w->icmp_via == ENT_VIA_ARP && w->icmp.active;
+
+	if (sent >= max_packets) {
+		w->route_retry = 0;	/* the bound is per boot, not per socket */
+		return;
+	}
+	n = find_targets(w, gw, quiet);
+	if (n == 0 || (was_arp && w->icmp_via == ENT_VIA_ARP)) {
+		return;	/* nothing to ping, or the same neighbours go on */
+	}
+	/* A default route appeared while neighbours were pinged */
+	ent_icmp_close(&w->icmp);
+	if (ent_icmp_open(&w->icmp, w->ops, &w->log, gw, n, max_packets) == 0) {
+		ent_pace_init(&w->icmp.pace, now, ent_wait_irqs(w, &irq) == 0 ? &irq : NULL);
+		if (quiet && w->icmp_via == ENT_VIA_ARP) {
+			ent_log(&w->log, LOG_INFO, "neighbour %s on %s from the ARP table, "
+					"no default route: ICMP stimulator started",
+					ipv4_text(gw[0], a, sizeof(a)), w->via_dev);
+		} else if (quiet) {
+			ent_log(&w->log, LOG_INFO, "default route via %s appeared: "
+					"ICMP stimulator started%s", ipv4_text(gw[0], a, sizeof(a)),
+					was_arp ? " (instead of the neighbours)" : "");
+		}
+	} else {
+		/* No socket: counts as not wanted any more */
+		w->route_retry = 0;
+	}
+	/* One packet bound per boot, whichever targets it went to */
+	w->icmp.sent = sent;
+	w->icmp.replies = replies;
+}
+
+static void icmp_start(struct ent_wait_state *w, int64_t now, int begin)
+{
+	if (begin && (w->stim & ENTROPY_STIM_ICMP)) {
+		icmp_open(w, now, 0);
+		w->t_route = now + ENT_ROUTE_RETRY_US;
+	} else if (!begin && w->route_retry && now >= w->t_route) {
+		/* No target yet, or neighbours only: look at the routes again */
+		w->t_route = now + ENT_ROUTE_RETRY_US;
+		icmp_open(w, now, 1);
+	}
+}
+
+static int icmp_fd(const struct ent_wait_state *w)
+{
+	return w->icmp.active ? w->icmp.fd : -1;
+}
+
+static int64_t icmp_deadline(const struct ent_wait_state *w)
+{
+	return w->icmp.active ? w->icmp_due : -1;
+}
+
+/* One pacing decision per window from the device interrupts that the
+ * replies raised */
+static void icmp_pace(struct ent_wait_state *w, int64_t now)
+{
+	struct ent_irq_count irq;
+
+	if (!w->icmp.pace.have_irq || now - w->icmp.pace.t_window < ENT_PACE_WINDOW_US) {
+		return;
+	}
+	if (ent_wait_irqs(w, &irq) < 0) {
+		w->icmp.pace.have_irq = 0;
+		return;
+	}
+	(void)ent_pace_update(&w->icmp.pace, now, irq.device, w->icmp.replies - w->replies_seen);
+	w->replies_seen = w->icmp.replies;
+}
+
+static int icmp_step(struct ent_wait_state *w, int64_t now, int readable)
+{
+	if (readable) {
+		ent_icmp_receive(&w->icmp, now);
+		return 0;
+	}
+	if (!w->icmp.active) {
+		return 0;
+	}
+	icmp_pace(w, now);
+	w->icmp_due = icmp_service(&w->icmp, now);
+	if (!w->icmp.active) {
+		/* Every target dead, or the packet bound spent */
+		if (w->icmp.sent >= w->icmp.max_packets) {
+			ent_log(&w->log, LOG_WARNING, "ICMP bound of %lu packets reached",
+					w->icmp.max_packets);
+		}
+		if (w->icmp_via == ENT_VIA_ARP) {
+			/* The neighbours stopped answering: from now on only a
+			 * default route starts ICMP again */
+			w->icmp_via = ENT_VIA_ARP_DONE;
+		}
+		ent_icmp_close(&w->icmp);
+	}
+	return 0;
+}
+
+/* At the stimulation bound, and at the end */
+static void icmp_stop(struct ent_wait_state *w)
+{
+	ent_icmp_close(&w->icmp);
+	w->route_retry = 0;
+}
+
+static void icmp_describe(struct ent_wait_state *w, struct ent_text *t, int detail)
+{
+	char a[INET_ADDRSTRLEN];
+	int i, alive = 0;
+
+	if (!w->icmp.active) {
+		return;
+	}
+	for (i = 0; i < w->icmp.ntargets; i++) {
+		alive += !w->icmp.t[i].dead;
+	}
+	ent_text_part(t, "ICMP echo to%s", w->icmp_via != ENT_VIA_ARP ? ""
+			: alive > 1 ? " neighbours" : " neighbour");
+	for (i = 0; i < w->icmp.ntargets; i++) {
+		if (!w->icmp.t[i].dead) {
+			ent_text_add(t, " %s", ipv4_text(w->icmp.t[i].addr, a, sizeof(a)));
+		}
+	}
+	if (w->icmp_via == ENT_VIA_ARP) {
+		ent_text_add(t, " on %s from the ARP table, no default route", w->via_dev);
+	}
+	if (!detail) {
+		ent_text_add(t, " (%s socket, at most %lu packets)", w->icmp.raw ? "raw" : "datagram",
+				w->icmp.max_packets);
+		return;
+	}
+	ent_text_add(t, " (%lu sent, %lu replies, gap %u us", w->icmp.sent, w->icmp.replies,
+			w->icmp.pace.gap_us);
+	if (w->icmp.pace.last_yield >= 0.0) {
+		ent_text_add(t, ", %.2f irq/event", w->icmp.pace.last_yield);
+	}
+	ent_text_add(t, ")");
+}
+
+const struct ent_runner ent_icmp_runner = {
+	1, icmp_start, icmp_fd, icmp_deadline, icmp_step, icmp_stop, icmp_describe
+};

@@ -249,6 +249,18 @@ int ent_route_oper_up(const char *text);
 int ent_route_up_neighbours(const struct ent_ops *ops, const char *arp_text,
 		const struct ent_link_route *links, int nlinks,
 		struct in_addr gw[ENT_GW_MAX], char *dev);
+#define ENT_VIA_ROUTE		0	/* -X gateway= or the default route */
+#define ENT_VIA_ARP		1	/* on-link neighbours, no default route */
+#define ENT_VIA_ARP_DONE	2	/* the wait's: they stopped answering */
+/* Whom the ICMP stimulator pings, from the routing table in text (read
+ * from ENT_PATH_ROUTE; a buffer of len bytes): *gateway (-X gateway=)
+ * alone, when a connected route covers it; without one, the default
+ * gateways (*via ENT_VIA_ROUTE), else, unless arp is 0, the
+ * ent_route_up_neighbours() of the ARP table, read into text in the
+ * routing table's place (*via ENT_VIA_ARP). Returns the count. */
+int ent_route_targets(const struct ent_ops *ops, const struct in_addr *gateway,
+		char *text, size_t len, int arp, struct in_addr gw[ENT_GW_MAX], char *dev,
+		int *via);
 
 /* ---- /proc/interrupts (ent_interrupts.c) ---- */
 struct ent_irq_count {
@@ -299,9 +311,6 @@ struct ent_icmp {
 int ent_icmp_open(struct ent_icmp *ic, const struct ent_ops *ops,
 		struct ent_log *log, const struct in_addr *targets,
 		int ntargets, unsigned long max_packets);
-/* Sends what is due, times out what is lost. Returns the next deadline
- * (monotonic us) or -1 when nothing is scheduled. */
-int64_t ent_icmp_service(struct ent_icmp *ic, int64_t now);
 /* Reads and validates all pending replies */
 void ent_icmp_receive(struct ent_icmp *ic, int64_t now);
 void ent_icmp_close(struct ent_icmp *ic);
@@ -340,42 +349,15 @@ int ent_block_root_device(const struct ent_ops *ops, char *path, size_t len);
 /* Opens the device (a block device only) and starts the reader child */
 int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 		struct ent_log *log, const char *path);
-/* Collects what the child reported (its pipe polled readable): 1 reads
- * done, 0 nothing new or the bound reached, -1 error (logged) */
-int ent_block_step(struct ent_block *b, struct ent_log *log);
-void ent_block_close(struct ent_block *b);
-#else
-/* Never reached: ent_config_stimulators() never asks for block reads */
-static inline int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
-		struct ent_log *log, const char *path)
-{
-	(void)b; (void)ops; (void)log; (void)path;
-	return -1;
-}
-static inline int ent_block_step(struct ent_block *b, struct ent_log *log)
-{
-	(void)b; (void)log;
-	return 0;
-}
-static inline void ent_block_close(struct ent_block *b)
-{
-	(void)b;
-}
 #endif
 
 /* ---- collector waker (ent_collector.c) ---- */
 struct ent_collector {
-	const struct ent_ops *ops;
 	pid_t pid;
 	int fd;
 	int running;
 	int finished;	/* the child returned from getrandom() or died */
 };
-int ent_collector_start(struct ent_collector *c, const struct ent_ops *ops,
-		struct ent_log *log);
-/* Called when its fd polled readable or hung up */
-void ent_collector_finished(struct ent_collector *c);
-void ent_collector_stop(struct ent_collector *c);
 /* The child: blocks in getrandom(buf, 1, 0) and exits when it returns */
 void ent_collector_child(int out, const void *arg);
 
@@ -521,28 +503,6 @@ int ent_health_sample(struct ent_health *ht, unsigned int sym);
 /* Start-up test; 0 when crediting may begin (logged either way) */
 int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
 		struct ent_log *log);
-/* One batch of samples: bits credited now, 0, or -1 once stopped */
-int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_log *log);
-void ent_jitter_stop(struct ent_jitter *j);
-#else
-/* Never reached: -X policy=jitter is refused in this build */
-static inline int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
-		struct ent_log *log)
-{
-	(void)j; (void)ops; (void)log;
-	return -1;
-}
-static inline int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_log *log)
-{
-	(void)j; (void)cfg; (void)ops; (void)log;
-	return -1;
-}
-static inline void ent_jitter_stop(struct ent_jitter *j)
-{
-	(void)j;
-}
 #endif
 
 /* ---- /dev/hwrng (ent_hwrng.c) ---- */
@@ -583,10 +543,6 @@ void ent_hwrng_kernel_view(struct ent_hwrng *hw, const struct ent_ops *ops);
  * credits it itself; mixed only unless ent_credit_bits() allows credit */
 int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
 		const struct ent_ops *ops, struct ent_log *log);
-/* One read: bits credited, 0, or -1 once it stopped (logged) */
-int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_log *log, int64_t now);
-void ent_hwrng_close(struct ent_hwrng *hw, const struct ent_ops *ops);
 #else
 /* No /dev/hwrng reader in this build: it stays inactive */
 static inline void ent_hwrng_init(struct ent_hwrng *hw)
@@ -594,22 +550,6 @@ static inline void ent_hwrng_init(struct ent_hwrng *hw)
 	hw->fd = -1;
 	hw->active = 0;
 	hw->credited = 0;
-}
-static inline int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_log *log)
-{
-	(void)hw; (void)cfg; (void)ops; (void)log;
-	return -1;
-}
-static inline int ent_hwrng_step(struct ent_hwrng *hw, const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_log *log, int64_t now)
-{
-	(void)hw; (void)cfg; (void)ops; (void)log; (void)now;
-	return -1;
-}
-static inline void ent_hwrng_close(struct ent_hwrng *hw, const struct ent_ops *ops)
-{
-	(void)hw; (void)ops;
 }
 #endif
 
@@ -623,13 +563,6 @@ int ent_cpurng_kernel_lists(const char *cpuinfo);
  * bits credited */
 int ent_cpurng_feed(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_log *log);
-#else
-static inline int ent_cpurng_feed(const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_log *log)
-{
-	(void)cfg; (void)ops; (void)log;
-	return 0;
-}
 #endif
 
 /* ---- one stimulation per boot (ent_boot.c) ---- */
@@ -698,10 +631,107 @@ unsigned int ent_credit_bits(const struct entropy_config *cfg, enum ent_source s
 const char *ent_credit_other_seed_tool(const struct ent_ops *ops);
 #endif
 
-/* ---- the wait (ent_wait.c) ---- */
+/* ---- the wait (ent_wait.c) and what it runs ---- */
 /* 0 once the CRNG is ready, -1 on the stop flag or a broken kernel
  * interface; what it did is in its log lines */
 int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops);
+#define ENT_TEXT_MAX		65536	/* /proc/interrupts, /proc/net/route */
+/* One wait: the loop's own state and every runner's, which a runner may
+ * read across (block reads start when ICMP falls short) */
+struct ent_wait_state {
+	const struct entropy_config *cfg;
+	const struct ent_ops *ops;
+	struct ent_log log;
+	struct ent_progress prog;
+	struct ent_gen gen;
+	int kernel_collector;	/* 1 the kernel has one, 0 not, -1 unknown */
+	char release[32];	/* its version, for the log */
+	int collector_silent_logged;
+	int64_t t_collector;	/* our child's blocking getrandom() began */
+	struct ent_boot boot;
+	int boot_role;		/* ent_boot_acquire(): 1 we stimulate, 0 another does */
+	int64_t t_boot_retry;	/* a waiter tries the lock again */
+	int64_t t_stim_start;
+	unsigned long packets_left;	/* of this boot's budget */
+	struct ent_collector col;
+	struct ent_icmp icmp;
+	struct ent_block blk;
+	struct ent_seed seed;
+	struct ent_jitter jit;
+	int jit_tried;
+	struct ent_hwrng hw;
+	int cpu_bits;
+	int blk_pending;	/* in -X stim=, not started yet */
+	char *text;		/* scratch for /proc files, ENT_TEXT_MAX */
+	int bits;
+	int64_t t_bits;
+	int64_t t_gain;		/* last time the bit count rose */
+	int64_t t_end_stim;	/* stimulation time bound */
+	unsigned long replies_seen;	/* at the last pacing window */
+	int64_t icmp_due;	/* the ICMP stimulator's next send or timeout */
+	int hint_logged;
+	int bound_logged;
+	int route_retry;	/* ICMP wanted, but no route yet */
+	int64_t t_route;	/* next look at the routing table */
+	int icmp_via;		/* ENT_VIA_*: where the ICMP targets came from */
+	char via_dev[ENT_IFNAME_MAX];	/* the neighbours' interface */
+	int64_t t0;		/* the wait began */
+	unsigned int stim;	/* ENTROPY_STIM_* to start */
+};
+/* /proc/interrupts into w->text, parsed; -1 when unreadable */
+int ent_wait_irqs(struct ent_wait_state *w, struct ent_irq_count *irq);
+/* A line being built from the parts each runner describes
+ * (ent_progress.c): what fits stays, nothing is appended after a cut part */
+struct ent_text {
+	char *buf;
+	size_t len, used;
+	int full;
+};
+/* A new part of the line, after ", " when there is one already */
+void ent_text_part(struct ent_text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* More of the current part */
+void ent_text_add(struct ent_text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
+ * What the wait runs, one entry each in ent_wait.c's table: the
+ * stimulators (the kernel credits the interrupts they raise) and the
+ * sources that credit through ent_credit_bits(). Each lives in its
+ * source's file; the loop knows no more of them than this, and an entry
+ * leaves NULL what it does not have.
+ */
+struct ent_runner {
+	/* Stopped at the stimulation bound (the collector child only waits) */
+	int bounded;
+	/* begin: stimulation begins (with the stimulators in w->stim);
+	 * else a later turn of the loop, within the stimulation bound */
+	void (*start)(struct ent_wait_state *w, int64_t now, int begin);
+	/* Its descriptor for poll() while it runs, else -1 */
+	int (*fd)(const struct ent_wait_state *w);
+	/* When it wants its next step (monotonic us) while it runs, else
+	 * -1; a runner runs while it has a descriptor or a deadline */
+	int64_t (*deadline)(const struct ent_wait_state *w);
+	/* Once a turn (readable 0) and when its descriptor polled readable
+	 * (1); returns 1 when the CRNG may be ready now */
+	int (*step)(struct ent_wait_state *w, int64_t now, int readable);
+	void (*stop)(struct ent_wait_state *w);
+	/* Its part of the plan (detail 0) or of a progress line (1) */
+	void (*describe)(struct ent_wait_state *w, struct ent_text *t, int detail);
+};
+extern const struct ent_runner ent_collector_runner;	/* ent_collector.c */
+extern const struct ent_runner ent_icmp_runner;		/* ent_icmp.c */
+#if ENT_WITH_BLOCK
+extern const struct ent_runner ent_block_runner;	/* ent_block.c */
+#endif
+#if ENT_WITH_JITTER
+extern const struct ent_runner ent_jitter_runner;	/* ent_jitter.c */
+#endif
+#if ENT_WITH_CPURNG
+extern const struct ent_runner ent_cpurng_runner;	/* ent_cpurng.c */
+#endif
+#if ENT_WITH_HWRNG
+extern const struct ent_runner ent_hwrng_runner;	/* ent_hwrng.c */
+#endif
 
 /* ---- dropbear-entropy status (ent_status.c, the companion program only) ---- */
 #define ENT_STATUS_CREDITED_MAX	4

@@ -89,7 +89,7 @@ int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
 	return 0;
 }
 
-void ent_jitter_stop(struct ent_jitter *j)
+static void jitter_free(struct ent_jitter *j)
 {
 	free(j->mem);
 	j->mem = NULL;
@@ -97,7 +97,8 @@ void ent_jitter_stop(struct ent_jitter *j)
 	explicit_bzero(&j->pool, sizeof(j->pool));
 }
 
-int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
+/* One batch of samples: bits credited now, 0, or -1 once stopped */
+static int jitter_batch(struct ent_jitter *j, const struct entropy_config *cfg,
 		const struct ent_ops *ops, struct ent_log *log)
 {
 	uint64_t d[64];
@@ -127,7 +128,7 @@ int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
 		(void)ops->rnd_add(out, sizeof(out), 0);
 		ent_log(log, LOG_WARNING, "jitter collector stopped: %s failed after "
 				"%lu bits credited", j->health.why, j->credited);
-		ent_jitter_stop(j);
+		jitter_free(j);
 		return -1;
 	}
 	if (j->pooled < ENT_JIT_BATCH) {
@@ -147,12 +148,59 @@ int ent_jitter_step(struct ent_jitter *j, const struct entropy_config *cfg,
 		explicit_bzero(out, sizeof(out));
 		ent_log(log, LOG_WARNING, "jitter collector stopped: %s", bits == 0 ? why
 				: errno == EPERM ? "crediting needs CAP_SYS_ADMIN" : "RNDADDENTROPY failed");
-		ent_jitter_stop(j);
+		jitter_free(j);
 		return -1;
 	}
 	j->credited += (unsigned long)bits;
 	explicit_bzero(out, sizeof(out));
 	return bits;
 }
+
+/* ---- its runner in the wait (ent_wait.c) ---- */
+/* At once where the kernel has no jitter collector (by version: before
+ * 5.4 and not one of the 2022 stable updates), else only once the count
+ * has not risen for a grace period: ours never runs beside a collector
+ * that works, which would credit the same CPU's timing noise a second
+ * time */
+static void jitter_start(struct ent_wait_state *w, int64_t now, int begin)
+{
+	if (!begin && w->cfg->policy == ENTROPY_POLICY_JITTER && !w->jit_tried
+			&& (w->kernel_collector == 0 || (now - w->t0 >= ENT_JIT_GRACE_US
+					&& now - w->t_gain >= ENT_JIT_GRACE_US))) {
+		w->jit_tried = 1;
+		(void)ent_jitter_start(&w->jit, w->ops, &w->log);
+	}
+}
+
+static int64_t jitter_deadline(const struct ent_wait_state *w)
+{
+	/* back-to-back work, the poll only collects replies */
+	return w->jit.active ? 0 : -1;
+}
+
+static int jitter_step(struct ent_wait_state *w, int64_t now, int readable)
+{
+	(void)now;
+	return !readable && jitter_batch(&w->jit, w->cfg, w->ops, &w->log) > 0;
+}
+
+static void jitter_stop(struct ent_wait_state *w)
+{
+	jitter_free(&w->jit);
+}
+
+static void jitter_describe(struct ent_wait_state *w, struct ent_text *t, int detail)
+{
+	if (!detail && w->cfg->policy == ENTROPY_POLICY_JITTER && !w->jit_tried) {
+		ent_text_part(t, "CPU jitter (policy=jitter, %s)", w->kernel_collector == 0
+				? "at once" : "if the kernel's own stalls 1 s");
+	} else if (w->jit.active || w->jit.credited > 0) {
+		ent_text_part(t, "CPU jitter (%lu bits credited)", w->jit.credited);
+	}
+}
+
+const struct ent_runner ent_jitter_runner = {
+	1, jitter_start, NULL, jitter_deadline, jitter_step, jitter_stop, jitter_describe
+};
 
 #endif /* ENT_WITH_JITTER */

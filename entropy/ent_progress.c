@@ -3,7 +3,8 @@
  *
  * One line at the start (cause, RNG generation, plan), at most one line a
  * second while waiting (bits credited of bits needed, rate, ETA, what
- * runs) and one final line. Lines go to the caller's log function and,
+ * runs, built from each runner's part with ent_text_part()) and one final
+ * line. Lines go to the caller's log function and,
  * when asked, to /dev/kmsg so that they sit beside "crng init done".
  */
 #include <errno.h>
@@ -128,4 +129,42 @@ int ent_progress_tick(struct ent_progress *p, int64_t now, int bits,
 	ent_log(p->log, LOG_INFO, "%s; running: %s", text, running);
 	p->t_last_line = now;
 	return 1;
+}
+
+static void text_vadd(struct ent_text *t, const char *sep, const char *fmt, va_list ap)
+{
+	int r;
+
+	if (t->full) {
+		return;
+	}
+	r = snprintf(t->buf + t->used, t->len - t->used, "%s", sep);
+	if (r >= 0 && (size_t)r < t->len - t->used) {
+		t->used += (size_t)r;
+		r = vsnprintf(t->buf + t->used, t->len - t->used, fmt, ap);
+	}
+	if (r < 0 || (size_t)r >= t->len - t->used) {
+		/* What fits stays; nothing is appended after a cut part */
+		t->full = 1;
+		return;
+	}
+	t->used += (size_t)r;
+}
+
+void ent_text_part(struct ent_text *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	text_vadd(t, t->used > 0 ? ", " : "", fmt, ap);
+	va_end(ap);
+}
+
+void ent_text_add(struct ent_text *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	text_vadd(t, "", fmt, ap);
+	va_end(ap);
 }

@@ -6,8 +6,9 @@
  * ICMP stimulator can never talk to anything but the gateway this system
  * itself would use or a host on its own link. Every function here takes
  * text and gives addresses, which keeps them easy to test and to fuzz
- * (tests/fuzz/fuzz_route.c); the one exception, ent_route_up_neighbours(),
- * reads interfaces' operstate through ent_ops only.
+ * (tests/fuzz/fuzz_route.c); the exceptions, ent_route_up_neighbours()
+ * and ent_route_targets(), read interfaces' operstate and the ARP table
+ * through ent_ops only.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -366,4 +367,28 @@ int ent_route_up_neighbours(const struct ent_ops *ops, const char *arp_text,
 		gw[found++] = nb[i].addr;
 	}
 	return found;
+}
+
+int ent_route_targets(const struct ent_ops *ops, const struct in_addr *gateway,
+		char *text, size_t len, int arp, struct in_addr gw[ENT_GW_MAX], char *dev,
+		int *via)
+{
+	struct ent_link_route links[ENT_LINK_MAX];
+	int n, nlinks = ent_route_links(text, links, ENT_LINK_MAX);
+
+	*via = ENT_VIA_ROUTE;
+	if (gateway != NULL) {
+		/* On the link only: a connected route must cover it, so the
+		 * requests never go through a router */
+		gw[0] = *gateway;
+		return ent_route_onlink(links, nlinks, *gateway, NULL) >= 0;
+	}
+	n = ent_route_gateways(text, gw, ENT_GW_MAX);
+	if (n > 0 || !arp || ops->read_file(ENT_PATH_ARP, text, len) < 0) {
+		return n;
+	}
+	/* The links are parsed: the ARP table took the routing table's
+	 * place in text */
+	*via = ENT_VIA_ARP;
+	return ent_route_up_neighbours(ops, text, links, nlinks, gw, dev);
 }

@@ -205,8 +205,8 @@ static void cpurng_facts(const struct entropy_config *cfg, const struct ent_ops 
 static void icmp_facts(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_status *st, char *text)
 {
-	struct ent_link_route links[ENT_LINK_MAX];
-	int nlinks, on = (ent_config_stimulators(cfg) & ENTROPY_STIM_ICMP) != 0;
+	struct in_addr option;
+	int given, via, on = (ent_config_stimulators(cfg) & ENTROPY_STIM_ICMP) != 0;
 	const char *off = on ? "" : "; -X stim= leaves ICMP out";
 
 	st->icmp_via = "none";
@@ -215,31 +215,20 @@ static void icmp_facts(const struct entropy_config *cfg, const struct ent_ops *o
 				ENT_PATH_ROUTE, strerror(errno), off);
 		return;
 	}
-	nlinks = ent_route_links(text, links, ENT_LINK_MAX);
-	if (cfg->gateway[0] != '\0') {
-		if (inet_pton(AF_INET, cfg->gateway, &st->targets[0]) != 1
-				|| ent_route_onlink(links, nlinks, st->targets[0], NULL) < 0) {
-			(void)snprintf(st->icmp_verdict, sizeof(st->icmp_verdict), "gateway %.64s "
-					"refused: not on the link%s", cfg->gateway, off);
-			return;
-		}
-		st->icmp_via = "gateway option";
-		st->ntargets = 1;
-	} else {
-		st->ntargets = ent_route_gateways(text, st->targets, ENT_GW_MAX);
-		if (st->ntargets > 0) {
-			st->icmp_via = "route";
-		} else {
-			/* The neighbours the wait would ping; links are parsed,
-			 * so the ARP table may take the route table's place */
-			if (ops->read_file(ENT_PATH_ARP, text, STATUS_TEXT_MAX) >= 0) {
-				st->ntargets = ent_route_up_neighbours(ops, text, links, nlinks,
-						st->targets, NULL);
-			}
-			if (st->ntargets > 0) {
-				st->icmp_via = "neighbours";
-			}
-		}
+	given = cfg->gateway[0] != '\0';
+	if (!given || inet_pton(AF_INET, cfg->gateway, &option) == 1) {
+		/* The targets the wait would ping */
+		st->ntargets = ent_route_targets(ops, given ? &option : NULL, text,
+				STATUS_TEXT_MAX, 1, st->targets, NULL, &via);
+	}
+	if (given && st->ntargets == 0) {
+		(void)snprintf(st->icmp_verdict, sizeof(st->icmp_verdict), "gateway %.64s "
+				"refused: not on the link%s", cfg->gateway, off);
+		return;
+	}
+	if (st->ntargets > 0) {
+		st->icmp_via = given ? "gateway option" : via == ENT_VIA_ROUTE ? "route"
+			: "neighbours";
 	}
 	if (st->ntargets == 0) {
 		(void)snprintf(st->icmp_verdict, sizeof(st->icmp_verdict), "no IPv4 default route "
