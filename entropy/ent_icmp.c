@@ -122,12 +122,11 @@ int ent_icmp_open(struct ent_icmp *ic, const struct ent_ops *ops,
 		struct ent_log *log, const struct in_addr *targets,
 		int ntargets, unsigned long max_packets)
 {
-	int i, raw_errno = 0;
+	int i, raw_errno;
 
 	memset(ic, 0, sizeof(*ic));
 	ic->ops = ops;
 	ic->log = log;
-	ic->fd = -1;
 	ic->max_packets = max_packets;
 	if (ntargets > ENT_GW_MAX) {
 		ntargets = ENT_GW_MAX;
@@ -138,23 +137,18 @@ int ent_icmp_open(struct ent_icmp *ic, const struct ent_ops *ops,
 	ic->ntargets = ntargets;
 	ic->id = (uint16_t)(getpid() & 0xffff);
 	ic->fd = ops->icmp_socket(1);
-	if (ic->fd >= 0) {
-		ic->raw = 1;
-	} else {
-		raw_errno = errno;
-	}
+	ic->raw = ic->fd >= 0;
 	if (ic->fd < 0) {
 		/* Not root: the ICMP datagram socket, if ping_group_range
 		 * includes our group */
+		raw_errno = errno;
 		ic->fd = ops->icmp_socket(0);
 		if (ic->fd < 0) {
 			int saved = errno;
 
 			ent_log(log, LOG_WARNING, "no ICMP socket with TTL 1 (raw: %s, "
 					"datagram: %s; net.ipv4.ping_group_range must include our group): "
-					"ICMP stimulator off",
-					strerror(raw_errno),
-					strerror(saved));
+					"ICMP stimulator off", strerror(raw_errno), strerror(saved));
 			ic->fd = -1;
 			return -1;
 		}

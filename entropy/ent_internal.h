@@ -242,22 +242,17 @@ int ent_route_neighbours(const char *arp_text, const struct ent_link_route *r, i
 		struct ent_neighbour *nb, int max);
 /* 1 when /sys/class/net/IF/operstate reads "up" or "unknown" */
 int ent_route_oper_up(const char *text);
-/* The neighbours to ping where there is no default route: the entries of
- * ent_route_neighbours() on the first interface whose operstate (read
- * through ops) is up, at most ENT_GW_MAX; that interface's name to dev
- * (ENT_IFNAME_MAX bytes) unless NULL. Returns the count. */
-int ent_route_up_neighbours(const struct ent_ops *ops, const char *arp_text,
-		const struct ent_link_route *links, int nlinks,
-		struct in_addr gw[ENT_GW_MAX], char *dev);
 #define ENT_VIA_ROUTE		0	/* -X gateway= or the default route */
 #define ENT_VIA_ARP		1	/* on-link neighbours, no default route */
 #define ENT_VIA_ARP_DONE	2	/* the wait's: they stopped answering */
 /* Whom the ICMP stimulator pings, from the routing table in text (read
  * from ENT_PATH_ROUTE; a buffer of len bytes): *gateway (-X gateway=)
  * alone, when a connected route covers it; without one, the default
- * gateways (*via ENT_VIA_ROUTE), else, unless arp is 0, the
- * ent_route_up_neighbours() of the ARP table, read into text in the
- * routing table's place (*via ENT_VIA_ARP). Returns the count. */
+ * gateways (*via ENT_VIA_ROUTE), else, unless arp is 0, the neighbours
+ * of ent_route_neighbours() on the first interface whose operstate is up
+ * (*via ENT_VIA_ARP, that interface's name to dev unless NULL, the ARP
+ * table read into text in the routing table's place). At most ENT_GW_MAX;
+ * returns the count. */
 int ent_route_targets(const struct ent_ops *ops, const struct in_addr *gateway,
 		char *text, size_t len, int arp, struct in_addr gw[ENT_GW_MAX], char *dev,
 		int *via);

@@ -6,9 +6,8 @@
  * ICMP stimulator can never talk to anything but the gateway this system
  * itself would use or a host on its own link. Every function here takes
  * text and gives addresses, which keeps them easy to test and to fuzz
- * (tests/fuzz/fuzz_route.c); the exceptions, ent_route_up_neighbours()
- * and ent_route_targets(), read interfaces' operstate and the ARP table
- * through ent_ops only.
+ * (tests/fuzz/fuzz_route.c); the one exception, ent_route_targets(),
+ * reads the ARP table and interfaces' operstate through ent_ops only.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -334,7 +333,9 @@ int ent_route_oper_up(const char *text)
 		|| strcmp(text, "unknown\n") == 0 || strcmp(text, "unknown") == 0;
 }
 
-int ent_route_up_neighbours(const struct ent_ops *ops, const char *arp_text,
+/* The neighbours to ping where there is no default route: those of
+ * ent_route_neighbours() on the first interface that is up */
+static int up_neighbours(const struct ent_ops *ops, const char *arp_text,
 		const struct ent_link_route *links, int nlinks,
 		struct in_addr gw[ENT_GW_MAX], char *dev)
 {
@@ -390,5 +391,5 @@ int ent_route_targets(const struct ent_ops *ops, const struct in_addr *gateway,
 	/* The links are parsed: the ARP table took the routing table's
 	 * place in text */
 	*via = ENT_VIA_ARP;
-	return ent_route_up_neighbours(ops, text, links, nlinks, gw, dev);
+	return up_neighbours(ops, text, links, nlinks, gw, dev);
 }

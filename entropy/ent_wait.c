@@ -311,9 +311,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops)
 	} else {
 		(void)begin_stimulation(&w, now);
 	}
-	if (ent_probe_bits(ops, &w.bits) < 0) {
-		w.bits = 0;
-	}
+	(void)ent_probe_bits(ops, &w.bits);	/* left 0 when unknown */
 	w.t_bits = w.t_gain = now;
 	describe(&w, running, sizeof(running), 0);
 	ent_log(&w.log, LOG_WARNING, "kernel CRNG not initialised, getrandom() would "
@@ -347,14 +345,13 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops)
 			}
 		}
 		if (now - w.t_bits >= ENT_BITS_EVERY_US) {
-			int b;
+			int b = w.bits;	/* unchanged when unknown */
 
-			if (ent_probe_bits(ops, &b) == 0) {
-				if (b > w.bits) {
-					w.t_gain = now;
-				}
-				w.bits = b;
+			(void)ent_probe_bits(ops, &b);
+			if (b > w.bits) {
+				w.t_gain = now;
 			}
+			w.bits = b;
 			w.t_bits = now;
 		}
 		check_now = run_turn(&w, now);

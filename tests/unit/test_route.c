@@ -162,15 +162,27 @@ static void wait_setup(struct sim *s, struct entropy_config *cfg)
 	s->route_text = ROUTE_HDR ROUTE_LINK_ETH0 ROUTE_LINK_ETH1;
 }
 
-/* The pick itself, as ent_wait.c and ent_status.c use it: the first
- * interface that is up gives every target, at most ENT_GW_MAX */
+/* The pick itself, as the wait (ent_icmp.c) and ent_status.c use it: the
+ * default gateways, else the first interface that is up gives every
+ * target, at most ENT_GW_MAX */
+static int targets(struct sim *s, const char *route, const char *arp, struct in_addr *gw,
+		char *dev, int *via)
+{
+	static char text[4096];
+
+	(void)snprintf(text, sizeof(text), "%s", route);
+	s->arp_text = arp;
+	*via = -1;
+	return ent_route_targets(sim_ops(s), NULL, text, sizeof(text), 1, gw, dev, via);
+}
+
 static void test_up_neighbours(void)
 {
 	struct sim s;
 	struct entropy_config cfg;
-	struct ent_link_route r[ENT_LINK_MAX];
 	struct in_addr gw[ENT_GW_MAX];
 	char dev[ENT_IFNAME_MAX], a[INET_ADDRSTRLEN];
+	const char *links = ROUTE_HDR ROUTE_LINK_ETH0 ROUTE_LINK_ETH1;
 	const char *arp = ARP_HDR
 		"10.0.3.7         0x1         0x2         52:55:0a:00:03:07     *        eth1\n"
 		ARP_GW
@@ -182,28 +194,30 @@ static void test_up_neighbours(void)
 		"10.0.2.5         0x1         0x2         52:55:0a:00:02:05     *        eth0\n"
 		"10.0.2.6         0x1         0x2         52:55:0a:00:02:06     *        eth0\n"
 		"10.0.2.7         0x1         0x2         52:55:0a:00:02:07     *        eth0\n";
-	int nr, n;
+	int n, via;
 
-	nr = ent_route_links(ROUTE_HDR ROUTE_LINK_ETH0 ROUTE_LINK_ETH1, r, ENT_LINK_MAX);
 	sim_init(&s, 256);
 	sim_config(&s, &cfg, &stop);
 	s.operstate = "eth1 down\neth0 unknown\n";
 	memset(dev, 0, sizeof(dev));
-	n = ent_route_up_neighbours(sim_ops(&s), arp, r, nr, gw, dev);
+	n = targets(&s, links, arp, gw, dev, &via);
 	CHECK(n == 2 && gw[0].s_addr == ip("10.0.2.2").s_addr && gw[1].s_addr == ip("10.0.2.4").s_addr
-			&& strcmp(dev, "eth0") == 0,
+			&& strcmp(dev, "eth0") == 0 && via == ENT_VIA_ARP,
 			"up neighbours: eth1 down, both of eth0 (%d, first %s on %s)", n,
 			n > 0 ? inet_ntop(AF_INET, &gw[0], a, sizeof(a)) : "-", dev);
 	s.operstate = "eth1 up\neth0 up\n";
-	n = ent_route_up_neighbours(sim_ops(&s), arp, r, nr, gw, NULL);
+	n = targets(&s, links, arp, gw, NULL, &via);
 	CHECK(n == 2 && gw[0].s_addr == ip("10.0.3.7").s_addr && gw[1].s_addr == ip("10.0.3.8").s_addr,
 			"up neighbours: the first interface that is up only (%d)", n);
 	s.operstate = "eth1 down\neth0 down\n";
-	CHECK(ent_route_up_neighbours(sim_ops(&s), arp, r, nr, gw, NULL) == 0,
+	CHECK(targets(&s, links, arp, gw, NULL, &via) == 0,
 			"up neighbours: none where every interface is down");
 	s.operstate = "eth0 up\n";
-	CHECK(ent_route_up_neighbours(sim_ops(&s), many, r, nr, gw, NULL) == ENT_GW_MAX,
+	CHECK(targets(&s, links, many, gw, NULL, &via) == ENT_GW_MAX,
 			"up neighbours: at most %d", ENT_GW_MAX);
+	CHECK(targets(&s, ROUTE_HDR ROUTE_DEFAULT ROUTE_LINK_ETH0, many, gw, NULL, &via) == 1
+			&& gw[0].s_addr == ip("10.0.2.2").s_addr && via == ENT_VIA_ROUTE,
+			"targets: the default gateway before any neighbour");
 }
 
 static void test_wait_neighbours(void)
