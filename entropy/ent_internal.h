@@ -3,9 +3,9 @@
  *
  * Nothing here is used outside entropy/ except by the tests. Every access
  * to the kernel goes through the primitives of struct ent_ops (the child
- * processes' bodies aside) so that the unit tests run the real logic
- * against a simulated kernel (tests/unit/sim.c) and the drivers of the
- * other suites replace single calls.
+ * processes' bodies and the files of ent_file.c aside) so that the unit
+ * tests run the real logic against a simulated kernel (tests/unit/sim.c)
+ * and the drivers of the other suites replace single calls.
  */
 #ifndef DROPBEAR_ENT_INTERNAL_H
 #define DROPBEAR_ENT_INTERNAL_H
