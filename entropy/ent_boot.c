@@ -63,7 +63,7 @@ static void read_spent(struct ent_boot *b)
 	if (fd < 0) {
 		return;
 	}
-	n = ent_file_read(fd, text, sizeof(text) - 1);
+	n = ent_read_all(fd, text, sizeof(text) - 1);
 	(void)ent_close(fd);
 	if (n <= 0) {
 		return;
@@ -126,7 +126,7 @@ void ent_boot_record(struct ent_boot *b, unsigned long packets, unsigned long se
 	if (fd < 0) {
 		return;
 	}
-	if (ent_file_write(fd, text, (size_t)n) < 0) {
+	if (ent_write_all(fd, text, (size_t)n) < 0) {
 		(void)ent_close(fd);
 		return;
 	}
@@ -175,7 +175,7 @@ static void write_record(const char *name, const char *tmp, const char *text, si
 		/* Once per boot: the first writer's record stays */
 		fd = ent_file_open(dirfd, name, O_RDONLY | O_NONBLOCK, 0);
 		if (fd >= 0) {
-			n = ent_file_read(fd, old, sizeof(old) - 1);
+			n = ent_read_all(fd, old, sizeof(old) - 1);
 			(void)ent_close(fd);
 			(void)snprintf(want, sizeof(want), "boot=%s ", boot_id);
 			old[n > 0 ? n : 0] = '\0';
@@ -187,7 +187,7 @@ static void write_record(const char *name, const char *tmp, const char *text, si
 	}
 	fd = ent_file_open(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd >= 0) {
-		written = ent_file_write(fd, text, len) == 0;
+		written = ent_write_all(fd, text, len) == 0;
 		if (ent_close(fd) == 0 && written) {
 			(void)renameat(dirfd, tmp, dirfd, name);
 		} else {

@@ -39,7 +39,7 @@ int ent_file_open(int dirfd, const char *name, int flags, mode_t mode)
 	return openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
 }
 
-ssize_t ent_file_read(int fd, void *buf, size_t len)
+ssize_t ent_read_all(int fd, void *buf, size_t len)
 {
 	unsigned char *p = buf;
 	size_t got = 0;
@@ -61,7 +61,7 @@ ssize_t ent_file_read(int fd, void *buf, size_t len)
 	return (ssize_t)got;
 }
 
-int ent_file_write(int fd, const void *buf, size_t len)
+int ent_write_all(int fd, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 	ssize_t w;

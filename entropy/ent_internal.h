@@ -153,9 +153,10 @@ int ent_dir_lock(int dirfd);
 /* name in dirfd (no '/'), O_NOFOLLOW | O_CLOEXEC | O_NOCTTY added */
 int ent_file_open(int dirfd, const char *name, int flags, mode_t mode);
 /* Up to len bytes, fewer only at the end of the file; the count or -1 */
-ssize_t ent_file_read(int fd, void *buf, size_t len);
-/* All of buf or -1 (ENOSPC when the file system took nothing more) */
-int ent_file_write(int fd, const void *buf, size_t len);
+ssize_t ent_read_all(int fd, void *buf, size_t len);
+/* All of buf, EINTR retried, or -1 (ENOSPC when a write took nothing);
+ * also the block reader child's pipe */
+int ent_write_all(int fd, const void *buf, size_t len);
 /* close(); EINTR counts as closed, as Linux has released the descriptor */
 int ent_close(int fd);
 

@@ -224,7 +224,7 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 		if (S_ISREG(fst.st_mode)) {
 			rd.owned = fst.st_uid == geteuid() && (fst.st_mode & 077) == 0;
 			rd.nlink = (unsigned long)fst.st_nlink;
-			rd.n = ent_file_read(fd, buf, sizeof(buf));
+			rd.n = ent_read_all(fd, buf, sizeof(buf));
 		}
 	}
 	(void)ent_close(fd);
@@ -328,7 +328,7 @@ void ent_seed_peek(const struct entropy_config *cfg, const struct ent_ops *ops,
 		pk->present = 1;
 		rd.owned = st.st_uid == geteuid() && (st.st_mode & 077) == 0;
 		rd.nlink = (unsigned long)st.st_nlink;
-		rd.n = ent_file_read(fd, buf, sizeof(buf));
+		rd.n = ent_read_all(fd, buf, sizeof(buf));
 	}
 	if (fd >= 0) {
 		(void)ent_close(fd);
@@ -459,7 +459,7 @@ int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 		if (fstat(fd, &fst) == 0) {
 			isdir = S_ISDIR(fst.st_mode);
 			if (S_ISREG(fst.st_mode)) {
-				nprev = ent_file_read(fd, prev, sizeof(prev));
+				nprev = ent_read_all(fd, prev, sizeof(prev));
 			}
 		}
 		(void)ent_close(fd);
@@ -496,7 +496,7 @@ int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 		goto fail;
 	}
 	step = "write";
-	if (ent_file_write(fd, file, sizeof(file)) < 0) {
+	if (ent_write_all(fd, file, sizeof(file)) < 0) {
 		(void)ent_close(fd);
 		goto fail_tmp;
 	}
