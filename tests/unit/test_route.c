@@ -1,10 +1,11 @@
 /*
- * Unit tests of whom the ICMP stimulator pings (ent_route.c, and its use in
- * ent_wait.c against the simulated kernel): on-link neighbours from
- * /proc/net/arp where there is no default route, and the on-link rule for
- * -X gateway=. The simulated kernel answers echo requests from 10.0.2.2
- * only and counts every request to any other address as stray, so a wrong
- * choice shows up as a stray packet. Called from test_entropy.c.
+ * Unit tests of whom the ICMP stimulator pings (ent_route.c, and its use
+ * by the wait's ICMP runner in ent_icmp.c against the simulated kernel):
+ * on-link neighbours from /proc/net/arp where there is no default route,
+ * and the on-link rule for -X gateway=. The simulated kernel answers echo
+ * requests from 10.0.2.2 only and counts every request to any other
+ * address as stray, so a wrong choice shows up as a stray packet. Called
+ * from test_entropy.c.
  */
 #include <stdio.h>
 #include <string.h>
