@@ -78,11 +78,13 @@ static void collector_end(struct ent_wait_state *w, int finished)
 static int collector_step(struct ent_wait_state *w, int64_t now, int readable)
 {
 	(void)now;
-	if (!readable || !w->col.running) {
+	if (!readable) {
 		return 0;
 	}
 	/* The child left getrandom(): most likely ready now */
-	collector_end(w, 1);
+	if (w->col.running) {
+		collector_end(w, 1);
+	}
 	return 1;
 }
 
