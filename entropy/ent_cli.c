@@ -209,6 +209,7 @@ static int catch_stop_signals(void)
 static int run_seed(struct cli *c)
 {
 	const struct ent_ops *ops = ent_sys_ops();
+	struct ent_log log;
 	int r;
 
 	r = ent_probe_ready(ops);
@@ -218,8 +219,11 @@ static int run_seed(struct cli *c)
 	}
 	if (r == 1) {
 		/* Ready already: the wait would be one syscall; keep a seed
-		 * for the next boot as the server's SIGTERM path does */
-		c->cfg.log(LOG_INFO, "entropy: kernel CRNG already initialised");
+		 * for the next boot as the server's SIGTERM path does. Like
+		 * the wait's lines, this one goes to /dev/kmsg too with -X
+		 * kmsg or --background. */
+		ent_log_init(&log, &c->cfg, ops);
+		ent_log(&log, LOG_INFO, "kernel CRNG already initialised");
 		entropy_save_seed(&c->cfg);
 		return EXIT_READY;
 	}
