@@ -36,26 +36,6 @@ uint64_t ent_block_offset(unsigned long i, uint64_t nsectors, unsigned int secto
 
 #if ENT_WITH_BLOCK
 
-/* Writes all of buf; the reader went away (or the pipe broke): -1 */
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-	ssize_t r;
-
-	while (len > 0) {
-		r = write(fd, p, len);
-		if (r < 0 && errno == EINTR) {
-			continue;
-		}
-		if (r <= 0) {
-			return -1;
-		}
-		p += r;
-		len -= (size_t)r;
-	}
-	return 0;
-}
-
 /* It only reads, holds nothing but the device and the pipe, and dies
  * with its parent or when the pipe breaks. */
 void ent_block_child(int out, const void *arg)
@@ -72,7 +52,7 @@ void ent_block_child(int out, const void *arg)
 				job->sector) != 0) {
 		msg[0] = 'e';
 		msg[1] = ENOMEM;
-		(void)write_all(out, msg, 2);
+		(void)ent_write_all(out, msg, 2);
 		_exit(1);
 	}
 	for (i = 0; i < job->n; i++) {
@@ -83,11 +63,11 @@ void ent_block_child(int out, const void *arg)
 		if (r != (ssize_t)job->sector) {
 			msg[0] = 'e';
 			msg[1] = (unsigned char)(r < 0 && errno < 256 ? errno : EIO);
-			(void)write_all(out, msg, 2);
+			(void)ent_write_all(out, msg, 2);
 			_exit(1);
 		}
 		msg[0] = 'r';
-		if (write_all(out, msg, 1) < 0) {
+		if (ent_write_all(out, msg, 1) < 0) {
 			_exit(1);
 		}
 	}

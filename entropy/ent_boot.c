@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "ent_internal.h"
 
@@ -50,7 +51,7 @@ void ent_boot_id(const struct ent_ops *ops, char *id, size_t len)
 	(void)snprintf(id, len, "%s", n > 0 ? text : "unknown");
 }
 
-static void read_spent(struct ent_boot *b, const struct ent_ops *ops)
+static void read_spent(struct ent_boot *b)
 {
 	char text[128], id[ENT_BOOT_ID_MAX];
 	unsigned long packets, seconds;
@@ -58,12 +59,12 @@ static void read_spent(struct ent_boot *b, const struct ent_ops *ops)
 	int fd;
 
 	b->packets_spent = b->seconds_spent = 0;
-	fd = ops->openat(b->dirfd, SPENT_NAME, O_RDONLY, 0);
+	fd = ent_file_open(b->dirfd, SPENT_NAME, O_RDONLY, 0);
 	if (fd < 0) {
 		return;
 	}
-	n = ops->read(fd, text, sizeof(text) - 1);
-	(void)ops->close(fd);
+	n = ent_read_all(fd, text, sizeof(text) - 1);
+	(void)ent_close(fd);
 	if (n <= 0) {
 		return;
 	}
@@ -81,37 +82,36 @@ int ent_boot_acquire(struct ent_boot *b, const struct ent_ops *ops)
 	int fd;
 
 	if (b->dirfd < 0) {
-		if (ops->mkdir(ENT_RUN_DIR, 0700) < 0 && errno != EEXIST) {
+		if (mkdir(ENT_RUN_DIR, 0700) < 0 && errno != EEXIST) {
 			b->why = strerror(errno);
 			return -1;
 		}
 		/* O_NOFOLLOW: a symlink planted in /run is not followed */
-		b->dirfd = ops->open_dir(ENT_RUN_DIR);
+		b->dirfd = ent_dir_open(ENT_RUN_DIR);
 		if (b->dirfd < 0) {
 			b->why = strerror(errno);
 			return -1;
 		}
 		ent_boot_id(ops, b->boot_id, sizeof(b->boot_id));
 	}
-	fd = ops->openat(b->dirfd, LOCK_NAME, O_RDWR | O_CREAT, 0600);
+	fd = ent_file_open(b->dirfd, LOCK_NAME, O_RDWR | O_CREAT, 0600);
 	if (fd < 0) {
 		b->why = strerror(errno);
 		return -1;
 	}
-	if (ops->flock(fd) < 0) {
+	if (ent_dir_lock(fd) < 0) {
 		int busy = errno == EWOULDBLOCK;
 
 		b->why = strerror(errno);
-		(void)ops->close(fd);
+		(void)ent_close(fd);
 		return busy ? 0 : -1;
 	}
 	b->lock_fd = fd;
-	read_spent(b, ops);
+	read_spent(b);
 	return 1;
 }
 
-void ent_boot_record(struct ent_boot *b, const struct ent_ops *ops,
-		unsigned long packets, unsigned long seconds)
+void ent_boot_record(struct ent_boot *b, unsigned long packets, unsigned long seconds)
 {
 	char text[96];
 	int fd, n;
@@ -122,16 +122,16 @@ void ent_boot_record(struct ent_boot *b, const struct ent_ops *ops,
 	n = snprintf(text, sizeof(text), "%s %lu %lu\n", b->boot_id,
 			b->packets_spent + packets, b->seconds_spent + seconds);
 	/* New file and rename: a reader never sees half a record */
-	fd = ops->openat(b->dirfd, SPENT_TMP, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	fd = ent_file_open(b->dirfd, SPENT_TMP, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0) {
 		return;
 	}
-	if (ops->write(fd, text, (size_t)n) != n) {
-		(void)ops->close(fd);
+	if (ent_write_all(fd, text, (size_t)n) < 0) {
+		(void)ent_close(fd);
 		return;
 	}
-	if (ops->close(fd) == 0) {
-		(void)ops->renameat(b->dirfd, SPENT_TMP, SPENT_NAME);
+	if (ent_close(fd) == 0) {
+		(void)renameat(b->dirfd, SPENT_TMP, b->dirfd, SPENT_NAME);
 	}
 }
 
@@ -142,59 +142,59 @@ void ent_boot_init(struct ent_boot *b)
 	b->lock_fd = -1;
 }
 
-void ent_boot_release(struct ent_boot *b, const struct ent_ops *ops)
+void ent_boot_release(struct ent_boot *b)
 {
 	/* Closing the descriptor drops the flock */
 	if (b->lock_fd >= 0) {
-		(void)ops->close(b->lock_fd);
+		(void)ent_close(b->lock_fd);
 		b->lock_fd = -1;
 	}
 	if (b->dirfd >= 0) {
-		(void)ops->close(b->dirfd);
+		(void)ent_close(b->dirfd);
 		b->dirfd = -1;
 	}
 }
 
 /* Replaces name in ENT_RUN_DIR with text, by a new file and rename; a
  * record that cannot be written is left out (status says "unknown") */
-static void write_record(const struct ent_ops *ops, const char *name, const char *tmp,
-		const char *text, size_t len, int keep_this_boot, const char *boot_id)
+static void write_record(const char *name, const char *tmp, const char *text, size_t len,
+		int keep_this_boot, const char *boot_id)
 {
 	char old[64], want[ENT_BOOT_ID_MAX + 8];
 	ssize_t n;
-	int dirfd, fd;
+	int dirfd, fd, written;
 
-	if (ops->mkdir(ENT_RUN_DIR, 0700) < 0 && errno != EEXIST) {
+	if (mkdir(ENT_RUN_DIR, 0700) < 0 && errno != EEXIST) {
 		return;
 	}
-	dirfd = ops->open_dir(ENT_RUN_DIR);
+	dirfd = ent_dir_open(ENT_RUN_DIR);
 	if (dirfd < 0) {
 		return;
 	}
 	if (keep_this_boot) {
 		/* Once per boot: the first writer's record stays */
-		fd = ops->openat(dirfd, name, O_RDONLY | O_NONBLOCK, 0);
+		fd = ent_file_open(dirfd, name, O_RDONLY | O_NONBLOCK, 0);
 		if (fd >= 0) {
-			n = ops->read(fd, old, sizeof(old) - 1);
-			(void)ops->close(fd);
+			n = ent_read_all(fd, old, sizeof(old) - 1);
+			(void)ent_close(fd);
 			(void)snprintf(want, sizeof(want), "boot=%s ", boot_id);
 			old[n > 0 ? n : 0] = '\0';
 			if (strncmp(old, want, strlen(want)) == 0) {
-				(void)ops->close(dirfd);
+				(void)ent_close(dirfd);
 				return;
 			}
 		}
 	}
-	fd = ops->openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	fd = ent_file_open(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd >= 0) {
-		n = ops->write(fd, text, len);
-		if (ops->close(fd) == 0 && n == (ssize_t)len) {
-			(void)ops->renameat(dirfd, tmp, name);
+		written = ent_write_all(fd, text, len) == 0;
+		if (ent_close(fd) == 0 && written) {
+			(void)renameat(dirfd, tmp, dirfd, name);
 		} else {
-			(void)ops->unlinkat(dirfd, tmp);
+			(void)unlinkat(dirfd, tmp, 0);
 		}
 	}
-	(void)ops->close(dirfd);
+	(void)ent_close(dirfd);
 }
 
 void ent_boot_seeded(const struct ent_ops *ops, const char *by, int seed_bits,
@@ -231,7 +231,7 @@ void ent_boot_seeded(const struct ent_ops *ops, const char *by, int seed_bits,
 			"stimulated=icmp:%lu,block:%lu\n", boot_id, by, (long)getpid(),
 			at, credited, icmp_sent, block_reads);
 	if (n > 0 && (size_t)n < sizeof(text)) {
-		write_record(ops, ENT_BOOT_SEEDED, ENT_BOOT_SEEDED ".new", text, (size_t)n, 1, boot_id);
+		write_record(ENT_BOOT_SEEDED, ENT_BOOT_SEEDED ".new", text, (size_t)n, 1, boot_id);
 	}
 }
 
@@ -244,6 +244,6 @@ void ent_boot_note_collector_silent(const struct ent_ops *ops)
 	n = snprintf(text, sizeof(text), "boot=%s pid=%ld collector=silent\n",
 			boot_id, (long)getpid());
 	if (n > 0 && (size_t)n < sizeof(text)) {
-		write_record(ops, ENT_BOOT_WAITING, ENT_BOOT_WAITING ".new", text, (size_t)n, 0, "");
+		write_record(ENT_BOOT_WAITING, ENT_BOOT_WAITING ".new", text, (size_t)n, 0, "");
 	}
 }

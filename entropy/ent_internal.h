@@ -3,9 +3,9 @@
  *
  * Nothing here is used outside entropy/ except by the tests. Every access
  * to the kernel goes through the primitives of struct ent_ops (the child
- * processes' bodies aside) so that the unit tests run the real logic
- * against a simulated kernel (tests/unit/sim.c) and the drivers of the
- * other suites replace single calls.
+ * processes' bodies and the files of ent_file.c aside) so that the unit
+ * tests run the real logic against a simulated kernel (tests/unit/sim.c)
+ * and the drivers of the other suites replace single calls.
  */
 #ifndef DROPBEAR_ENT_INTERNAL_H
 #define DROPBEAR_ENT_INTERNAL_H
@@ -86,7 +86,8 @@
  * a simulated kernel (tests/unit/sim.c) and the drivers of the other
  * suites replace single calls. Each has the meaning of the syscall it is
  * named after and returns -1 with errno set on failure. Descriptors are
- * always close-on-exec.
+ * always close-on-exec. Files below a directory of ours are no part of
+ * it: see ent_file.c.
  */
 struct ent_ops {
 	/* Whole small file into buf, NUL-terminated; returns its length */
@@ -135,25 +136,29 @@ struct ent_ops {
 	int (*reap)(pid_t pid, int kill_it, int block);
 	/* One record to /dev/kmsg */
 	int (*kmsg_write)(const char *line, size_t len);
-
-	/* Files below a directory: the seed file and the per-boot record.
-	 * Names are in the directory (no '/'); the real kernel always adds
-	 * O_NOFOLLOW | O_CLOEXEC | O_NOCTTY. */
-	int (*mkdir)(const char *path, mode_t mode);
-	/* O_RDONLY | O_DIRECTORY | O_NOFOLLOW */
-	int (*open_dir)(const char *path);
-	int (*fstat)(int fd, struct stat *st);
-	int (*flock)(int fd);	/* LOCK_EX | LOCK_NB */
-	int (*openat)(int dirfd, const char *name, int flags, mode_t mode);
-	ssize_t (*write)(int fd, const void *buf, size_t len);
-	int (*unlinkat)(int dirfd, const char *name);
-	int (*fsync)(int fd);
-	int (*renameat)(int dirfd, const char *from, const char *to);
-	uid_t (*geteuid)(void);
 };
 
 /* The real kernel (ent_sys.c) */
 const struct ent_ops *ent_sys_ops(void);
+
+/* ---- files below a directory of ours (ent_file.c) ----
+ * The seed directory and ENT_RUN_DIR hold the only files the module
+ * writes. It reaches them with plain system calls (mkdir, fstat, unlinkat,
+ * fsync, renameat, geteuid and the helpers below), as seedrng does; the
+ * tests interpose those calls with the linker's --wrap (tests/lib/fs-wrap.h). */
+/* O_RDONLY | O_DIRECTORY | O_NOFOLLOW: a symlink in its place is refused */
+int ent_dir_open(const char *path);
+/* flock(LOCK_EX | LOCK_NB), EINTR retried */
+int ent_dir_lock(int dirfd);
+/* name in dirfd (no '/'), O_NOFOLLOW | O_CLOEXEC | O_NOCTTY added */
+int ent_file_open(int dirfd, const char *name, int flags, mode_t mode);
+/* Up to len bytes, fewer only at the end of the file; the count or -1 */
+ssize_t ent_read_all(int fd, void *buf, size_t len);
+/* All of buf, EINTR retried, or -1 (ENOSPC when a write took nothing);
+ * also the block reader child's pipe */
+int ent_write_all(int fd, const void *buf, size_t len);
+/* close(); EINTR counts as closed, as Linux has released the descriptor */
+int ent_close(int fd);
 
 /* ---- probe (ent_probe.c) ---- */
 struct ent_gen {
@@ -651,9 +656,8 @@ void ent_boot_init(struct ent_boot *b);
  * usable ENT_RUN_DIR (b->why), the bounds are per wait */
 int ent_boot_acquire(struct ent_boot *b, const struct ent_ops *ops);
 /* What this holder spent so far (cumulative), for a later holder */
-void ent_boot_record(struct ent_boot *b, const struct ent_ops *ops,
-		unsigned long packets, unsigned long seconds);
-void ent_boot_release(struct ent_boot *b, const struct ent_ops *ops);
+void ent_boot_record(struct ent_boot *b, unsigned long packets, unsigned long seconds);
+void ent_boot_release(struct ent_boot *b);
 /* The boot record ENT_RUN_DIR/ENT_BOOT_SEEDED: who saw the CRNG become
  * ready while waiting, when, and what was credited and stimulated. Written
  * once per boot (a record of this boot is never replaced); quiet when

@@ -34,6 +34,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "ent_internal.h"
 
@@ -67,20 +69,20 @@ void ent_seed_hash(unsigned char out[ENT_SHA256_LEN], const char *label,
 
 /* Opens, checks and locks the seed directory; -1 (logged once) when it
  * cannot be used. *medium is the device that holds it (its st_dev). */
-static int open_dir(const struct entropy_config *cfg, const struct ent_ops *ops,
-		struct ent_log *log, int create, dev_t *medium)
+static int open_dir(const struct entropy_config *cfg, struct ent_log *log, int create,
+		dev_t *medium)
 {
 	const char *path = ent_config_seed_dir(cfg);
 	struct stat st;
 	int fd;
 
-	if (create && ops->mkdir(path, 0700) < 0 && errno != EEXIST) {
+	if (create && mkdir(path, 0700) < 0 && errno != EEXIST) {
 		/* EROFS, EACCES, ENOENT parent: nothing to keep a seed in */
 		ent_log(log, LOG_WARNING, "cannot create seed directory %.100s (%s): "
 				"no seed kept for the next boot", path, strerror(errno));
 		return -1;
 	}
-	fd = ops->open_dir(path);
+	fd = ent_dir_open(path);
 	if (fd < 0) {
 		if (errno == ENOENT) {
 			ent_log(log, LOG_INFO, "no seed directory %.100s yet: "
@@ -91,45 +93,23 @@ static int open_dir(const struct entropy_config *cfg, const struct ent_ops *ops,
 		}
 		return -1;
 	}
-	if (ops->fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)
-			|| st.st_uid != ops->geteuid() || (st.st_mode & 077) != 0) {
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)
+			|| st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
 		/* Someone else could have planted or read a seed in it */
 		ent_log(log, LOG_WARNING, "seed directory %.100s must be a directory "
 				"of uid %ld with mode 0700: seed file ignored", path,
-				(long)ops->geteuid());
-		(void)ops->close(fd);
+				(long)geteuid());
+		(void)ent_close(fd);
 		return -1;
 	}
-	if (ops->flock(fd) < 0) {
+	if (ent_dir_lock(fd) < 0) {
 		ent_log(log, LOG_WARNING, "seed directory %.100s is locked (%s): "
 				"another instance has the seed, left alone", path, strerror(errno));
-		(void)ops->close(fd);
+		(void)ent_close(fd);
 		return -1;
 	}
 	*medium = st.st_dev;
 	return fd;
-}
-
-/* Reads at most len bytes of an open file; returns the count or -1 */
-static ssize_t read_all(const struct ent_ops *ops, int fd, unsigned char *buf, size_t len)
-{
-	size_t got = 0;
-	ssize_t r;
-
-	while (got < len) {
-		r = ops->read(fd, buf + got, len - got);
-		if (r < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			return -1;
-		}
-		if (r == 0) {
-			break;
-		}
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
 }
 
 /* What ent_seed_load() learnt of the file besides its bytes */
@@ -207,19 +187,19 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 	memset(st, 0, sizeof(*st));
 	memset(&rd, 0, sizeof(rd));
 	rd.n = -1;
-	dfd = open_dir(cfg, ops, log, 0, &rd.medium);
+	dfd = open_dir(cfg, log, 0, &rd.medium);
 	if (dfd < 0) {
 		return 0;
 	}
-	fd = ops->openat(dfd, ENT_SEED_NAME, O_RDONLY | O_NONBLOCK, 0);
+	fd = ent_file_open(dfd, ENT_SEED_NAME, O_RDONLY | O_NONBLOCK, 0);
 	if (fd < 0) {
 		saved = errno;
 		if (saved == ENOENT) {
 			ent_log(log, LOG_INFO, "no seed file in %.100s: nothing to credit", path);
-		} else if (ops->unlinkat(dfd, ENT_SEED_NAME) == 0) {
+		} else if (unlinkat(dfd, ENT_SEED_NAME, 0) == 0) {
 			/* ELOOP: a symlink in its place. The name goes (never
 			 * what it points to) so that the next seed can be written. */
-			(void)ops->fsync(dfd);
+			(void)fsync(dfd);
 			ent_log(log, LOG_WARNING, "seed file in %.100s refused (%s), "
 					"removed unread", path, strerror(saved));
 		} else {
@@ -227,33 +207,33 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 					"could not be removed (%s): nothing credited; remove it", path,
 					strerror(saved), strerror(errno));
 		}
-		(void)ops->close(dfd);
+		(void)ent_close(dfd);
 		return 0;
 	}
-	if (ops->fstat(fd, &fst) == 0) {
+	if (fstat(fd, &fst) == 0) {
 		if (S_ISDIR(fst.st_mode)) {
 			/* unlink() cannot remove it and rename() cannot replace
 			 * it: left as it is, for the administrator */
-			(void)ops->close(fd);
-			(void)ops->close(dfd);
+			(void)ent_close(fd);
+			(void)ent_close(dfd);
 			ent_log(log, LOG_WARNING, "%.100s/%s is a directory, not a seed "
 					"file: nothing credited, and no seed can be saved while it is "
 					"there (rmdir it, or move it away)", path, ENT_SEED_NAME);
 			return 0;
 		}
 		if (S_ISREG(fst.st_mode)) {
-			rd.owned = fst.st_uid == ops->geteuid() && (fst.st_mode & 077) == 0;
+			rd.owned = fst.st_uid == geteuid() && (fst.st_mode & 077) == 0;
 			rd.nlink = (unsigned long)fst.st_nlink;
-			rd.n = read_all(ops, fd, buf, sizeof(buf));
+			rd.n = ent_read_all(fd, buf, sizeof(buf));
 		}
 	}
-	(void)ops->close(fd);
+	(void)ent_close(fd);
 	/* Gone for good before any credit: a crash from here on can lose
 	 * this seed but never credit it a second time. */
-	unlinked = ops->unlinkat(dfd, ENT_SEED_NAME) == 0;
+	unlinked = unlinkat(dfd, ENT_SEED_NAME, 0) == 0;
 	saved = errno;
-	removed = unlinked && ops->fsync(dfd) == 0;
-	(void)ops->close(dfd);
+	removed = unlinked && fsync(dfd) == 0;
+	(void)ent_close(dfd);
 	if (rd.n < 0) {
 		/* A read that failed half way may have left seed bytes */
 		explicit_bzero(buf, sizeof(buf));
@@ -326,36 +306,36 @@ void ent_seed_peek(const struct entropy_config *cfg, const struct ent_ops *ops,
 	rd.n = -1;
 	/* No mkdir and no flock: a server loading the seed at this moment
 	 * must not find the directory locked by us */
-	dfd = ops->open_dir(path);
+	dfd = ent_dir_open(path);
 	if (dfd < 0) {
 		(void)snprintf(pk->why, sizeof(pk->why), "seed directory %.100s: %s", path,
 				strerror(errno));
 		return;
 	}
-	if (ops->fstat(dfd, &st) < 0 || !S_ISDIR(st.st_mode)
-			|| st.st_uid != ops->geteuid() || (st.st_mode & 077) != 0) {
+	if (fstat(dfd, &st) < 0 || !S_ISDIR(st.st_mode)
+			|| st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
 		(void)snprintf(pk->why, sizeof(pk->why), "seed directory %.100s must be a "
-				"directory of uid %ld with mode 0700", path, (long)ops->geteuid());
-		(void)ops->close(dfd);
+				"directory of uid %ld with mode 0700", path, (long)geteuid());
+		(void)ent_close(dfd);
 		return;
 	}
 	pk->dir_usable = 1;
 	rd.medium = st.st_dev;
 	ent_identity_collect(ops, rd.medium, path, &id);
 	(void)snprintf(pk->identity, sizeof(pk->identity), "%s", id.len > 0 ? id.sources : "");
-	fd = ops->openat(dfd, ENT_SEED_NAME, O_RDONLY | O_NONBLOCK, 0);
-	if (fd >= 0 && ops->fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+	fd = ent_file_open(dfd, ENT_SEED_NAME, O_RDONLY | O_NONBLOCK, 0);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		pk->present = 1;
-		rd.owned = st.st_uid == ops->geteuid() && (st.st_mode & 077) == 0;
+		rd.owned = st.st_uid == geteuid() && (st.st_mode & 077) == 0;
 		rd.nlink = (unsigned long)st.st_nlink;
-		rd.n = read_all(ops, fd, buf, sizeof(buf));
+		rd.n = ent_read_all(fd, buf, sizeof(buf));
 	}
 	if (fd >= 0) {
-		(void)ops->close(fd);
+		(void)ent_close(fd);
 	} else if (errno != ENOENT) {
 		(void)snprintf(pk->why, sizeof(pk->why), "seed file refused (%s)", strerror(errno));
 	}
-	(void)ops->close(dfd);
+	(void)ent_close(dfd);
 	if (!pk->present) {
 		if (pk->why[0] == '\0') {
 			(void)snprintf(pk->why, sizeof(pk->why), "no seed file");
@@ -466,36 +446,36 @@ int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 	const char *step = "remove " ENT_SEED_TMP;
 	struct stat fst;
 	dev_t medium = 0;
-	ssize_t nprev = 0, w;
-	int dfd, fd, creditable, isdir = 0;
+	ssize_t nprev = 0;
+	int dfd, fd, creditable, isdir = 0, saved;
 
-	dfd = open_dir(cfg, ops, log, 1, &medium);
+	dfd = open_dir(cfg, log, 1, &medium);
 	if (dfd < 0) {
 		return -1;
 	}
 	/* A seed written earlier in this run (SIGTERM after seeding) */
-	fd = ops->openat(dfd, ENT_SEED_NAME, O_RDONLY | O_NONBLOCK, 0);
+	fd = ent_file_open(dfd, ENT_SEED_NAME, O_RDONLY | O_NONBLOCK, 0);
 	if (fd >= 0) {
-		if (ops->fstat(fd, &fst) == 0) {
+		if (fstat(fd, &fst) == 0) {
 			isdir = S_ISDIR(fst.st_mode);
 			if (S_ISREG(fst.st_mode)) {
-				nprev = read_all(ops, fd, prev, sizeof(prev));
+				nprev = ent_read_all(fd, prev, sizeof(prev));
 			}
 		}
-		(void)ops->close(fd);
+		(void)ent_close(fd);
 	}
 	if (isdir) {
 		log_blocked(cfg, log, ENT_SEED_NAME);
-		(void)ops->close(dfd);
+		(void)ent_close(dfd);
 		explicit_bzero(prev, sizeof(prev));
 		return -1;
 	}
 	/* A temporary left by a crash is never read: start afresh */
-	if (ops->unlinkat(dfd, ENT_SEED_TMP) < 0 && errno != ENOENT) {
+	if (unlinkat(dfd, ENT_SEED_TMP, 0) < 0 && errno != ENOENT) {
 		if (errno == EISDIR || errno == EPERM) {
 			/* unlink(2) of a directory: EISDIR on Linux, EPERM in POSIX */
 			log_blocked(cfg, log, ENT_SEED_TMP);
-			(void)ops->close(dfd);
+			(void)ent_close(dfd);
 			explicit_bzero(prev, sizeof(prev));
 			return -1;
 		}
@@ -506,44 +486,40 @@ int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 	explicit_bzero(&id, sizeof(id));
 	explicit_bzero(prev, sizeof(prev));
 	if (creditable < 0) {
-		(void)ops->close(dfd);
+		(void)ent_close(dfd);
 		explicit_bzero(file, sizeof(file));
 		return -1;
 	}
 	step = "open";
-	fd = ops->openat(dfd, ENT_SEED_TMP, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	fd = ent_file_open(dfd, ENT_SEED_TMP, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0) {
 		goto fail;
 	}
 	step = "write";
-	w = ops->write(fd, file, sizeof(file));
-	if (w != (ssize_t)sizeof(file)) {
-		if (w >= 0) {
-			errno = ENOSPC;
-		}
-		(void)ops->close(fd);
+	if (ent_write_all(fd, file, sizeof(file)) < 0) {
+		(void)ent_close(fd);
 		goto fail_tmp;
 	}
 	step = "fsync";
-	if (ops->fsync(fd) < 0) {
-		(void)ops->close(fd);
+	if (fsync(fd) < 0) {
+		(void)ent_close(fd);
 		goto fail_tmp;
 	}
 	step = "close";
-	if (ops->close(fd) < 0) {
+	if (ent_close(fd) < 0) {
 		goto fail_tmp;
 	}
 	step = "rename";
-	if (ops->renameat(dfd, ENT_SEED_TMP, ENT_SEED_NAME) < 0) {
+	if (renameat(dfd, ENT_SEED_TMP, dfd, ENT_SEED_NAME) < 0) {
 		goto fail_tmp;
 	}
 	step = "directory fsync";
-	if (ops->fsync(dfd) < 0) {
+	if (fsync(dfd) < 0) {
 		/* The rename may or may not survive a crash; either file is
 		 * whole, and neither was credited yet */
 		goto fail;
 	}
-	(void)ops->close(dfd);
+	(void)ent_close(dfd);
 	explicit_bzero(file, sizeof(file));
 	ent_log(log, LOG_INFO, "new seed file written to %.100s (%s%s)",
 			ent_config_seed_dir(cfg), creditable ? "creditable at the next boot"
@@ -551,13 +527,13 @@ int ent_seed_save(const struct entropy_config *cfg, const struct ent_ops *ops,
 	return 0;
 
 fail_tmp:
-	w = errno;
-	(void)ops->unlinkat(dfd, ENT_SEED_TMP);
-	errno = (int)w;
+	saved = errno;
+	(void)unlinkat(dfd, ENT_SEED_TMP, 0);
+	errno = saved;
 fail:
 	ent_log(log, LOG_WARNING, "cannot write a seed file in %.100s (%s: %s): "
 			"none kept for the next boot", ent_config_seed_dir(cfg), step, strerror(errno));
-	(void)ops->close(dfd);
+	(void)ent_close(dfd);
 	explicit_bzero(file, sizeof(file));
 	return -1;
 }

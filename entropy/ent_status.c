@@ -312,14 +312,14 @@ static void parse_credited(struct ent_status *st, const char *list)
 
 /* ENT_RUN_DIR is missing (nothing of ours waited this boot): says in
  * st->record whether it could be made, without making it */
-static void run_dir_missing(const struct ent_ops *ops, struct ent_status *st)
+static void run_dir_missing(struct ent_status *st)
 {
 	struct stat sb;
 	int fd;
 
-	fd = ops->open_dir(ENT_RUN_DIR);
+	fd = ent_dir_open(ENT_RUN_DIR);
 	if (fd >= 0) {
-		(void)ops->close(fd);
+		(void)ent_close(fd);
 		return;
 	}
 	if (errno != ENOENT) {
@@ -327,13 +327,13 @@ static void run_dir_missing(const struct ent_ops *ops, struct ent_status *st)
 				ENT_RUN_DIR, strerror(errno));
 		return;
 	}
-	fd = ops->open_dir("/run");
+	fd = ent_dir_open("/run");
 	if (fd < 0) {
 		(void)snprintf(st->record, sizeof(st->record), "unavailable: /run: %s",
 				strerror(errno));
 		return;
 	}
-	if (ops->fstat(fd, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+	if (fstat(fd, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
 		(void)snprintf(st->record, sizeof(st->record), "unavailable: /run is no directory");
 	} else if (geteuid() == 0 && access("/run", W_OK) < 0) {
 		/* Read-only /run: the waiters could not leave a record. access()
@@ -341,7 +341,7 @@ static void run_dir_missing(const struct ent_ops *ops, struct ent_status *st)
 		(void)snprintf(st->record, sizeof(st->record), "unavailable: /run: %s",
 				strerror(errno));
 	}
-	(void)ops->close(fd);
+	(void)ent_close(fd);
 }
 
 static void boot_facts(const struct ent_ops *ops, struct ent_status *st,
@@ -354,7 +354,7 @@ static void boot_facts(const struct ent_ops *ops, struct ent_status *st,
 	(void)snprintf(st->record, sizeof(st->record), "%s", PATH_SEEDED);
 	if (ops->read_file(PATH_SEEDED, line, sizeof(line)) < 0) {
 		if (errno == ENOENT) {
-			run_dir_missing(ops, st);
+			run_dir_missing(st);
 		} else {
 			(void)snprintf(st->record, sizeof(st->record), "unavailable: %s: %s",
 					PATH_SEEDED, strerror(errno));

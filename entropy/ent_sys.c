@@ -130,16 +130,6 @@ static int sys_poll(struct pollfd *fds, nfds_t n, int64_t timeout_us)
 	return ppoll(fds, n, &ts, NULL);
 }
 
-static int sys_close(int fd)
-{
-	/* Linux releases the descriptor even when close() reports EINTR, so
-	 * it is never retried. */
-	if (close(fd) < 0 && errno != EINTR) {
-		return -1;
-	}
-	return 0;
-}
-
 static int sys_icmp_socket(int raw)
 {
 	int fd, ttl = 1, saved;
@@ -393,71 +383,15 @@ static int sys_open_direct(const char *path, uint64_t *bytes, unsigned int *sect
 
 #endif
 
-
-
-/* Files: the seed directory and the per-boot lock (ent_boot.c) */
 static int sys_stat(const char *path, struct stat *st)
 {
 	return stat(path, st);
-}
-
-static int sys_mkdir(const char *path, mode_t mode)
-{
-	return mkdir(path, mode);
-}
-
-static int sys_open_dir(const char *path)
-{
-	/* O_NOFOLLOW: a symlink planted in place of the directory is refused */
-	return open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-}
-
-static int sys_fstat(int fd, struct stat *st)
-{
-	return fstat(fd, st);
-}
-
-static int sys_flock(int fd)
-{
-	int r;
-
-	do {
-		r = flock(fd, LOCK_EX | LOCK_NB);
-	} while (r < 0 && errno == EINTR);
-	return r;
-}
-
-static int sys_openat(int dirfd, const char *name, int flags, mode_t mode)
-{
-	return openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
 }
 
 static ssize_t sys_read(int fd, void *buf, size_t len)
 {
 	return read(fd, buf, len);
 }
-
-static int sys_renameat(int dirfd, const char *from, const char *to)
-{
-	return renameat(dirfd, from, dirfd, to);
-}
-
-#if ENT_WITH_SEED
-static int sys_unlinkat(int dirfd, const char *name)
-{
-	return unlinkat(dirfd, name, 0);
-}
-
-static int sys_fsync(int fd)
-{
-	return fsync(fd);
-}
-
-static uid_t sys_geteuid(void)
-{
-	return geteuid();
-}
-#endif
 
 #if ENT_WITH_SEED || ENT_WITH_JITTER || ENT_WITH_HWRNG || ENT_WITH_CPURNG
 static int sys_rnd_add(const void *buf, size_t len, unsigned int bits)
@@ -654,7 +588,7 @@ static const struct ent_ops sys_ops = {
 	.now_us = sys_now_us,
 	.poll = sys_poll,
 	.read = sys_read,
-	.close = sys_close,
+	.close = ent_close,
 	.icmp_socket = sys_icmp_socket,
 	.sendto = sys_sendto,
 	.recvfrom = sys_recvfrom,
@@ -664,17 +598,7 @@ static const struct ent_ops sys_ops = {
 #if ENT_WITH_BLOCK
 	.open_direct = sys_open_direct,
 #endif
-	.mkdir = sys_mkdir,
-	.open_dir = sys_open_dir,
-	.fstat = sys_fstat,
-	.flock = sys_flock,
-	.openat = sys_openat,
-	.write = sys_write,
-	.renameat = sys_renameat,
 #if ENT_WITH_SEED
-	.unlinkat = sys_unlinkat,
-	.fsync = sys_fsync,
-	.geteuid = sys_geteuid,
 	.list_dir = sys_list_dir,
 #endif
 #if ENT_WITH_SEED || ENT_WITH_JITTER || ENT_WITH_HWRNG || ENT_WITH_CPURNG

@@ -714,8 +714,8 @@ static int begin_stimulation(struct ent_wait_state *w, int64_t now)
 static void record_spent(struct ent_wait_state *w, int64_t now)
 {
 	if (w->boot_role != 0 && w->t_stim_start != 0) {
-		ent_boot_record(&w->boot, w->ops, w->icmp.sent,
-				(unsigned long)((now - w->t_stim_start) / 1000000));
+		ent_boot_record(&w->boot, w->icmp.sent, (unsigned long)((now - w->t_stim_start)
+				/ 1000000));
 	}
 }
 
@@ -987,7 +987,7 @@ done:
 	describe(&w, by, sizeof(by), 1);
 	stop_runners(&w, 1);
 	record_spent(&w, ops->now_us());
-	ent_boot_release(&w.boot, ops);
+	ent_boot_release(&w.boot);
 	stop_runners(&w, 0);
 	if (ret == 0) {
 		/* tests/vm/rig.py parses this line: keep its tail stable */

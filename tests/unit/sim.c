@@ -9,9 +9,11 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/ip_icmp.h>
+#include <sys/file.h>
 #include <sys/sysmacros.h>
 
 #include "sim.h"
+#include "fs-wrap.h"
 
 #define SIM_STEP_US 1000
 #define SIM_GW "10.0.2.2"
@@ -1023,7 +1025,6 @@ static int sim_openat(int dirfd, const char *name, int flags, mode_t mode)
 static ssize_t sim_read(int fd, void *buf, size_t len)
 {
 	struct sim *s = current;
-	struct sim_file *f;
 	size_t n;
 
 	if (fd == SIM_FD_HWRNG && s->hwrng_open) {
@@ -1050,11 +1051,17 @@ static ssize_t sim_read(int fd, void *buf, size_t len)
 		errno = EAGAIN;
 		return -1;
 	}
-	if (fd != SIM_FD_FILE || !s->file_open) {
-		s->violations++;
-		errno = EBADF;
-		return -1;
-	}
+	s->violations++;
+	errno = EBADF;
+	return -1;
+}
+
+/* A read of the seed directory's open file */
+static ssize_t sim_file_read(struct sim *s, void *buf, size_t len)
+{
+	struct sim_file *f;
+	size_t n;
+
 	if (injected(s, "read")) {
 		return -1;
 	}
@@ -1161,6 +1168,152 @@ static int sim_renameat(int dirfd, const char *from, const char *to)
 static uid_t sim_geteuid(void)
 {
 	return current->euid;
+}
+
+/*
+ * The module reaches the seed directory and ENT_RUN_DIR with plain system
+ * calls (entropy/ent_file.c); this binary is linked with
+ * tests/lib/fs-wrap.opts, so they land here. While a simulation is current
+ * every such call is the simulation's (SIM_SEED_DIR is its only directory:
+ * /run/dropbear-entropy does not exist, and nothing here touches the real
+ * one), except read, write and close on descriptors it has not handed
+ * out: those are the tests' own.
+ */
+static int sim_fs_fd(const struct sim *s, int fd)
+{
+	return s != NULL && ((fd == SIM_FD_DIR && s->dir_open)
+			|| (fd == SIM_FD_FILE && s->file_open));
+}
+
+int __wrap_mkdir(const char *path, mode_t mode)
+{
+	if (current == NULL) {
+		return __real_mkdir(path, mode);
+	}
+	current->fs_calls++;
+	return sim_mkdir(path, mode);
+}
+
+int __wrap_open(const char *path, int flags, ...)
+{
+	mode_t mode;
+
+	DBE_WRAP_MODE(flags, flags, mode);
+	/* The module opens only directories itself; files are ent_ops'
+	 * read_file */
+	if (current == NULL || !(flags & O_DIRECTORY)) {
+		return __real_open(path, flags, mode);
+	}
+	current->fs_calls++;
+	return sim_open_dir(path);
+}
+
+int __wrap_openat(int dirfd, const char *name, int flags, ...)
+{
+	mode_t mode;
+
+	DBE_WRAP_MODE(flags, flags, mode);
+	if (current == NULL) {
+		return __real_openat(dirfd, name, flags, mode);
+	}
+	current->fs_calls++;
+	if ((flags & (O_NOFOLLOW | O_CLOEXEC)) != (O_NOFOLLOW | O_CLOEXEC)) {
+		current->violations++;
+	}
+	return sim_openat(dirfd, name, flags, mode);
+}
+
+int __wrap_fstat(int fd, struct stat *st)
+{
+	if (current == NULL) {
+		return __real_fstat(fd, st);
+	}
+	current->fs_calls++;
+	return sim_fstat(fd, st);
+}
+
+int __wrap_flock(int fd, int op)
+{
+	if (current == NULL) {
+		return __real_flock(fd, op);
+	}
+	current->fs_calls++;
+	if (op != (LOCK_EX | LOCK_NB)) {
+		current->violations++;
+	}
+	return sim_flock(fd);
+}
+
+ssize_t __wrap_read(int fd, void *buf, size_t len)
+{
+	if (!sim_fs_fd(current, fd)) {
+		return __real_read(fd, buf, len);
+	}
+	current->fs_calls++;
+	if (fd != SIM_FD_FILE) {
+		errno = EISDIR;
+		return -1;
+	}
+	return sim_file_read(current, buf, len);
+}
+
+ssize_t __wrap_write(int fd, const void *buf, size_t len)
+{
+	if (!sim_fs_fd(current, fd)) {
+		return __real_write(fd, buf, len);
+	}
+	current->fs_calls++;
+	return sim_write(fd, buf, len);
+}
+
+int __wrap_close(int fd)
+{
+	if (!sim_fs_fd(current, fd)) {
+		return __real_close(fd);
+	}
+	current->fs_calls++;
+	return sim_close(fd);
+}
+
+int __wrap_unlinkat(int dirfd, const char *name, int flags)
+{
+	if (current == NULL) {
+		return __real_unlinkat(dirfd, name, flags);
+	}
+	current->fs_calls++;
+	if (flags != 0) {
+		current->violations++;
+	}
+	return sim_unlinkat(dirfd, name);
+}
+
+int __wrap_fsync(int fd)
+{
+	if (current == NULL) {
+		return __real_fsync(fd);
+	}
+	current->fs_calls++;
+	return sim_fsync(fd);
+}
+
+int __wrap_renameat(int olddirfd, const char *from, int newdirfd, const char *to)
+{
+	if (current == NULL) {
+		return __real_renameat(olddirfd, from, newdirfd, to);
+	}
+	current->fs_calls++;
+	if (newdirfd != olddirfd) {
+		current->violations++;
+	}
+	return sim_renameat(olddirfd, from, to);
+}
+
+uid_t __wrap_geteuid(void)
+{
+	if (current == NULL) {
+		return __real_geteuid();
+	}
+	return sim_geteuid();
 }
 
 static int sim_rnd_add(const void *buf, size_t len, unsigned int bits)
@@ -1354,16 +1507,6 @@ const struct ent_ops *sim_ops(struct sim *s)
 		.spawn = sim_spawn,
 		.reap = sim_reap,
 		.kmsg_write = sim_kmsg_write,
-		.mkdir = sim_mkdir,
-		.open_dir = sim_open_dir,
-		.fstat = sim_fstat,
-		.flock = sim_flock,
-		.openat = sim_openat,
-		.write = sim_write,
-		.unlinkat = sim_unlinkat,
-		.fsync = sim_fsync,
-		.renameat = sim_renameat,
-		.geteuid = sim_geteuid,
 	};
 
 	current = s;

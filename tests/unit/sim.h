@@ -186,6 +186,7 @@ struct sim {
 	unsigned long block_reads, block_misaligned;
 	int64_t last_send_at;
 	unsigned long violations;	/* blocking getrandom, bad close, ... */
+	unsigned long fs_calls;		/* file system calls that reached the sim */
 	int hit_limit;
 	unsigned long stop_returns;	/* EINTR returns after the stop */
 	int nlog;

@@ -205,6 +205,12 @@ static void test_seed_roundtrip(void)
 			"second boot: no stimulator started");
 	CHECK(s.credit_before_sync == 0 && s.durable_unlinks == 1,
 			"second boot: unlinked and directory synced before the credit");
+	/* The file calls are the module's own system calls, seen here only
+	 * through the link's --wrap: without it they would have gone to the
+	 * real file system (and found no /sim/seed) */
+	CHECK(s.fs_calls >= 8 && s.violations == 0,
+			"second boot: its %lu file system calls reached the simulated directory",
+			s.fs_calls);
 	CHECK(sim_log_count(&s, "while running: seed file (256 bits)") == 1,
 			"second boot: final line names the seed file");
 	f = sim_file(&s, ENT_SEED_NAME);
