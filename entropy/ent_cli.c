@@ -48,27 +48,34 @@ struct cli {
 	unsigned long timeout;	/* seconds, 0: none */
 };
 
+/* One line on stderr: prefix, the text, a newline */
+static void vline_stderr(const char *prefix, const char *fmt, va_list ap)
+{
+	(void)fputs(prefix, stderr);
+	(void)vfprintf(stderr, fmt, ap);
+	(void)fputc('\n', stderr);
+}
+
+/* This program's own errors: "dropbear-entropy: ..." */
 static void error_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void error_line(const char *fmt, ...)
 {
 	va_list ap;
 
-	(void)fputs(PROG ": ", stderr);
 	va_start(ap, fmt);
-	(void)vfprintf(stderr, fmt, ap);
+	vline_stderr(PROG ": ", fmt, ap);
 	va_end(ap);
-	(void)fputc('\n', stderr);
 }
 
+/* The module's log in the foreground (ent_log puts "entropy: " first) */
 static void log_stderr(int priority, const char *fmt, ...)
 {
 	va_list ap;
 
 	(void)priority;
 	va_start(ap, fmt);
-	(void)vfprintf(stderr, fmt, ap);
+	vline_stderr("", fmt, ap);
 	va_end(ap);
-	(void)fputc('\n', stderr);
 }
 
 static void log_syslog(int priority, const char *fmt, ...)
@@ -202,6 +209,7 @@ static int catch_stop_signals(void)
 static int run_seed(struct cli *c)
 {
 	const struct ent_ops *ops = ent_sys_ops();
+	struct ent_log log;
 	int r;
 
 	r = ent_probe_ready(ops);
@@ -211,8 +219,11 @@ static int run_seed(struct cli *c)
 	}
 	if (r == 1) {
 		/* Ready already: the wait would be one syscall; keep a seed
-		 * for the next boot as the server's SIGTERM path does */
-		c->cfg.log(LOG_INFO, "entropy: kernel CRNG already initialised");
+		 * for the next boot as the server's SIGTERM path does. Like
+		 * the wait's lines, this one goes to /dev/kmsg too with -X
+		 * kmsg or --background. */
+		ent_log_init(&log, &c->cfg, ops);
+		ent_log(&log, LOG_INFO, "kernel CRNG already initialised");
 		entropy_save_seed(&c->cfg);
 		return EXIT_READY;
 	}
@@ -304,15 +315,30 @@ static int seed_background(struct cli *c)
 	_exit(status);
 }
 
-static int cmd_seed(struct cli *c)
+/* seed and save run as root with the module on: otherwise one line says
+ * why and the exit status is returned; -1 when the command may run */
+static int refuse_command(const struct cli *c, const char *why_root, const char *when_off,
+		int off_status)
 {
 	if (geteuid() != 0) {
-		error_line("seed needs root (it credits the kernel RNG and writes the seed file)");
+		error_line("%s needs root (%s)", c->command, why_root);
 		return EXIT_ERROR;
 	}
 	if (c->cfg.disabled) {
-		error_line("-X off: the module is off, nothing to seed with");
-		return EXIT_ERROR;
+		error_line("-X off: the module is off, %s", when_off);
+		return off_status;
+	}
+	return -1;
+}
+
+static int cmd_seed(struct cli *c)
+{
+	int refused;
+
+	refused = refuse_command(c, "it credits the kernel RNG and writes the seed file",
+			"nothing to seed with", EXIT_ERROR);
+	if (refused >= 0) {
+		return refused;
 	}
 	if (catch_stop_signals() < 0) {
 		error_line("sigaction: %s", strerror(errno));
@@ -329,13 +355,12 @@ static int cmd_seed(struct cli *c)
 
 static int cmd_save(struct cli *c)
 {
-	if (geteuid() != 0) {
-		error_line("save needs root (the seed directory is root's, mode 0700)");
-		return EXIT_ERROR;
-	}
-	if (c->cfg.disabled) {
-		error_line("-X off: the module is off, no seed saved");
-		return EXIT_NOT_READY;
+	int refused;
+
+	refused = refuse_command(c, "the seed directory is root's, mode 0700", "no seed saved",
+			EXIT_NOT_READY);
+	if (refused >= 0) {
+		return refused;
 	}
 	c->cfg.log = log_stderr;
 #if ENT_WITH_SEED

@@ -35,6 +35,7 @@
 #include <arpa/inet.h>
 
 #include "driver-common.h"
+#include "fake-icmp.h"
 
 #define MAX_FILES	8
 
@@ -275,54 +276,6 @@ static int hexval(int c)
 	return -1;
 }
 
-struct one_dgram {
-	unsigned char b[512];
-	size_t len;
-	struct in_addr from;
-	int given;
-};
-
-/* icmp dgram: the raw socket is refused, as for a user without root */
-static int raw_refused;
-
-static int fake_socket(int raw)
-{
-	if (raw && raw_refused) {
-		errno = EPERM;
-		return -1;
-	}
-	return 100;
-}
-
-static int fake_close(int fd)
-{
-	(void)fd;
-	return 0;
-}
-
-/* The datagram the next recvfrom hands over */
-static struct one_dgram *pending;
-
-
-static ssize_t one_recvfrom(int fd, void *buf, size_t len,
-		struct sockaddr_in *from)
-{
-	struct one_dgram *g = pending;
-	size_t n = g->len < len ? g->len : len;
-
-	(void)fd;
-	if (g->given) {
-		errno = EAGAIN;
-		return -1;
-	}
-	g->given = 1;
-	memcpy(buf, g->b, n);
-	memset(from, 0, sizeof(*from));
-	from->sin_family = AF_INET;
-	from->sin_addr = g->from;
-	return (ssize_t)n;
-}
-
 /* The stimulator has one echo request (id 0x1234, sequence 1) in flight
  * to 10.0.2.2; is this datagram taken as its reply? */
 static int run_icmp(int argc, char **argv)
@@ -330,7 +283,7 @@ static int run_icmp(int argc, char **argv)
 	struct ent_ops ops;
 	struct ent_log log;
 	struct ent_icmp ic;
-	struct one_dgram g;
+	struct fake_icmp fk;
 	struct in_addr gw;
 	size_t i;
 	int hi, lo;
@@ -339,26 +292,25 @@ static int run_icmp(int argc, char **argv)
 		fprintf(stderr, "usage: driver icmp raw|dgram FROM HEX\n");
 		return 2;
 	}
-	memset(&g, 0, sizeof(g));
-	if (inet_pton(AF_INET, argv[3], &g.from) != 1) {
+	memset(&fk, 0, sizeof(fk));
+	fk.from.sin_family = AF_INET;
+	if (inet_pton(AF_INET, argv[3], &fk.from.sin_addr) != 1) {
 		return 2;
 	}
-	for (i = 0; argv[4][2 * i] != '\0' && i < sizeof(g.b); i++) {
+	for (i = 0; argv[4][2 * i] != '\0' && i < sizeof(fk.dgram); i++) {
 		hi = hexval(argv[4][2 * i]);
 		lo = hi < 0 ? -1 : hexval(argv[4][2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			fprintf(stderr, "bad hex\n");
 			return 2;
 		}
-		g.b[i] = (unsigned char)(hi * 16 + lo);
+		fk.dgram[i] = (unsigned char)(hi * 16 + lo);
 	}
-	g.len = i;
+	fk.dlen = i;
+	/* icmp dgram: the raw socket is refused, as for a user without root */
+	fk.raw_refused = strcmp(argv[2], "raw") != 0;
 	memset(&ops, 0, sizeof(ops));
-	ops.icmp_socket = fake_socket;
-	ops.close = fake_close;
-	ops.recvfrom = one_recvfrom;
-	pending = &g;
-	raw_refused = strcmp(argv[2], "raw") != 0;
+	fake_icmp_install(&fk, &ops);
 	memset(&log, 0, sizeof(log));
 	log.ops = &ops;
 	(void)inet_pton(AF_INET, "10.0.2.2", &gw);

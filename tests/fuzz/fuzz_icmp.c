@@ -17,63 +17,22 @@
  * in flight carrying the same sequence number; then exactly that
  * gateway's request completes.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
 #include "ent_internal.h"
+#include "../lib/fake-icmp.h"
 
 struct fz {
+	struct fake_icmp sock;	/* its datagram: the one the module read last */
 	const uint8_t *p;
 	const uint8_t *end;
 	struct ent_icmp *ic;
 	int have_prev;
 	struct ent_icmp before;
-	uint8_t dgram[256];
-	size_t dlen;
-	struct sockaddr_in from;
 };
-
-/* The input being replayed: the primitives below take no context */
-static struct fz *cur;
-/* The first input byte's low bit clear: the raw socket is refused */
-static int raw_refused;
-
-static int fz_socket(int raw)
-{
-	if (raw && raw_refused) {
-		errno = EPERM;
-		return -1;
-	}
-	return 7;	/* never used as a descriptor: recvfrom is ours */
-}
-
-static int fz_close(int fd)
-{
-	(void)fd;
-	return 0;
-}
-
-/* The Internet checksum (RFC 1071) of b[0..l), written independently of
- * ent_icmp_checksum(): 0 when a message carries its right checksum. */
-static unsigned int sum16(const uint8_t *b, size_t l)
-{
-	unsigned long s = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < l; i += 2) {
-		s += ((unsigned long)b[i] << 8) | b[i + 1];
-	}
-	if (l & 1) {
-		s += (unsigned long)b[l - 1] << 8;
-	}
-	while (s > 0xffff) {
-		s = (s & 0xffff) + (s >> 16);
-	}
-	return (unsigned int)(~s & 0xffff);
-}
 
 /* Which target, if any, the rule says this datagram answers; -1 none */
 static int expected_target(const struct ent_icmp *ic, const uint8_t *b, size_t l,
@@ -97,7 +56,7 @@ static int expected_target(const struct ent_icmp *ic, const uint8_t *b, size_t l
 	if (l < 8 || b[0] != 0 || b[1] != 0) {
 		return -1;
 	}
-	if (ic->raw && sum16(b, l) != 0) {
+	if (ic->raw && fake_icmp_sum16(b, l) != 0) {
 		return -1;
 	}
 	id = ((unsigned int)b[4] << 8) | b[5];
@@ -122,7 +81,7 @@ static void check_prev(struct fz *f)
 	if (!f->have_prev) {
 		return;
 	}
-	want = expected_target(a, f->dgram, f->dlen, &f->from);
+	want = expected_target(a, f->sock.dgram, f->sock.dlen, &f->sock.from);
 	if (want < 0) {
 		if (b->replies != a->replies || b->invalid != a->invalid + 1) {
 			abort();
@@ -139,39 +98,15 @@ static void check_prev(struct fz *f)
 	f->have_prev = 0;
 }
 
-/* Write the right ICMP checksum where the module will look for it (after
- * the IP header the datagram claims, on the raw socket) */
-static void fix_checksum(uint8_t *b, size_t l, int raw)
+/* The fake socket's next datagram: the next record of the input */
+static int fz_next(struct fake_icmp *sock)
 {
-	size_t off = 0;
-	unsigned int c;
-
-	if (raw) {
-		if (l < 1) {
-			return;
-		}
-		off = (size_t)(b[0] & 0x0f) * 4;
-	}
-	if (l < off + 4) {
-		return;
-	}
-	b[off + 2] = 0;
-	b[off + 3] = 0;
-	c = sum16(b + off, l - off);
-	b[off + 2] = (uint8_t)(c >> 8);
-	b[off + 3] = (uint8_t)(c & 0xff);
-}
-
-static ssize_t fz_recvfrom(int fd, void *buf, size_t len, struct sockaddr_in *from)
-{
-	struct fz *f = cur;
+	struct fz *f = sock->test;
 	unsigned int sel;
 	size_t n;
 
-	(void)fd;
 	check_prev(f);
 	if (f->end - f->p < 2) {
-		errno = EAGAIN;
 		return -1;
 	}
 	sel = f->p[0];
@@ -180,25 +115,23 @@ static ssize_t fz_recvfrom(int fd, void *buf, size_t len, struct sockaddr_in *fr
 	if (n > (size_t)(f->end - f->p)) {
 		n = (size_t)(f->end - f->p);
 	}
-	memset(from, 0, sizeof(*from));
-	from->sin_family = AF_INET;
+	memset(&sock->from, 0, sizeof(sock->from));
+	sock->from.sin_family = AF_INET;
 	if ((sel & 0x7f) < (unsigned int)f->ic->ntargets) {
-		from->sin_addr = f->ic->t[sel & 0x7f].addr;
+		sock->from.sin_addr = f->ic->t[sel & 0x7f].addr;
 	} else {
-		from->sin_addr.s_addr = htonl(0xc0000200u | (sel & 0x7f));	/* 192.0.2.x */
+		sock->from.sin_addr.s_addr = htonl(0xc0000200u | (sel & 0x7f));	/* 192.0.2.x */
 	}
-	/* a datagram longer than the buffer is truncated, as recvfrom does */
-	memcpy(f->dgram, f->p, n);
+	/* n < 256: the whole record fits; recvfrom cuts it to the module's buffer */
+	memcpy(sock->dgram, f->p, n);
 	f->p += n;
-	f->dlen = n < len ? n : len;
+	sock->dlen = n;
 	if (sel & 0x80) {
-		fix_checksum(f->dgram, f->dlen, f->ic->raw);
+		fake_icmp_fix_checksum(sock->dgram, sock->dlen, f->ic->raw);
 	}
-	memcpy(buf, f->dgram, f->dlen);
-	f->from = *from;
 	f->before = *f->ic;
 	f->have_prev = 1;
-	return (ssize_t)f->dlen;
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -216,11 +149,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&ops, 0, sizeof(ops));
 	memset(&log, 0, sizeof(log));
 	memset(&f, 0, sizeof(f));
-	cur = &f;
-	raw_refused = !(data[0] & 1);
-	ops.icmp_socket = fz_socket;
-	ops.close = fz_close;
-	ops.recvfrom = fz_recvfrom;
+	f.sock.next = fz_next;
+	f.sock.test = &f;
+	f.sock.raw_refused = !(data[0] & 1);
+	fake_icmp_install(&f.sock, &ops);
 	log.ops = &ops;
 	n = ((data[0] >> 1) & 3) + 1;
 	for (i = 0; i < n; i++) {
