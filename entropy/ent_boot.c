@@ -51,25 +51,60 @@ void ent_boot_id(const struct ent_ops *ops, char *id, size_t len)
 	(void)snprintf(id, len, "%s", n > 0 ? text : "unknown");
 }
 
+/* ENT_RUN_DIR, made when missing (mode 0700: only root's processes
+ * coordinate through it); O_NOFOLLOW: a symlink planted in /run is not
+ * followed. -1 with errno when unusable. */
+static int run_dir_open(void)
+{
+	if (mkdir(ENT_RUN_DIR, 0700) < 0 && errno != EEXIST) {
+		return -1;
+	}
+	return ent_dir_open(ENT_RUN_DIR);
+}
+
+/* name in dirfd becomes text by a new file tmp and a rename, so a reader
+ * never sees half a record; when that fails the old record stays and tmp
+ * goes */
+static void replace_file(int dirfd, const char *tmp, const char *name, const char *text,
+		size_t len, mode_t mode)
+{
+	int fd, written;
+
+	fd = ent_file_open(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	if (fd < 0) {
+		return;
+	}
+	written = ent_write_all(fd, text, len) == 0;
+	if (ent_close(fd) == 0 && written) {
+		(void)renameat(dirfd, tmp, dirfd, name);
+	} else {
+		(void)unlinkat(dirfd, tmp, 0);
+	}
+}
+
+/* A record of ENT_RUN_DIR into buf, NUL-terminated ("" when there is
+ * none); O_NONBLOCK, so a FIFO planted in its place cannot hold us */
+static void read_record(int dirfd, const char *name, char *buf, size_t len)
+{
+	ssize_t n = -1;
+	int fd;
+
+	fd = ent_file_open(dirfd, name, O_RDONLY | O_NONBLOCK, 0);
+	if (fd >= 0) {
+		n = ent_read_all(fd, buf, len - 1);
+		(void)ent_close(fd);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+}
+
 static void read_spent(struct ent_boot *b)
 {
 	char text[128], id[ENT_BOOT_ID_MAX];
 	unsigned long packets, seconds;
-	ssize_t n;
-	int fd;
 
 	b->packets_spent = b->seconds_spent = 0;
-	fd = ent_file_open(b->dirfd, SPENT_NAME, O_RDONLY, 0);
-	if (fd < 0) {
-		return;
-	}
-	n = ent_read_all(fd, text, sizeof(text) - 1);
-	(void)ent_close(fd);
-	if (n <= 0) {
-		return;
-	}
-	text[n] = '\0';
-	/* Not our record, or a record of another boot: counts as none */
+	read_record(b->dirfd, SPENT_NAME, text, sizeof(text));
+	/* None, not our record, or a record of another boot: counts as none */
 	if (sscanf(text, "%39s %lu %lu", id, &packets, &seconds) == 3
 			&& strcmp(id, b->boot_id) == 0) {
 		b->packets_spent = packets;
@@ -82,12 +117,7 @@ int ent_boot_acquire(struct ent_boot *b, const struct ent_ops *ops)
 	int fd;
 
 	if (b->dirfd < 0) {
-		if (mkdir(ENT_RUN_DIR, 0700) < 0 && errno != EEXIST) {
-			b->why = strerror(errno);
-			return -1;
-		}
-		/* O_NOFOLLOW: a symlink planted in /run is not followed */
-		b->dirfd = ent_dir_open(ENT_RUN_DIR);
+		b->dirfd = run_dir_open();
 		if (b->dirfd < 0) {
 			b->why = strerror(errno);
 			return -1;
@@ -114,25 +144,14 @@ int ent_boot_acquire(struct ent_boot *b, const struct ent_ops *ops)
 void ent_boot_record(struct ent_boot *b, unsigned long packets, unsigned long seconds)
 {
 	char text[96];
-	int fd, n;
+	int n;
 
 	if (b->lock_fd < 0) {
 		return;
 	}
 	n = snprintf(text, sizeof(text), "%s %lu %lu\n", b->boot_id,
 			b->packets_spent + packets, b->seconds_spent + seconds);
-	/* New file and rename: a reader never sees half a record */
-	fd = ent_file_open(b->dirfd, SPENT_TMP, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0) {
-		return;
-	}
-	if (ent_write_all(fd, text, (size_t)n) < 0) {
-		(void)ent_close(fd);
-		return;
-	}
-	if (ent_close(fd) == 0) {
-		(void)renameat(b->dirfd, SPENT_TMP, b->dirfd, SPENT_NAME);
-	}
+	replace_file(b->dirfd, SPENT_TMP, SPENT_NAME, text, (size_t)n, 0600);
 }
 
 void ent_boot_init(struct ent_boot *b)
@@ -155,45 +174,28 @@ void ent_boot_release(struct ent_boot *b)
 	}
 }
 
-/* Replaces name in ENT_RUN_DIR with text, by a new file and rename; a
- * record that cannot be written is left out (status says "unknown") */
+/* Replaces name in ENT_RUN_DIR with text; a record that cannot be
+ * written is left out (status says "unknown") */
 static void write_record(const char *name, const char *tmp, const char *text, size_t len,
 		int keep_this_boot, const char *boot_id)
 {
 	char old[64], want[ENT_BOOT_ID_MAX + 8];
-	ssize_t n;
-	int dirfd, fd, written;
+	int dirfd;
 
-	if (mkdir(ENT_RUN_DIR, 0700) < 0 && errno != EEXIST) {
-		return;
-	}
-	dirfd = ent_dir_open(ENT_RUN_DIR);
+	dirfd = run_dir_open();
 	if (dirfd < 0) {
 		return;
 	}
 	if (keep_this_boot) {
 		/* Once per boot: the first writer's record stays */
-		fd = ent_file_open(dirfd, name, O_RDONLY | O_NONBLOCK, 0);
-		if (fd >= 0) {
-			n = ent_read_all(fd, old, sizeof(old) - 1);
-			(void)ent_close(fd);
-			(void)snprintf(want, sizeof(want), "boot=%s ", boot_id);
-			old[n > 0 ? n : 0] = '\0';
-			if (strncmp(old, want, strlen(want)) == 0) {
-				(void)ent_close(dirfd);
-				return;
-			}
+		read_record(dirfd, name, old, sizeof(old));
+		(void)snprintf(want, sizeof(want), "boot=%s ", boot_id);
+		if (strncmp(old, want, strlen(want)) == 0) {
+			(void)ent_close(dirfd);
+			return;
 		}
 	}
-	fd = ent_file_open(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd >= 0) {
-		written = ent_write_all(fd, text, len) == 0;
-		if (ent_close(fd) == 0 && written) {
-			(void)renameat(dirfd, tmp, dirfd, name);
-		} else {
-			(void)unlinkat(dirfd, tmp, 0);
-		}
-	}
+	replace_file(dirfd, tmp, name, text, len, 0644);
 	(void)ent_close(dirfd);
 }
 
