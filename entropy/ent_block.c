@@ -21,7 +21,13 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "ent_block.h"
+#include "ent_file.h"
 #include "ent_internal.h"
+#include "ent_progress.h"
+#include "ent_sys.h"
+#include "ent_wait.h"
+#include "entropy.h"
 
 uint64_t ent_block_offset(unsigned long i, uint64_t nsectors, unsigned int sector)
 {

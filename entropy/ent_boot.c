@@ -32,7 +32,10 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "ent_boot.h"
+#include "ent_file.h"
 #include "ent_internal.h"
+#include "ent_sys.h"
 
 #define LOCK_NAME	"stimulate.lock"
 #define SPENT_NAME	"spent"

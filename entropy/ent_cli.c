@@ -28,6 +28,12 @@
 #include <sys/wait.h>
 
 #include "ent_internal.h"
+#include "ent_probe.h"
+#include "ent_progress.h"
+#include "ent_seed.h"
+#include "ent_status.h"
+#include "ent_sys.h"
+#include "entropy.h"
 
 #define PROG			"dropbear-entropy"
 #define EXIT_READY		0

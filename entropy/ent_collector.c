@@ -18,7 +18,10 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 
-#include "ent_internal.h"
+#include "ent_collector.h"
+#include "ent_progress.h"
+#include "ent_wait.h"
+#include "entropy.h"
 
 void ent_collector_child(int out, const void *arg)
 {

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ent_config.h"
 #include "ent_internal.h"
+#include "entropy.h"
 
 #define FORM_STIM	"stim=collector,icmp,block (any of them, comma separated) or stim=none"
 #define FORM_GATEWAY	"gateway=A.B.C.D (a unicast IPv4 address, not loopback)"

@@ -38,7 +38,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "ent_credit.h"
 #include "ent_internal.h"
+#include "ent_seed.h"
+#include "ent_sys.h"
+#include "entropy.h"
 
 /* The core alone (probe, progress, collector, ICMP) credits nothing */
 #if ENT_WITH_SEED || ENT_WITH_JITTER || ENT_WITH_HWRNG || ENT_WITH_CPURNG

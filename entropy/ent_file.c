@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <sys/file.h>
 
-#include "ent_internal.h"
+#include "ent_file.h"
 
 int ent_dir_open(const char *path)
 {

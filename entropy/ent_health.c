@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ent_health.h"
+#include "ent_estimate.h"
 #include "ent_internal.h"
 
 #if ENT_WITH_JITTER || ENT_WITH_HWRNG

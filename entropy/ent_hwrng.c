@@ -27,7 +27,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ent_hwrng.h"
+#include "ent_credit.h"
+#include "ent_health.h"
 #include "ent_internal.h"
+#include "ent_progress.h"
+#include "ent_sys.h"
+#include "ent_wait.h"
+#include "entropy.h"
 
 #if ENT_WITH_HWRNG
 

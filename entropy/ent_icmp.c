@@ -19,7 +19,14 @@
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 
+#include "ent_icmp.h"
 #include "ent_internal.h"
+#include "ent_interrupts.h"
+#include "ent_progress.h"
+#include "ent_route.h"
+#include "ent_sys.h"
+#include "ent_wait.h"
+#include "entropy.h"
 
 #define ENT_ICMP_PAYLOAD	"dbentrpy"
 #define ENT_ICMP_LEN		(8 + 8)

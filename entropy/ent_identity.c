@@ -35,7 +35,10 @@
 #include <strings.h>
 #include <sys/sysmacros.h>
 
+#include "ent_identity.h"
 #include "ent_internal.h"
+#include "ent_seed.h"
+#include "ent_sys.h"
 
 #if ENT_WITH_SEED
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ent_internal.h"
+#include "ent_interrupts.h"
 
 /* Names of per-CPU interrupts that show with a numeric label */
 static const char *const percpu_names[] = {

@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ent_internal.h"
+#include "ent_probe.h"
+#include "ent_sys.h"
 
 #ifndef GRND_NONBLOCK
 #define GRND_NONBLOCK 0x0001

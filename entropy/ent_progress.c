@@ -8,11 +8,15 @@
  * when asked, to /dev/kmsg so that they sit beside "crng init done".
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ent_progress.h"
 #include "ent_internal.h"
+#include "ent_sys.h"
+#include "entropy.h"
 
 #define ENT_LINE_US 1000000
 #define ENT_LOG_PREFIX "entropy: "

@@ -10,11 +10,14 @@
  * reads the ARP table and interfaces' operstate through ent_ops only.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "ent_route.h"
 #include "ent_internal.h"
+#include "ent_sys.h"
 
 #define RTF_UP_BIT	0x0001UL
 #define RTF_GATEWAY_BIT	0x0002UL

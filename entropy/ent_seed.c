@@ -37,7 +37,15 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "ent_seed.h"
+#include "ent_config.h"
+#include "ent_credit.h"
+#include "ent_file.h"
+#include "ent_identity.h"
 #include "ent_internal.h"
+#include "ent_progress.h"
+#include "ent_sys.h"
+#include "entropy.h"
 
 #if ENT_WITH_SEED
 

@@ -19,7 +19,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ent_status.h"
+#include "ent_block.h"
+#include "ent_boot.h"
+#include "ent_config.h"
+#include "ent_cpurng.h"
+#include "ent_credit.h"
+#include "ent_file.h"
+#include "ent_hwrng.h"
 #include "ent_internal.h"
+#include "ent_probe.h"
+#include "ent_route.h"
+#include "ent_seed.h"
+#include "ent_sys.h"
+#include "entropy.h"
 
 #define STATUS_TEXT_MAX	65536	/* /proc/net/route, /proc/net/arp, /proc/cpuinfo */
 #define PATH_SEEDED	ENT_RUN_DIR "/" ENT_BOOT_SEEDED

@@ -37,6 +37,8 @@
 #include <sys/auxv.h>
 #endif
 
+#include "ent_sys.h"
+#include "ent_file.h"
 #include "ent_internal.h"
 
 #ifndef SYS_getrandom

@@ -22,7 +22,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ent_wait.h"
+#include "ent_boot.h"
+#include "ent_config.h"
+#include "ent_hwrng.h"
 #include "ent_internal.h"
+#include "ent_interrupts.h"
+#include "ent_probe.h"
+#include "ent_progress.h"
+#include "ent_seed.h"
+#include "ent_sys.h"
+#include "entropy.h"
 
 #define ENT_BITS_EVERY_US	250000
 #define ENT_LINE_US_IDLE	60000000	/* progress once a minute when stuck */

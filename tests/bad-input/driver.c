@@ -34,6 +34,13 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include "ent_icmp.h"
+#include "ent_probe.h"
+#include "ent_progress.h"
+#include "ent_seed.h"
+#include "ent_sys.h"
+#include "ent_wait.h"
+#include "entropy.h"
 #include "driver-common.h"
 #include "fake-icmp.h"
 

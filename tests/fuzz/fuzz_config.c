@@ -17,7 +17,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "ent_internal.h"
+#include "ent_config.h"
+#include "entropy.h"
 
 /* 1 when s holds a byte below 0x20 or DEL */
 static int has_control(const char *s)

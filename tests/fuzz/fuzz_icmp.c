@@ -22,7 +22,10 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "ent_icmp.h"
 #include "ent_internal.h"
+#include "ent_progress.h"
+#include "ent_sys.h"
 #include "../lib/fake-icmp.h"
 
 struct fz {

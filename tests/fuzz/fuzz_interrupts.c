@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ent_internal.h"
+#include "ent_interrupts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

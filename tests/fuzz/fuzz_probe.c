@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ent_internal.h"
+#include "ent_probe.h"
+#include "ent_sys.h"
 
 struct fz {
 	const char *poolsize;

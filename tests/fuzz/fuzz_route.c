@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 
 #include "ent_internal.h"
+#include "ent_route.h"
 
 static void valid_dev(const char *dev)
 {

@@ -29,6 +29,10 @@
 #include <sys/stat.h>
 
 #include "ent_internal.h"
+#include "ent_progress.h"
+#include "ent_seed.h"
+#include "ent_sys.h"
+#include "entropy.h"
 #include "fs-wrap.h"
 
 #define DIRFD	10

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "ent_internal.h"
+#include "ent_sys.h"
 
 /* The module's log: "<priority> text" per line on stderr, prefixed with
  * the wall-clock time "[seconds.micro] " after drv_log_timestamps(1) */

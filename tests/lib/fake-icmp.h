@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#include "ent_internal.h"
+#include "ent_sys.h"
 
 struct fake_icmp {
 	int raw_refused;	/* icmp_socket(raw) fails with EPERM, as without root */

@@ -30,6 +30,11 @@
 #include <unistd.h>
 #include <sys/resource.h>
 
+#include "ent_block.h"
+#include "ent_probe.h"
+#include "ent_sys.h"
+#include "ent_wait.h"
+#include "entropy.h"
 #include "driver-common.h"
 #include "fs-wrap.h"
 

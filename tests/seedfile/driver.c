@@ -31,6 +31,11 @@
 #include <unistd.h>
 #include <sys/random.h>
 
+#include "ent_internal.h"
+#include "ent_progress.h"
+#include "ent_seed.h"
+#include "ent_sys.h"
+#include "entropy.h"
 #include "driver-common.h"
 #include "fs-wrap.h"
 

@@ -12,6 +12,16 @@
 #include <sys/file.h>
 #include <sys/sysmacros.h>
 
+#include "ent_block.h"
+#include "ent_collector.h"
+#include "ent_icmp.h"
+#include "ent_internal.h"
+#include "ent_probe.h"
+#include "ent_route.h"
+#include "ent_seed.h"
+#include "ent_sys.h"
+#include "ent_wait.h"
+#include "entropy.h"
 #include "sim.h"
 #include "fs-wrap.h"
 

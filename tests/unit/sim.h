@@ -21,6 +21,8 @@
 #define DBE_SIM_H
 
 #include "ent_internal.h"
+#include "ent_sys.h"
+#include "entropy.h"
 
 #define SIM_FD_ICMP	10
 #define SIM_FD_BLOCK	11

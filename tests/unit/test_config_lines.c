@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "entropy.h"
 #include "sim.h"
 
 static int *np, *nf;

@@ -10,6 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ent_config.h"
+#include "ent_internal.h"
+#include "ent_wait.h"
+#include "entropy.h"
 #include "sim.h"
 
 #if ENT_WITH_BLOCK || ENT_WITH_SEED || ENT_WITH_JITTER || ENT_WITH_HWRNG || ENT_WITH_CPURNG

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ent_credit.h"
+#include "entropy.h"
 #include "sim.h"
 
 static int *np, *nf;

@@ -15,6 +15,17 @@
 #include <arpa/inet.h>
 #include <sys/wait.h>
 
+#include "ent_block.h"
+#include "ent_config.h"
+#include "ent_icmp.h"
+#include "ent_internal.h"
+#include "ent_interrupts.h"
+#include "ent_probe.h"
+#include "ent_progress.h"
+#include "ent_route.h"
+#include "ent_sys.h"
+#include "ent_wait.h"
+#include "entropy.h"
 #include "sim.h"
 
 static int passed, failed;

@@ -21,6 +21,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "ent_estimate.h"
+#include "ent_health.h"
+#include "ent_internal.h"
+#include "ent_jitter.h"
 #include "sim.h"
 
 #ifndef ENT_SP80090B_DIR

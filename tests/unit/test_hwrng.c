@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ent_cpurng.h"
+#include "ent_wait.h"
+#include "entropy.h"
 #include "sim.h"
 
 static int *np, *nf;

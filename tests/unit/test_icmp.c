@@ -10,6 +10,9 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "ent_icmp.h"
+#include "ent_progress.h"
+#include "ent_sys.h"
 #include "sim.h"
 #include "../lib/fake-icmp.h"
 

@@ -6,6 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ent_health.h"
+#include "ent_jitter.h"
+#include "ent_probe.h"
+#include "ent_sys.h"
+#include "ent_wait.h"
+#include "entropy.h"
 #include "sim.h"
 
 static int *np, *nf;

@@ -11,6 +11,11 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "ent_icmp.h"
+#include "ent_internal.h"
+#include "ent_route.h"
+#include "ent_wait.h"
+#include "entropy.h"
 #include "sim.h"
 
 static int *np, *nf;

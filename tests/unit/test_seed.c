@@ -7,6 +7,13 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
+#include "ent_config.h"
+#include "ent_identity.h"
+#include "ent_internal.h"
+#include "ent_progress.h"
+#include "ent_seed.h"
+#include "ent_wait.h"
+#include "entropy.h"
 #include "sim.h"
 
 static int *np, *nf;

@@ -12,6 +12,13 @@
 #include <unistd.h>
 #include <sys/sysmacros.h>
 
+#include "ent_boot.h"
+#include "ent_credit.h"
+#include "ent_probe.h"
+#include "ent_progress.h"
+#include "ent_seed.h"
+#include "ent_status.h"
+#include "entropy.h"
 #include "sim.h"
 
 static int *np, *nf;

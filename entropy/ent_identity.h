@@ -1,0 +1,28 @@
+/* dropbear-entropy: what tells this device from a clone of its disk image (ent_identity.c) */
+#ifndef DROPBEAR_ENT_IDENTITY_H
+#define DROPBEAR_ENT_IDENTITY_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "ent_internal.h"
+#include "ent_sys.h"
+
+#define ENT_IDENTITY_MAX	2048
+#if ENT_WITH_SEED
+/* What tells this device from a clone of its disk image (ent_identity.c):
+ * serials of the SoC, board and of the medium behind st_dev medium (the
+ * seed directory's), else universally administered permanent MACs */
+struct ent_identity {
+	char text[ENT_IDENTITY_MAX];	/* "source=value\n" lines, stable order */
+	size_t len;			/* 0: nothing identifies this device */
+	char sources[128];		/* the sources used, for the log */
+	char missing[320];		/* when len is 0: what was looked for */
+};
+void ent_identity_collect(const struct ent_ops *ops, dev_t medium, const char *seed_dir,
+		struct ent_identity *id);
+/* The hash a seed file is bound to; only for id->len > 0 */
+void ent_identity_hash(const struct ent_identity *id, unsigned char out[ENT_SHA256_LEN]);
+#endif
+
+#endif /* DROPBEAR_ENT_IDENTITY_H */
