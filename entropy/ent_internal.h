@@ -357,6 +357,14 @@ struct ent_collector {
 	int fd;
 	int running;
 	int finished;	/* the child returned from getrandom() or died */
+	/* Whether the kernel's collector produces, judged while the child
+	 * blocks, per ENT_JIT_WINDOW_US: 1 the credited count rose by more
+	 * than our own credits, 0 it did not, -1 not known */
+	int producing;
+	int64_t t_window, t_probe;
+	int bits_last;		/* the count at the last probe, -1 unreadable */
+	unsigned long ours_last;	/* our own credits at the last probe */
+	unsigned long rise;	/* the kernel's own rise in this window */
 };
 /* The child: blocks in getrandom(buf, 1, 0) and exits when it returns */
 void ent_collector_child(int out, const void *arg);
@@ -444,72 +452,73 @@ static inline int ent_seed_save(const struct entropy_config *cfg,
 #endif
 
 /* ---- health tests (ent_health.c) and CPU jitter collector (ent_jitter.c) ---- */
-#define ENT_JIT_STARTUP		1024	/* samples of the start-up test */
-#define ENT_JIT_APT_W		512	/* adaptive proportion window */
-#define ENT_JIT_BATCH		256	/* samples hashed per credit */
-#define ENT_JIT_MEM		(128 * 1024)	/* beyond L1, for cache timing */
-#define ENT_JIT_GRACE_US	1000000	/* kernel collector's chance first */
-/* Continuous health tests, SP 800-90B 4.4, alpha = 2^-20 */
+/* Continuous health tests, SP 800-90B 4.4 (alpha = 2^-20, window 512), on
+ * 8-bit symbols, with cut-offs for the rate the credit rule claims: a
+ * fixed table, nothing estimated at run time */
+#define ENT_HEALTH_APT_W	512	/* adaptive proportion window */
 struct ent_health {
 	unsigned int rct_cutoff, apt_cutoff;
 	unsigned int rct_count, rct_last;
 	unsigned int apt_n, apt_count, apt_ref;
+	unsigned int stuck_run;	/* stuck samples in a row (jitter) */
 	int failed;
 	const char *why;	/* the failed test */
 };
+/* Cut-offs for a claimed min-entropy of num/den bits per symbol */
+void ent_health_init(struct ent_health *ht, unsigned int num, unsigned int den);
+/* 0 healthy, -1 on the first failure (then stays failed) */
+int ent_health_sample(struct ent_health *ht, unsigned int sym);
+/* A stuck sample (jitter: a zero first or second difference) counts
+ * toward a run that fails at the repetition cut-off; 0 or -1 as above */
+int ent_health_stuck(struct ent_health *ht, int stuck);
+
+/* The kernel's rule (drivers/char/random.c, try_to_generate_entropy(),
+ * 5.18+): a trial of 8192 counter reads; samples_per_bit =
+ * DIV_ROUND_UP(8192, changes + 1), refused above HZ/15; then one bit per
+ * samples_per_bit timer ticks. Ours takes at most one sample a tick. */
+#define ENT_JIT_TRIAL		8192	/* counter reads of the trial */
+#define ENT_JIT_HZ		250	/* timer ticks a second (CONFIG_HZ) we assume */
+#define ENT_JIT_TICK_US		(1000000 / ENT_JIT_HZ)
+#define ENT_JIT_MAX_SPB		(ENT_JIT_HZ / 15)	/* the kernel's MAX_SAMPLES_PER_BIT */
+#define ENT_JIT_BITS_PER_CREDIT	32	/* one RNDADDENTROPY per 32 bits */
+#define ENT_JIT_MEM		(128 * 1024)	/* beyond L1, for cache timing */
+#define ENT_JIT_WINDOW_US	1000000	/* the kernel collector's count is judged per window */
 struct ent_jitter {
-	double h;		/* assessed min-entropy per sample, start-up test */
+	unsigned int samples_per_bit;	/* the trial's */
+	unsigned int changes;	/* reads of the trial that differed from the last */
 	struct ent_health health;
 	int active;
 #if ENT_WITH_JITTER
 	hash_state pool;	/* SHA-256 */
 #endif
-	unsigned int pooled;	/* healthy samples in pool */
-	unsigned long credited;
+	unsigned int pooled;	/* samples in pool */
+	unsigned long counted;	/* healthy, unstuck samples since t_start */
+	unsigned long credited;	/* in all */
+	unsigned long epoch_credited;	/* since t_start */
+	int64_t t_start;	/* the first sample of this epoch (a pause ends one) */
+	int64_t next;		/* no sample before this: one per tick */
+	uint64_t last, last_d;	/* the last reading and difference */
+	int nread;		/* readings so far, up to 2 */
+	int paused;		/* not crediting: the kernel's collector may produce */
 	void *mem;
 };
-/* SP 800-90B 6.3 non-IID estimators (ent_estimate.c), each as NIST's
- * ea_non_iid applies it; figures in bits, < 0 where not run */
-enum {
-	ENT_EST_MCV, ENT_EST_COLLISION, ENT_EST_MARKOV, ENT_EST_COMPRESSION,
-	ENT_EST_TTUPLE, ENT_EST_LRS, ENT_EST_MULTIMCW, ENT_EST_LAG,
-	ENT_EST_MULTIMMC, ENT_EST_LZ78Y, ENT_EST_COUNT
-};
-struct ent_estimates {
-	double literal[ENT_EST_COUNT];	/* per sample, on the symbols */
-	double bitstring[ENT_EST_COUNT];	/* per bit, when > 2 symbols */
-	double h_original, h_bitstring;	/* the smallest of each */
-	double assessed;	/* min(width, H_original, width * H_bitstring) */
-	unsigned int distinct;	/* symbols seen */
-};
-/* Assessed min-entropy per sample of the low `width` bits of sym[0..n),
- * in bits; < 0 when it cannot run (bad arguments, out of memory) */
-double ent_estimate_min_entropy(const uint8_t *sym, size_t n, unsigned int width,
-		struct ent_estimates *detail);
-/* ent_health.c, when ENT_WITH_JITTER || ENT_WITH_HWRNG */
-double ent_log2(double x);
-double ent_sqrt(double x);
-/* Start-up test of n samples (their low 8 bits are the symbols): the
- * estimators above plus the refusal of a counter too coarse; 0 and the
- * assessed min-entropy in *h, or -1 and why */
-int ent_health_startup(const uint64_t *d, size_t n, double *h, const char **why);
-/* Cutoffs for an assessed min-entropy per sample h (4.4.1, 4.4.2) */
-unsigned int ent_health_rct_cutoff(double h);
-unsigned int ent_health_apt_cutoff(double h);
-void ent_health_init(struct ent_health *ht, double h);
-/* 0 healthy, -1 on the first failure (then stays failed) */
-int ent_health_sample(struct ent_health *ht, unsigned int sym);
 #if ENT_WITH_JITTER
-/* Start-up test; 0 when crediting may begin (logged either way) */
+/* The trial: samples per bit as the kernel computes it, 0 when the
+ * counter is too coarse (> ENT_JIT_MAX_SPB) or unreadable (*changes -1) */
+unsigned int ent_jitter_trial(const struct ent_ops *ops, int *changes);
+/* The trial and the health tests' set-up; 0 when sampling may begin
+ * (logged either way) */
 int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
-		struct ent_log *log);
+		struct ent_log *log, int64_t now);
 #endif
 
 /* ---- /dev/hwrng (ent_hwrng.c) ---- */
-#define ENT_HWRNG_BLOCK		32	/* bytes per read and per repeat check */
+#define ENT_HWRNG_BLOCK		32	/* bytes per read, per repeat check, per credit */
 #define ENT_HWRNG_SEEN		64	/* blocks a repeat is looked for among */
 #define ENT_HWRNG_MIX_BYTES	64	/* read and mixed without the opt-in */
-#define ENT_HWRNG_MAX_BYTES	4096	/* per wait */
+#define ENT_HWRNG_STARTUP	1024	/* tested and mixed before any credit */
+/* per wait: the start-up and 256 bits at the lowest quality, 1 */
+#define ENT_HWRNG_MAX_BYTES	(ENT_HWRNG_STARTUP + 256 * 1024 / 8)
 #define ENT_HWRNG_RETRY_US	10000	/* after EAGAIN */
 struct ent_hwrng {
 	int fd;
@@ -518,15 +527,9 @@ struct ent_hwrng {
 	const char *why;	/* its rule, for the log */
 	char name[32];		/* the kernel's current hwrng */
 	int kernel_quality;	/* the kernel's credit per 1024 bits, -1 unknown */
-	double h;		/* assessed min-entropy per byte */
 	struct ent_health health;
-#if ENT_WITH_HWRNG
-	hash_state pool;	/* SHA-256 */
-#endif
-	unsigned int pooled;	/* healthy bytes in pool */
+	unsigned long healthy;	/* bytes past the start-up that passed */
 	unsigned long credited;
-	uint64_t *startup;	/* the start-up test's bytes, then NULL */
-	unsigned int nstartup;
 	unsigned char blk[ENT_HWRNG_BLOCK];	/* the block being filled */
 	unsigned int blk_len;
 	uint64_t seen[ENT_HWRNG_SEEN];	/* fingerprints of recent blocks */
@@ -614,12 +617,19 @@ struct ent_credit_facts {
 	int checks_passed;	/* the source's own checks or health tests */
 	int kernel_credits;	/* hwrng: the kernel credits the device itself */
 	int kernel_usable;	/* CPU RNG: the kernel lists the instruction */
-	int kernel_collector;	/* jitter: the kernel's own collector produces */
-	double h_per_unit;	/* hwrng, jitter: assessed min-entropy per sample */
+	/* jitter: the kernel's own collector: 0 absent or seen idle, 1
+	 * producing, -1 not known (no blocking getrandom() to watch, or its
+	 * count unreadable) */
+	int kernel_collector;
+	unsigned int samples_per_bit;	/* jitter: the trial's */
+	unsigned long ticks;	/* jitter: timer ticks since its first sample */
+	unsigned long credited;	/* hwrng, jitter: bits this source credited so far */
 	const char *other_seed_tool;	/* seed: ent_credit_other_seed_tool() */
 };
-/* Bits that may be credited for n units (bytes, samples) of src: 0 means
- * mix only. *why names the rule that decided, for the log. */
+/* Bits that may be credited for n units of src: 0 means mix only. For
+ * hwrng (bytes) and jitter (samples) n counts every unit since the source
+ * began and the answer is what may be credited now on top of
+ * f->credited. *why names the rule that decided, for the log. */
 unsigned int ent_credit_bits(const struct entropy_config *cfg, enum ent_source src,
 		const struct ent_credit_facts *f, size_t n, const char **why);
 #if ENT_WITH_SEED
