@@ -265,7 +265,8 @@ static int hwrng_read(struct ent_hwrng *hw, const struct entropy_config *cfg,
 		}
 	}
 	explicit_bzero(buf, sizeof(buf));
-	if (hw->bytes >= ENT_HWRNG_MAX_BYTES) {
+	/* 256 bits seed either generation: no more is read for this wait */
+	if (hw->bytes >= ENT_HWRNG_MAX_BYTES || hw->credited >= ENT_SHA256_LEN * 8) {
 		hwrng_close(hw, ops);
 	}
 	return bits;
