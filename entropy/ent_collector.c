@@ -37,6 +37,60 @@ void ent_collector_child(int out, const void *arg)
 	_exit(r == 1 ? 0 : 1);
 }
 
+/* ---- is the kernel's own collector producing? ----
+ * It runs only while a getrandom() blocks (ours: the child), and then
+ * credits at least 15 bits a second (HZ / MAX_SAMPLES_PER_BIT) or, where
+ * its trial refused the counter, nothing at all. So while the child
+ * blocks, the credited count is probed every ENT_IDLE_CHECK_US and its
+ * rises, less what we credited ourselves in between (jitter, hwrng, CPU
+ * RNG), are summed per ENT_JIT_WINDOW_US: a window with a rise says
+ * producing (interrupts raise it too: then ours keeps out, which is the
+ * safe side), a window without says idle, an unreadable count or no
+ * blocking getrandom() says not known. ent_credit_bits() lets our jitter
+ * collector credit only on "idle" where the kernel has a collector; the
+ * wait logs and records "not producing" only on "idle" as well, so a
+ * slow collector is never called silent. */
+static unsigned long own_credits(const struct ent_wait_state *w)
+{
+	return w->jit.credited + w->hw.credited + (w->cpu_bits > 0 ? (unsigned long)w->cpu_bits : 0);
+}
+
+static void collector_judge(struct ent_wait_state *w, int64_t now)
+{
+	struct ent_collector *c = &w->col;
+	unsigned long ours;
+	int bits;
+
+	if (!c->running) {
+		c->producing = -1;	/* nothing blocks: nothing to watch */
+		c->t_window = 0;
+		return;
+	}
+	if (c->t_window != 0 && now - c->t_probe < ENT_IDLE_CHECK_US) {
+		return;
+	}
+	ours = own_credits(w);
+	if (ent_probe_bits(w->ops, &bits) < 0) {
+		c->producing = -1;
+		c->t_window = 0;
+		return;
+	}
+	if (c->t_window == 0) {
+		c->t_window = now;	/* a window begins */
+		c->rise = 0;
+	} else if (bits > c->bits_last && (unsigned long)(bits - c->bits_last) > ours - c->ours_last) {
+		c->rise += (unsigned long)(bits - c->bits_last) - (ours - c->ours_last);
+	}
+	c->t_probe = now;
+	c->bits_last = bits;
+	c->ours_last = ours;
+	if (now - c->t_window >= ENT_JIT_WINDOW_US) {
+		c->producing = c->rise > 0;
+		c->t_window = now;
+		c->rise = 0;
+	}
+}
+
 /* ---- its runner in the wait (ent_wait.c) ---- */
 static void collector_start(struct ent_wait_state *w, int64_t now, int begin)
 {
@@ -46,6 +100,8 @@ static void collector_start(struct ent_wait_state *w, int64_t now, int begin)
 		return;
 	}
 	w->t_collector = now;
+	c->producing = -1;
+	c->t_window = 0;
 	c->pid = w->ops->spawn(ent_collector_child, NULL, -1, &c->fd);
 	if (c->pid < 0) {
 		ent_log(&w->log, LOG_WARNING, "cannot start the collector child: %s; "
@@ -80,8 +136,8 @@ static void collector_end(struct ent_wait_state *w, int finished)
 
 static int collector_step(struct ent_wait_state *w, int64_t now, int readable)
 {
-	(void)now;
 	if (!readable) {
+		collector_judge(w, now);
 		return 0;
 	}
 	/* The child left getrandom(): most likely ready now */

@@ -20,9 +20,10 @@
 #define FORM_PACKETS	"max-packets=N (N from 1 to 10000000)"
 #define FORM_SECONDS	"max-seconds=N (N from 1 to 86400)"
 #define FORM_POLICY	"policy=strict|default|jitter"
+#define FORM_HWRNG	"trust-hwrng=Q (Q from 1 to 1024: bits credited per 1024 bits read, as rng_core's quality)"
 #define FORM_SEEDDIR	"seed-dir=/PATH (an absolute path, at most 127 bytes, no control characters)"
 #define FORM_KEYS	"off, stim=, gateway=, blockdev=, kmsg, max-packets=, max-seconds=, " \
-			"policy=, seed-dir=, trust-cpu, trust-hwrng"
+			"policy=, seed-dir=, trust-cpu, trust-hwrng="
 
 static int fail(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
 {
@@ -286,11 +287,16 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		if (!ENT_WITH_HWRNG) {
 			return NOT_BUILT("trust-hwrng", "hwrng");
 		}
-		if (val != NULL) {
-			return fail(err, errlen, "-X trust-hwrng: takes no value, expected %s%s",
-					"trust-hwrng", "");
+		/* No default: the quality is the administrator's statement */
+		if (val == NULL) {
+			return fail(err, errlen, "-X trust-hwrng: needs a quality, expected %s%s",
+					FORM_HWRNG, "");
 		}
-		cfg->trust_hwrng = 1;
+		if (parse_ulong(val, 1, 1024, &n) < 0) {
+			return fail(err, errlen, "-X trust-hwrng: bad value, expected %s%s",
+					FORM_HWRNG, "");
+		}
+		cfg->trust_hwrng = (int)n;
 		return 0;
 	}
 	if (KEY("policy")) {
@@ -334,7 +340,7 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 #endif
 #if ENT_WITH_SEED && ENT_WITH_JITTER
 #define USAGE_POLICY	"		policy=strict|default|jitter: credit nothing / a checked\n" \
-			"		  seed file / that and health-tested CPU jitter\n"
+			"		  seed file / that and CPU jitter by the kernel's rule\n"
 #elif ENT_WITH_JITTER
 #define USAGE_POLICY	"		policy=strict|default|jitter (see dropbear-entropy(8))\n"
 #else
@@ -351,7 +357,7 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 #define USAGE_CPU	""
 #endif
 #if ENT_WITH_HWRNG
-#define USAGE_HWRNG	"		trust-hwrng: credit health-tested /dev/hwrng output\n"
+#define USAGE_HWRNG	"		trust-hwrng=Q: credit /dev/hwrng at Q bits per 1024 read\n"
 #else
 #define USAGE_HWRNG	""
 #endif

@@ -7,32 +7,35 @@
  * and credits exactly what it answers, never more. Mixing (a write to
  * /dev/urandom) is always safe and needs no rule.
  *
- * The rules, with the table in dropbear-entropy.8 (CREDIT POLICY) as
- * their mirror:
+ * Every rule is fixed: the kernel's own, or the administrator's stated
+ * opt-in. No statistic computed at run time decides a credit; statistics
+ * bound entropy from above, never from below, so the health tests of
+ * ent_health.c can only refuse a source that broke. The rules, with the
+ * table in dropbear-entropy.8 (CREDIT POLICY) as their mirror:
  *   - policy=strict: nothing, ever;
  *   - seed file: 256 bits, once, when it passed every check (ent_seed.c:
  *     owner, mode, checksum, a single link, written while the CRNG was
- *     ready, on this very device);
- *   - /dev/hwrng: only under -X trust-hwrng, the administrator's
- *     counterpart of rng_core.default_quality, and never where the kernel
- *     credits the device itself (quality > 0): that would count the same
- *     device twice. Then half the assessed min-entropy per byte, at most
- *     2 bits per byte, and only while the health tests pass;
+ *     ready, on this very device); mixed only where seedrng or
+ *     systemd-random-seed restores a seed on this boot as well: both
+ *     seeds were drawn from the same pool at the last shutdown, so
+ *     crediting ours after theirs would count that state twice;
+ *   - /dev/hwrng: only under -X trust-hwrng=Q, the administrator's
+ *     counterpart of rng_core's quality (drivers/char/hw_random/core.c:
+ *     Q bits per 1024 bits read, the remainder carried), never where the
+ *     kernel credits the device itself (quality > 0: that would count the
+ *     same device twice), and only after a start-up of 1024 bytes and
+ *     while the continuous tests pass;
  *   - CPU RNG instructions: only under -X trust-cpu, only where the kernel
  *     itself lists the instruction as usable (it drops the flag when its
  *     own self-test fails) and the output passed the sanity check; half
  *     the bits read;
  *   - our CPU jitter collector: only under policy=jitter, only where the
- *     kernel has no jitter collector of its own or its collector is not
- *     producing, half the assessed min-entropy per sample, while the
- *     health tests pass.
- *   - the seed file is mixed, never credited, where seedrng or
- *     systemd-random-seed restores a seed on this boot as well: both
- *     seeds were drawn from the same pool at the last shutdown, so
- *     crediting ours after theirs would count that state twice.
- * Health and statistical tests only refuse broken devices; passing them
- * proves nothing (a DRBG passes all of them), which is why hwrng and CPU
- * RNG credit hinges on the administrator's opt-in and not on a test.
+ *     kernel has no jitter collector of its own or its collector is seen
+ *     idle (ent_collector.c), and by the rule of the kernel's
+ *     try_to_generate_entropy() (drivers/char/random.c, 5.18+): one bit
+ *     per samples_per_bit samples (the trial's, at most HZ/15), and never
+ *     more than one bit per samples_per_bit timer ticks, with HZ = 250;
+ *     while the health tests pass.
  * No credit is ever larger than the 256 bits one SHA-256 digest carries.
  */
 #include <errno.h>
@@ -48,30 +51,22 @@
 #if ENT_WITH_SEED || ENT_WITH_JITTER || ENT_WITH_HWRNG || ENT_WITH_CPURNG
 
 #define ENT_CREDIT_DIGEST_BITS	(ENT_SHA256_LEN * 8)
-#define ENT_HWRNG_MAX_PER_BYTE	2.0	/* bits, even where tests estimate more */
 
-/* Half of h per unit over n units, rounded down, at most a digest's worth */
-static unsigned int half_of(double h, double cap, size_t n)
+/* due - credited, at most a digest's worth; 0 where nothing is due */
+static unsigned int owed(unsigned long due, unsigned long credited)
 {
-	double bits;
-
-	if (!(h > 0.0)) {
-		return 0;	/* also NaN */
+	if (due <= credited) {
+		return 0;
 	}
-	h /= 2.0;
-	if (cap > 0.0 && h > cap) {
-		h = cap;
-	}
-	bits = h * (double)n;
-	if (bits >= ENT_CREDIT_DIGEST_BITS) {
-		return ENT_CREDIT_DIGEST_BITS;
-	}
-	return (unsigned int)bits;
+	due -= credited;
+	return due >= ENT_CREDIT_DIGEST_BITS ? ENT_CREDIT_DIGEST_BITS : (unsigned int)due;
 }
 
 unsigned int ent_credit_bits(const struct entropy_config *cfg, enum ent_source src,
 		const struct ent_credit_facts *f, size_t n, const char **why)
 {
+	unsigned long by_samples, by_ticks;
+
 	*why = "policy=strict credits nothing";
 	if (cfg->policy == ENTROPY_POLICY_STRICT) {
 		return 0;
@@ -98,16 +93,18 @@ unsigned int ent_credit_bits(const struct entropy_config *cfg, enum ent_source s
 			*why = "the kernel credits /dev/hwrng itself (quality above 0)";
 			return 0;
 		}
-		if (!cfg->trust_hwrng) {
-			*why = "mixed only, -X trust-hwrng would credit it";
+		if (cfg->trust_hwrng <= 0 || cfg->trust_hwrng > 1024) {
+			*why = "mixed only, -X trust-hwrng=Q would credit it";
 			return 0;
 		}
 		if (!f->checks_passed) {
 			*why = "its health tests failed";
 			return 0;
 		}
-		*why = "-X trust-hwrng, health tests passed";
-		return half_of(f->h_per_unit, ENT_HWRNG_MAX_PER_BYTE, n);
+		*why = "-X trust-hwrng: its quality per 1024 bits read";
+		/* n bytes are 8n bits; Q of each 1024 are entropy */
+		return owed((unsigned long)n * 8 * (unsigned long)cfg->trust_hwrng / 1024,
+				f->credited);
 	case ENT_SOURCE_CPURNG:
 		if (!cfg->trust_cpu) {
 			*why = "mixed only, -X trust-cpu would credit it";
@@ -122,22 +119,33 @@ unsigned int ent_credit_bits(const struct entropy_config *cfg, enum ent_source s
 			return 0;
 		}
 		*why = "-X trust-cpu, listed by the kernel, sane output";
-		return half_of(8.0, 0.0, n);
+		return owed((unsigned long)n * 4, 0);	/* half of 8 bits a byte */
 	case ENT_SOURCE_JITTER:
 		if (cfg->policy != ENTROPY_POLICY_JITTER) {
 			*why = "only policy=jitter credits CPU jitter";
 			return 0;
 		}
-		if (f->kernel_collector) {
+		if (f->kernel_collector > 0) {
 			*why = "the kernel's own jitter collector is producing";
+			return 0;
+		}
+		if (f->kernel_collector < 0) {
+			*why = "the kernel's own jitter collector may be producing (only a "
+				"blocking getrandom() with a readable credited count shows it)";
 			return 0;
 		}
 		if (!f->checks_passed) {
 			*why = "its health tests failed";
 			return 0;
 		}
-		*why = "policy=jitter, health tests passed";
-		return half_of(f->h_per_unit, 0.0, n);
+		if (f->samples_per_bit == 0 || f->samples_per_bit > ENT_JIT_MAX_SPB) {
+			*why = "its counter is too coarse (the kernel's trial refuses it)";
+			return 0;
+		}
+		*why = "policy=jitter, the kernel's rule: one bit per samples_per_bit ticks";
+		by_samples = (unsigned long)n / f->samples_per_bit;
+		by_ticks = f->ticks / f->samples_per_bit;
+		return owed(by_samples < by_ticks ? by_samples : by_ticks, f->credited);
 	}
 	*why = "unknown source";
 	return 0;

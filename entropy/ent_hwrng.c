@@ -7,18 +7,23 @@
  * kernel, since crediting its output again would count it twice. Where
  * the quality is 0 the kernel has chosen not to credit it, and so do we:
  * a few bytes are mixed in, which can only help. Only the administrator's
- * -X trust-hwrng, the counterpart of rng_core.default_quality, makes us
- * credit it (ent_credit_bits() decides, as for every source).
+ * -X trust-hwrng=Q, the counterpart of rng_core's quality, makes us
+ * credit it, at Q bits per 1024 bits read (ent_credit_bits() decides, as
+ * for every source): the quality is the administrator's statement, and no
+ * statistic of ours raises or lowers it.
  *
- * Under that opt-in the bytes still have to look like noise: a start-up
- * test on 1024 bytes (SP 800-90B estimators, ent_health.c), the
- * continuous repetition count and adaptive proportion tests with cut-offs
- * from the assessed value, and a check that no 32-byte block repeats one
- * of the last 64 (a device serving a fixed buffer or a short cycle). A
- * DRBG or a conditioned output passes all of them; they only catch a
- * broken device, which is why the opt-in is needed at all. Each 128
- * healthy bytes are hashed and credited with half the assessed
- * min-entropy, at most 2 bits per byte and 256 bits per digest.
+ * Under that opt-in the bytes still have to look like noise: the first
+ * 1024 bytes are only tested and mixed (SP 800-90B 4.3's start-up), and
+ * every byte goes through the continuous repetition count and adaptive
+ * proportion tests with cut-offs for the claimed Q/128 bits a byte
+ * (ent_health.c), and no 32-byte block may repeat one of the last 64 (a
+ * device serving a fixed buffer or a short cycle; a block counts for
+ * credit only once the block after it passed as well). A DRBG or a
+ * conditioned output passes all of them; they only catch a broken
+ * device, which is why the opt-in is needed at all. Nor do they see a
+ * device that serves the same 4096-byte page, or replays the same stream
+ * after each reset: a wait reads too little for that (the man page says
+ * so). Credit goes with each healthy 32-byte block as it completes.
  *
  * Reads never block (O_NONBLOCK, EAGAIN retried after 10 ms), so the wait
  * loop and its stop flag are never held up.
@@ -38,8 +43,7 @@
 
 #if ENT_WITH_HWRNG
 
-#define STARTUP		1024
-#define BATCH		128
+#define QUALITY_BYTES	128	/* 1024 bits: what a quality is given per */
 #define PATH_CURRENT	"/sys/class/misc/hw_random/rng_current"
 #define PATH_QUALITY	"/sys/class/misc/hw_random/rng_quality"	/* 5.18+ */
 #define PATH_QUALITY_OLD "/sys/module/rng_core/parameters/current_quality"
@@ -87,13 +91,7 @@ static void hwrng_close(struct ent_hwrng *hw, const struct ent_ops *ops)
 		(void)ops->close(hw->fd);
 		hw->fd = -1;
 	}
-	if (hw->startup != NULL) {
-		explicit_bzero(hw->startup, STARTUP * sizeof(*hw->startup));
-		free(hw->startup);
-		hw->startup = NULL;
-	}
 	hw->active = 0;
-	explicit_bzero(&hw->pool, sizeof(hw->pool));
 	explicit_bzero(hw->blk, sizeof(hw->blk));
 }
 
@@ -110,9 +108,9 @@ int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
 	memset(&facts, 0, sizeof(facts));
 	facts.kernel_credits = hw->kernel_quality > 0;
 	facts.checks_passed = 1;
-	facts.h_per_unit = 8.0;
 	/* Would a healthy device be credited? If not, mix a little only */
-	hw->trusted = ent_credit_bits(cfg, ENT_SOURCE_HWRNG, &facts, BATCH, &hw->why) > 0;
+	hw->trusted = ent_credit_bits(cfg, ENT_SOURCE_HWRNG, &facts, QUALITY_BYTES,
+			&hw->why) > 0;
 	if (facts.kernel_credits) {
 		/* The kernel's own thread reads it with credit: leave it be */
 		return -1;
@@ -126,11 +124,8 @@ int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
 		return -1;
 	}
 	if (hw->trusted) {
-		hw->startup = malloc(STARTUP * sizeof(*hw->startup));
-		if (hw->startup == NULL) {
-			hwrng_close(hw, ops);
-			return -1;
-		}
+		/* H = Q/128 bits a byte, the administrator's own claim */
+		ent_health_init(&hw->health, (unsigned int)cfg->trust_hwrng, 1024 / 8);
 	}
 	hw->active = 1;
 	return 0;
@@ -139,12 +134,8 @@ int ent_hwrng_open(struct ent_hwrng *hw, const struct entropy_config *cfg,
 static int stop(struct ent_hwrng *hw, const struct ent_ops *ops, struct ent_log *log,
 		const char *why)
 {
-	unsigned char out[ENT_SHA256_LEN];
-
-	if (hw->pooled > 0) {
-		ent_sha256_done(&hw->pool, out);
-		(void)ops->rnd_add(out, sizeof(out), 0);
-		explicit_bzero(out, sizeof(out));
+	if (hw->blk_len > 0) {
+		(void)ops->rnd_add(hw->blk, hw->blk_len, 0);
 	}
 	ent_log(log, LOG_WARNING, "/dev/hwrng: %s after %lu bits credited; "
 			"no more credit from it", why, hw->credited);
@@ -189,15 +180,59 @@ static int block_repeats(struct ent_hwrng *hw)
 	return 0;
 }
 
+/* A full block under -X trust-hwrng: checked, then mixed (start-up) or
+ * credited; bits credited, or -1 once it stopped (logged) */
+static int hwrng_block(struct ent_hwrng *hw, const struct entropy_config *cfg,
+		const struct ent_ops *ops, struct ent_log *log)
+{
+	struct ent_credit_facts facts;
+	const char *why = NULL;
+	unsigned int bits;
+
+	hw->blk_len = 0;
+	if (block_repeats(hw)) {
+		return stop(hw, ops, log, "a 32-byte block repeated");
+	}
+	if (hw->bytes <= ENT_HWRNG_STARTUP) {
+		(void)ops->rnd_add(hw->blk, sizeof(hw->blk), 0);
+		if (hw->bytes == ENT_HWRNG_STARTUP) {
+			ent_log(log, LOG_INFO, "/dev/hwrng (%s) passed its start-up (%d bytes); "
+					"crediting %d bits per 1024 read under -X trust-hwrng",
+					hw->name, ENT_HWRNG_STARTUP, cfg->trust_hwrng);
+		}
+		return 0;
+	}
+	hw->healthy += sizeof(hw->blk);
+	memset(&facts, 0, sizeof(facts));
+	facts.checks_passed = 1;
+	facts.kernel_credits = hw->kernel_quality > 0;
+	facts.credited = hw->credited;
+	/* A block counts once the next one passed too: a device stuck on
+	 * one 32-byte buffer is caught before any of it is credited */
+	bits = ent_credit_bits(cfg, ENT_SOURCE_HWRNG, &facts, hw->healthy - sizeof(hw->blk),
+			&why);
+	if (bits == 0) {
+		/* Trusted at open, and nothing it depends on changed since: a
+		 * low quality has nothing due for this block yet (carried) */
+		(void)ops->rnd_add(hw->blk, sizeof(hw->blk), 0);
+		return 0;
+	}
+	if (ops->rnd_add(hw->blk, sizeof(hw->blk), bits) < 0) {
+		(void)ops->rnd_add(hw->blk, sizeof(hw->blk), 0);
+		return stop(hw, ops, log, errno == EPERM ? "crediting needs CAP_SYS_ADMIN"
+				: "RNDADDENTROPY failed");
+	}
+	hw->credited += bits;
+	return (int)bits;
+}
+
 /* One read: bits credited, 0, or -1 once it stopped (logged) */
 static int hwrng_read(struct ent_hwrng *hw, const struct entropy_config *cfg,
 		const struct ent_ops *ops, struct ent_log *log, int64_t now)
 {
-	unsigned char buf[ENT_HWRNG_BLOCK], out[ENT_SHA256_LEN];
-	struct ent_credit_facts facts;
-	const char *why = NULL;
-	unsigned int bits;
+	unsigned char buf[ENT_HWRNG_BLOCK];
 	ssize_t n, i;
+	int bits = 0, r;
 
 	if (!hw->active || now < hw->next) {
 		return 0;
@@ -214,70 +249,34 @@ static int hwrng_read(struct ent_hwrng *hw, const struct entropy_config *cfg,
 		hwrng_close(hw, ops);
 		return -1;
 	}
-	hw->bytes += (unsigned long)n;
 	if (!hw->trusted) {
+		hw->bytes += (unsigned long)n;
 		(void)mix_only(hw, ops, log, buf, (size_t)n);
 		explicit_bzero(buf, sizeof(buf));
 		return 0;
 	}
-	i = 0;
-	if (hw->startup != NULL) {
-		for (; i < n && hw->nstartup < STARTUP; i++) {
-			hw->startup[hw->nstartup++] = buf[i];
-		}
-		if (hw->nstartup < STARTUP) {
-			return 0;
-		}
-		if (ent_health_startup(hw->startup, STARTUP, &hw->h, &why) < 0) {
-			return stop(hw, ops, log, why != NULL ? why : "start-up test failed");
-		}
-		explicit_bzero(hw->startup, STARTUP * sizeof(*hw->startup));
-		free(hw->startup);
-		hw->startup = NULL;
-		ent_health_init(&hw->health, hw->h);
-		sha256_init(&hw->pool);
-		ent_log(log, LOG_INFO, "/dev/hwrng (%s) passed its start-up test "
-				"(%.2f bits/byte assessed); crediting under -X trust-hwrng",
-				hw->name, hw->h);
-	}
-	for (; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		if (ent_health_sample(&hw->health, buf[i]) < 0) {
+			explicit_bzero(buf, sizeof(buf));
 			return stop(hw, ops, log, hw->health.why);
 		}
 		hw->blk[hw->blk_len++] = buf[i];
+		hw->bytes++;
 		if (hw->blk_len == sizeof(hw->blk)) {
-			hw->blk_len = 0;
-			if (block_repeats(hw)) {
-				return stop(hw, ops, log, "a 32-byte block repeated");
+			r = hwrng_block(hw, cfg, ops, log);
+			if (r < 0) {
+				explicit_bzero(buf, sizeof(buf));
+				return -1;
 			}
+			bits += r;
 		}
-		sha256_process(&hw->pool, &buf[i], 1);
-		hw->pooled++;
 	}
 	explicit_bzero(buf, sizeof(buf));
-	if (hw->pooled < BATCH) {
-		return 0;
-	}
-	memset(&facts, 0, sizeof(facts));
-	facts.checks_passed = 1;
-	facts.kernel_credits = hw->kernel_quality > 0;
-	facts.h_per_unit = hw->h;
-	bits = ent_credit_bits(cfg, ENT_SOURCE_HWRNG, &facts, hw->pooled, &why);
-	ent_sha256_done(&hw->pool, out);
-	sha256_init(&hw->pool);
-	hw->pooled = 0;
-	if (bits == 0 || ops->rnd_add(out, sizeof(out), bits) < 0) {
-		(void)ops->rnd_add(out, sizeof(out), 0);
-		explicit_bzero(out, sizeof(out));
-		return stop(hw, ops, log, bits == 0 ? why : errno == EPERM
-				? "crediting needs CAP_SYS_ADMIN" : "RNDADDENTROPY failed");
-	}
-	explicit_bzero(out, sizeof(out));
-	hw->credited += bits;
-	if (hw->bytes >= ENT_HWRNG_MAX_BYTES) {
+	/* 256 bits seed either generation: no more is read for this wait */
+	if (hw->bytes >= ENT_HWRNG_MAX_BYTES || hw->credited >= ENT_SHA256_LEN * 8) {
 		hwrng_close(hw, ops);
 	}
-	return (int)bits;
+	return bits;
 }
 
 /* ---- its runner in the wait (ent_wait.c) ---- */
@@ -307,8 +306,12 @@ static void hwrng_stop(struct ent_wait_state *w)
 static void hwrng_describe(struct ent_wait_state *w, struct ent_text *t, int detail)
 {
 	if (!detail && w->hw.active) {
-		ent_text_part(t, "/dev/hwrng %s (%s)", w->hw.name, w->hw.trusted
-				? "health-tested, credited under -X trust-hwrng" : w->hw.why);
+		if (w->hw.trusted) {
+			ent_text_part(t, "/dev/hwrng %s (credited at %d bits per 1024 under "
+					"-X trust-hwrng, health-tested)", w->hw.name, w->cfg->trust_hwrng);
+		} else {
+			ent_text_part(t, "/dev/hwrng %s (%s)", w->hw.name, w->hw.why);
+		}
 	} else if (!detail && w->hw.kernel_quality > 0) {
 		ent_text_part(t, "/dev/hwrng %s (credited by the kernel, quality %d)", w->hw.name,
 				w->hw.kernel_quality);

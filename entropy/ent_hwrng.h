@@ -11,10 +11,12 @@
 #include "ent_sys.h"
 
 /* ---- /dev/hwrng (ent_hwrng.c) ---- */
-#define ENT_HWRNG_BLOCK		32	/* bytes per read and per repeat check */
+#define ENT_HWRNG_BLOCK		32	/* bytes per read, per repeat check, per credit */
 #define ENT_HWRNG_SEEN		64	/* blocks a repeat is looked for among */
 #define ENT_HWRNG_MIX_BYTES	64	/* read and mixed without the opt-in */
-#define ENT_HWRNG_MAX_BYTES	4096	/* per wait */
+#define ENT_HWRNG_STARTUP	1024	/* tested and mixed before any credit */
+/* per wait: the start-up and 256 bits at the lowest quality, 1 */
+#define ENT_HWRNG_MAX_BYTES	(ENT_HWRNG_STARTUP + 256 * 1024 / 8)
 #define ENT_HWRNG_RETRY_US	10000	/* after EAGAIN */
 struct ent_hwrng {
 	int fd;
@@ -23,15 +25,9 @@ struct ent_hwrng {
 	const char *why;	/* its rule, for the log */
 	char name[32];		/* the kernel's current hwrng */
 	int kernel_quality;	/* the kernel's credit per 1024 bits, -1 unknown */
-	double h;		/* assessed min-entropy per byte */
 	struct ent_health health;
-#if ENT_WITH_HWRNG
-	hash_state pool;	/* SHA-256 */
-#endif
-	unsigned int pooled;	/* healthy bytes in pool */
+	unsigned long healthy;	/* bytes past the start-up that passed */
 	unsigned long credited;
-	uint64_t *startup;	/* the start-up test's bytes, then NULL */
-	unsigned int nstartup;
 	unsigned char blk[ENT_HWRNG_BLOCK];	/* the block being filled */
 	unsigned int blk_len;
 	uint64_t seen[ENT_HWRNG_SEEN];	/* fingerprints of recent blocks */

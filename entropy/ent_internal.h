@@ -25,8 +25,7 @@
  *   ent_collector.h    the collector waker child
  *   ent_seed.h         the seed file (and its stubs when left out)
  *   ent_identity.h     what tells this device from a clone of its image
- *   ent_health.h       the continuous health tests and the start-up test
- *   ent_estimate.h     the SP 800-90B estimators
+ *   ent_health.h       the continuous health tests
  *   ent_jitter.h       our CPU jitter collector
  *   ent_hwrng.h        /dev/hwrng (and its stub when left out)
  *   ent_cpurng.h       the CPU's RNG instructions

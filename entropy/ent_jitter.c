@@ -1,18 +1,34 @@
 /*
  * dropbear-entropy: our own CPU jitter collector, only under -X
- * policy=jitter.
+ * policy=jitter, crediting by the kernel's own rule.
  *
- * A sample is the time, in nanoseconds of the finest clock we have, that a
- * memory-touching loop took (ent_sys.c). The start-up and continuous
- * health tests are ent_health.c's: the start-up samples are assessed by
- * the SP 800-90B non-IID estimators (ent_estimate.c), and the repetition
- * count and adaptive proportion cutoffs follow from that assessed value.
+ * The rule is that of the kernel's try_to_generate_entropy()
+ * (drivers/char/random.c, Linux 5.18 and later): a trial of 8192 counter
+ * reads counts the reads that differ from the one before; samples_per_bit
+ * = DIV_ROUND_UP(8192, changes + 1), and a counter with samples_per_bit
+ * above HZ/15 is refused as too coarse. Then a timer fires once a tick,
+ * each firing is a sample, and one bit is credited per samples_per_bit
+ * samples: never more than HZ bits a second, and 256 bits take at least
+ * 256 * samples_per_bit ticks.
+ *
+ * Ours, in userspace: the trial reads the clock the samples come from
+ * (ops->clock_ns). A sample is taken at most once a tick (ENT_JIT_TICK_US,
+ * HZ = ENT_JIT_HZ = 250 assumed: CONFIG_HZ is not visible from userspace
+ * without the kernel's configuration): the wait's poll() sleeps until the
+ * tick is due, a short memory-touching walk follows, and the clock is
+ * read; the difference to the last reading is the sample, hashed into a
+ * SHA-256 pool. ent_credit_bits() decides each credit from the samples
+ * counted, the ticks elapsed and samples_per_bit; no statistic does.
+ * The health tests (ent_health.c) run on the low byte of each difference
+ * with cut-offs for the claimed 1/samples_per_bit bits a sample, and a
+ * stuck test: a zero first or second difference is mixed, not counted.
  * One failure stops crediting for the rest of the wait, and what was
  * pooled since the last credit is mixed, never credited.
  *
- * Credit: the raw samples are hashed (SHA-256) in batches of 256; each
- * 32-byte digest is credited with half the assessed min-entropy (the
- * smallest of the estimates) for its samples, at most 256 bits.
+ * Where the kernel has a collector of its own, ours credits only while
+ * that one is seen idle (ent_collector.c judges it, re-checked every
+ * second); otherwise its samples are mixed and its accounting starts
+ * afresh, so a pause never earns credit later.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,70 +45,62 @@
 
 #if ENT_WITH_JITTER
 
-/* n samples, each the nanoseconds a memory-touching loop over mem took;
- * returns n, or -1 when the clock fails */
-static ssize_t jitter_sample(const struct ent_ops *ops, void *mem, uint64_t *d, size_t n)
+unsigned int ent_jitter_trial(const struct ent_ops *ops, int *changes)
 {
-	volatile unsigned char *m = mem;
-	uint64_t before, after;
-	size_t i, k, idx = 0;
+	uint64_t last, now;
+	unsigned int i, changed = 0, spb;
 
-	if (ops->clock_ns(&before) < 0) {
-		return -1;
+	*changes = -1;
+	if (ops->clock_ns(&last) < 0) {
+		return 0;
 	}
-	for (i = 0; i < n; i++) {
-		/* A data-dependent walk that the prefetcher cannot follow:
-		 * cache and TLB misses make its duration vary */
-		for (k = 0; k < 64; k++) {
-			idx = (idx * 1103515245u + 12345u + m[idx % ENT_JIT_MEM]) % ENT_JIT_MEM;
-			m[idx]++;
+	for (i = 0; i < ENT_JIT_TRIAL - 1; i++) {
+		if (ops->clock_ns(&now) < 0) {
+			return 0;
 		}
-		if (ops->clock_ns(&after) < 0) {
-			return -1;
-		}
-		d[i] = after - before;
-		before = after;
+		changed += now != last;
+		last = now;
 	}
-	return (ssize_t)n;
+	*changes = (int)changed;
+	spb = (ENT_JIT_TRIAL + changed) / (changed + 1);	/* DIV_ROUND_UP */
+	return spb > ENT_JIT_MAX_SPB ? 0 : spb;
 }
 
 int ent_jitter_start(struct ent_jitter *j, const struct ent_ops *ops,
-		struct ent_log *log)
+		struct ent_log *log, int64_t now)
 {
-	uint64_t *d;
-	const char *why = NULL;
-	ssize_t n;
+	int changes;
 
 	memset(j, 0, sizeof(*j));
-	d = malloc(ENT_JIT_STARTUP * sizeof(*d));
+	j->samples_per_bit = ent_jitter_trial(ops, &changes);
+	if (j->samples_per_bit == 0) {
+		if (changes < 0) {
+			ent_log(log, LOG_WARNING, "jitter collector refused: no clock");
+		} else {
+			ent_log(log, LOG_WARNING, "jitter collector refused: counter too coarse "
+					"(%d of %d reads changed: more than %d samples a bit, "
+					"the kernel's limit HZ/15)", changes, ENT_JIT_TRIAL - 1,
+					ENT_JIT_MAX_SPB);
+		}
+		return -1;
+	}
 	j->mem = malloc(ENT_JIT_MEM);
-	if (d == NULL || j->mem == NULL) {
-		free(d);
-		free(j->mem);
-		j->mem = NULL;
+	if (j->mem == NULL) {
 		ent_log(log, LOG_WARNING, "jitter collector: out of memory");
 		return -1;
 	}
 	memset(j->mem, 0, ENT_JIT_MEM);
-	n = jitter_sample(ops, j->mem, d, ENT_JIT_STARTUP);
-	if (n != ENT_JIT_STARTUP) {
-		why = "no clock";
-	} else if (ent_health_startup(d, (size_t)n, &j->h, &why) == 0) {
-		ent_health_init(&j->health, j->h);
-	}
-	free(d);
-	if (why != NULL) {
-		ent_log(log, LOG_WARNING, "jitter collector refused: %s "
-				"(estimate %.2f bits/sample)", why, j->h);
-		free(j->mem);
-		j->mem = NULL;
-		return -1;
-	}
-	j->active = 1;
+	/* H = 1 / samples_per_bit bits a sample, the rule's own claim */
+	ent_health_init(&j->health, 1, j->samples_per_bit);
 	sha256_init(&j->pool);
-	ent_log(log, LOG_INFO, "jitter collector started: %.2f bits/sample "
-			"assessed (SP 800-90B), %.2f credited; cutoffs RCT %u, APT %u/%u",
-			j->h, j->h / 2, j->health.rct_cutoff, j->health.apt_cutoff, ENT_JIT_APT_W);
+	j->active = 1;
+	j->next = now;
+	ent_log(log, LOG_INFO, "jitter collector started: %d of %d reads changed, "
+			"%u samples a bit (the kernel's rule), at most one sample a tick "
+			"(HZ %d): at most %u bits/s; cut-offs RCT %u, APT %u/%u",
+			changes, ENT_JIT_TRIAL - 1, j->samples_per_bit, ENT_JIT_HZ,
+			ENT_JIT_HZ / j->samples_per_bit, j->health.rct_cutoff,
+			j->health.apt_cutoff, ENT_HEALTH_APT_W);
 	return 0;
 }
 
@@ -102,105 +110,182 @@ static void jitter_free(struct ent_jitter *j)
 	j->mem = NULL;
 	j->active = 0;
 	explicit_bzero(&j->pool, sizeof(j->pool));
+	j->last = j->last_d = 0;
 }
 
-/* One batch of samples: bits credited now, 0, or -1 once stopped */
-static int jitter_batch(struct ent_jitter *j, const struct entropy_config *cfg,
-		const struct ent_ops *ops, struct ent_log *log)
+/* The pool to the kernel, uncredited; a new one begins */
+static void mix_pool(struct ent_jitter *j, const struct ent_ops *ops)
 {
-	uint64_t d[64];
 	unsigned char out[ENT_SHA256_LEN];
-	struct ent_credit_facts facts;
-	const char *why;
-	ssize_t n, i;
-	int bits;
 
-	if (!j->active) {
-		return -1;
+	ent_sha256_done(&j->pool, out);
+	(void)ops->rnd_add(out, sizeof(out), 0);
+	explicit_bzero(out, sizeof(out));
+	sha256_init(&j->pool);
+	j->pooled = 0;
+}
+
+/* One sample, when its tick is due: 0, or -1 once stopped (logged) */
+static int jitter_sample(struct ent_jitter *j, const struct ent_ops *ops,
+		struct ent_log *log, int64_t now)
+{
+	volatile unsigned char *m = j->mem;
+	uint64_t t, d;
+	size_t k, idx = (size_t)j->last;
+	int stuck;
+
+	j->next = now + ENT_JIT_TICK_US;
+	/* A data-dependent walk the prefetcher cannot follow: cache and TLB
+	 * misses add to the wake-up's own timing noise */
+	for (k = 0; k < 64; k++) {
+		idx = (idx * 1103515245u + 12345u + m[idx % ENT_JIT_MEM]) % ENT_JIT_MEM;
+		m[idx]++;
 	}
-	n = jitter_sample(ops, j->mem, d, 64);
-	if (n <= 0) {
-		j->health.why = "clock failed";
+	if (ops->clock_ns(&t) < 0) {
 		j->health.failed = 1;
-	}
-	for (i = 0; i < n && !j->health.failed; i++) {
-		if (ent_health_sample(&j->health, (unsigned int)(d[i] & 0xff)) == 0) {
-			sha256_process(&j->pool, (const unsigned char *)&d[i], sizeof(d[i]));
-			j->pooled++;
+		j->health.why = "clock";
+	} else {
+		d = t - j->last;
+		sha256_process(&j->pool, (const unsigned char *)&t, sizeof(t));
+		if (j->nread == 0) {
+			j->nread = 1;	/* the first reading has no difference yet */
+		} else {
+			stuck = d == 0 || (j->nread > 1 && d == j->last_d);
+			j->nread = 2;
+			if (ent_health_stuck(&j->health, stuck) == 0
+					&& ent_health_sample(&j->health, (unsigned int)(d & 0xff)) == 0
+					&& !stuck) {
+				j->counted++;
+				j->pooled++;
+			}
+			j->last_d = d;
 		}
+		j->last = t;
 	}
 	if (j->health.failed) {
 		/* What is pooled was partly tested: mix it, credit nothing */
-		ent_sha256_done(&j->pool, out);
-		(void)ops->rnd_add(out, sizeof(out), 0);
+		mix_pool(j, ops);
 		ent_log(log, LOG_WARNING, "jitter collector stopped: %s failed after "
 				"%lu bits credited", j->health.why, j->credited);
 		jitter_free(j);
 		return -1;
 	}
-	if (j->pooled < ENT_JIT_BATCH) {
-		return 0;
-	}
-	ent_sha256_done(&j->pool, out);
-	sha256_init(&j->pool);
-	/* The wait starts us only where the kernel's own collector is
-	 * absent or not producing: ent_credit_bits() has the rule */
+	return 0;
+}
+
+/* A full batch to the kernel: bits credited now, 0, or -1 once stopped */
+static int jitter_credit(struct ent_jitter *j, struct ent_wait_state *w, int64_t now)
+{
+	unsigned char out[ENT_SHA256_LEN];
+	struct ent_credit_facts facts;
+	const char *why;
+	int bits;
+
 	memset(&facts, 0, sizeof(facts));
 	facts.checks_passed = 1;
-	facts.h_per_unit = j->h;
-	bits = (int)ent_credit_bits(cfg, ENT_SOURCE_JITTER, &facts, j->pooled, &why);
-	j->pooled = 0;
-	if (bits == 0 || ops->rnd_add(out, sizeof(out), (unsigned int)bits) < 0) {
-		(void)ops->rnd_add(out, sizeof(out), 0);
-		explicit_bzero(out, sizeof(out));
-		ent_log(log, LOG_WARNING, "jitter collector stopped: %s", bits == 0 ? why
-				: errno == EPERM ? "crediting needs CAP_SYS_ADMIN" : "RNDADDENTROPY failed");
+	facts.kernel_collector = w->kernel_collector == 0 ? 0 : w->col.producing;
+	facts.samples_per_bit = j->samples_per_bit;
+	facts.ticks = (unsigned long)((now - j->t_start) / ENT_JIT_TICK_US);
+	facts.credited = j->epoch_credited;
+	bits = (int)ent_credit_bits(w->cfg, ENT_SOURCE_JITTER, &facts, j->counted, &why);
+	if (bits == 0 && facts.kernel_collector != 0 && w->cfg->policy == ENTROPY_POLICY_JITTER) {
+		/* Paused, not stopped: mixed, and the accounting starts anew
+		 * so that what was mixed is never credited later */
+		mix_pool(j, w->ops);
+		j->counted = 0;
+		j->epoch_credited = 0;
+		j->t_start = now;
+		if (!j->paused) {
+			j->paused = 1;
+			ent_log(&w->log, LOG_INFO, "jitter collector: "
+					"mixing without credit while %s", why);
+		}
+		return 0;
+	}
+	if (bits == 0) {
+		/* A rate bound with nothing due yet: keep pooling */
+		if (facts.kernel_collector == 0 && j->pooled < 4 * ENT_JIT_BITS_PER_CREDIT
+				* j->samples_per_bit) {
+			return 0;
+		}
+		mix_pool(j, w->ops);
+		ent_log(&w->log, LOG_WARNING, "jitter collector stopped: %s",
+				why);
 		jitter_free(j);
 		return -1;
 	}
-	j->credited += (unsigned long)bits;
+	ent_sha256_done(&j->pool, out);
+	sha256_init(&j->pool);
+	j->pooled = 0;
+	if (w->ops->rnd_add(out, sizeof(out), (unsigned int)bits) < 0) {
+		(void)w->ops->rnd_add(out, sizeof(out), 0);
+		explicit_bzero(out, sizeof(out));
+		ent_log(&w->log, LOG_WARNING, "jitter collector stopped: %s",
+				errno == EPERM ? "crediting needs CAP_SYS_ADMIN" : "RNDADDENTROPY failed");
+		jitter_free(j);
+		return -1;
+	}
 	explicit_bzero(out, sizeof(out));
+	if (j->paused) {
+		j->paused = 0;
+		ent_log(&w->log, LOG_INFO, "jitter collector: crediting "
+				"again (%s)", why);
+	}
+	j->credited += (unsigned long)bits;
+	j->epoch_credited += (unsigned long)bits;
 	return bits;
 }
 
 /* ---- its runner in the wait (ent_wait.c) ---- */
-/* At once where the kernel has no jitter collector (by version: before
- * 5.4 and not one of the 2022 stable updates), else only once the count
- * has not risen for a grace period: ours never runs beside a collector
- * that works, which would credit the same CPU's timing noise a second
- * time */
+/* At once: where the kernel has a collector of its own, ent_credit_bits()
+ * keeps ours from crediting while that one may produce */
 static void jitter_start(struct ent_wait_state *w, int64_t now, int begin)
 {
-	if (!begin && w->cfg->policy == ENTROPY_POLICY_JITTER && !w->jit_tried
-			&& (w->kernel_collector == 0 || (now - w->t0 >= ENT_JIT_GRACE_US
-					&& now - w->t_gain >= ENT_JIT_GRACE_US))) {
+	(void)begin;
+	if (w->cfg->policy == ENTROPY_POLICY_JITTER && !w->jit_tried) {
 		w->jit_tried = 1;
-		(void)ent_jitter_start(&w->jit, w->ops, &w->log);
+		if (ent_jitter_start(&w->jit, w->ops, &w->log, now) == 0) {
+			w->jit.t_start = w->ops->now_us();
+			w->jit.next = w->jit.t_start;
+		}
 	}
 }
 
 static int64_t jitter_deadline(const struct ent_wait_state *w)
 {
-	/* back-to-back work, the poll only collects replies */
-	return w->jit.active ? 0 : -1;
+	return w->jit.active ? w->jit.next : -1;
 }
 
 static int jitter_step(struct ent_wait_state *w, int64_t now, int readable)
 {
-	(void)now;
-	return !readable && jitter_batch(&w->jit, w->cfg, w->ops, &w->log) > 0;
+	struct ent_jitter *j = &w->jit;
+
+	if (readable || !j->active || now < j->next) {
+		return 0;
+	}
+	if (jitter_sample(j, w->ops, &w->log, now) < 0) {
+		return 0;
+	}
+	if (j->pooled < ENT_JIT_BITS_PER_CREDIT * j->samples_per_bit) {
+		return 0;
+	}
+	return jitter_credit(j, w, now) > 0;
 }
 
 static void jitter_stop(struct ent_wait_state *w)
 {
+	if (w->jit.active && w->jit.pooled > 0) {
+		mix_pool(&w->jit, w->ops);
+	}
 	jitter_free(&w->jit);
 }
 
 static void jitter_describe(struct ent_wait_state *w, struct ent_text *t, int detail)
 {
-	if (!detail && w->cfg->policy == ENTROPY_POLICY_JITTER && !w->jit_tried) {
-		ent_text_part(t, "CPU jitter (policy=jitter, %s)", w->kernel_collector == 0
-				? "at once" : "if the kernel's own stalls 1 s");
+	if (!detail && w->jit.active) {
+		ent_text_part(t, "CPU jitter (policy=jitter: 1 bit per %u ticks%s)",
+				w->jit.samples_per_bit, w->kernel_collector == 0 ? ""
+				: ", while the kernel's own collector is seen idle");
 	} else if (w->jit.active || w->jit.credited > 0) {
 		ent_text_part(t, "CPU jitter (%lu bits credited)", w->jit.credited);
 	}

@@ -161,11 +161,10 @@ static void hwrng_facts(const struct entropy_config *cfg, const struct ent_ops *
 		memset(&facts, 0, sizeof(facts));
 		facts.kernel_credits = st->hw_kernel_credits;
 		facts.checks_passed = 1;
-		facts.h_per_unit = 8.0;
 		if (st->hw_kernel_credits) {
 			st->hw_verdict = "credited by the kernel";
-		} else if (cfg->policy != ENTROPY_POLICY_STRICT
-				&& ent_credit_bits(cfg, ENT_SOURCE_HWRNG, &facts, 64, &why) > 0) {
+		} else if (cfg->policy != ENTROPY_POLICY_STRICT	/* 128 bytes: 1024 bits */
+				&& ent_credit_bits(cfg, ENT_SOURCE_HWRNG, &facts, 128, &why) > 0) {
 			st->hw_verdict = "credited (-X trust-hwrng)";
 		} else {
 			st->hw_verdict = "mixed";

@@ -298,6 +298,7 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops)
 	w.cfg = cfg;
 	w.ops = ops;
 	w.col.fd = -1;
+	w.col.producing = -1;	/* not known until a window of its own says */
 	w.icmp.fd = -1;
 	w.blk.fd = -1;
 	ent_hwrng_init(&w.hw);
@@ -378,12 +379,16 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops)
 					"gone; taking over with what is left of this boot's budget: %s",
 					running);
 		}
-		if (w.kernel_collector == 1 && w.col.running && !w.collector_silent_logged
+		/* Silent only where its count was seen not to rise (ent_collector.c):
+		 * a slow collector, or an unreadable count, is not called so */
+		if (w.kernel_collector == 1 && w.col.running && w.col.producing == 0
+				&& !w.collector_silent_logged
 				&& now - w.t_collector >= ENT_COLLECTOR_SILENT_US) {
 			w.collector_silent_logged = 1;
 			describe(&w, running, sizeof(running), 0);
 			ent_log(&w.log, LOG_WARNING, "the kernel's jitter collector has "
-					"not seeded the CRNG in %d s of a blocking getrandom(): it is "
+					"not seeded the CRNG in %d s of a blocking getrandom(), and "
+					"its credited count has not risen for a second: it is "
 					"not producing entropy on this board (it gives up where the "
 					"cycle counter is too coarse); seeding with: %s",
 					ENT_COLLECTOR_SILENT_US / 1000000, running);

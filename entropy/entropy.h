@@ -51,7 +51,7 @@ struct entropy_config {
 	int policy;			/* ENTROPY_POLICY_* */
 	char seed_dir[ENTROPY_PATH_MAX];	/* "" = ENTROPY_SEED_DIR */
 	int trust_cpu;			/* credit CPU RNG instructions */
-	int trust_hwrng;		/* credit /dev/hwrng (health-tested) */
+	int trust_hwrng;		/* credit /dev/hwrng at this quality per 1024 bits, 0 not */
 
 	/* Filled by the caller, never by options. */
 	void (*log)(int priority, const char *format, ...);	/* NULL: silent */

@@ -71,6 +71,10 @@ static void check_config(const struct entropy_config *cfg)
 	if ((cfg->stimulators & ~ENTROPY_STIM_ALL) != 0) {
 		abort();
 	}
+	/* -X trust-hwrng=Q: a quality of 1..1024, or none */
+	if (cfg->trust_hwrng < 0 || cfg->trust_hwrng > 1024) {
+		abort();
+	}
 	if (ent_config_max_packets(cfg) == 0 || ent_config_max_seconds(cfg) == 0) {
 		abort();
 	}

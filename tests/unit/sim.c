@@ -1364,6 +1364,9 @@ static uint64_t jit_next(struct sim *s)
 	static const uint64_t period[] = { 310, 325, 402, 377, 290, 515, 333, 460 };
 	unsigned long i = s->jit_samples++;
 
+	if (s->jit_fn != NULL) {
+		return s->jit_fn(s, i);
+	}
 	if (s->jit_stream == SIM_JIT_CONSTANT
 			|| (s->jit_stuck_after != 0 && i >= s->jit_stuck_after)) {
 		return 400;

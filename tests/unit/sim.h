@@ -139,6 +139,9 @@ struct sim {
 	unsigned long jit_samples;
 	uint32_t jit_x;
 	uint64_t jit_clock_ns;	/* the fine clock, 0 before its first reading */
+	/* A stream of the test's own (differences in ns), NULL: jit_stream's */
+	uint64_t (*jit_fn)(struct sim *s, unsigned long i);
+	uint64_t jit_y, jit_z;	/* the test stream's state */
 
 	int cpu_rng;		/* SIM_CPU_*: the CPU's RNG instructions */
 	/* more small files read_file serves: /proc/cpuinfo, sysfs, ... */

@@ -40,7 +40,8 @@ void test_credit(int *passed, int *failed)
 	memset(&ok, 0, sizeof(ok));
 	ok.checks_passed = 1;
 	ok.kernel_usable = 1;
-	ok.h_per_unit = 8.0;
+	ok.samples_per_bit = 1;
+	ok.ticks = 1000000;
 
 	/* strict: nothing from any source, whatever the opt-ins */
 	for (src = ENT_SOURCE_SEED; src <= ENT_SOURCE_JITTER; src++) {
@@ -58,22 +59,33 @@ void test_credit(int *passed, int *failed)
 				"policy %d: a seed that failed a check: 0", policies[p]);
 	}
 	/* hwrng: only under the opt-in, never where the kernel credits it,
-	 * half the assessed value and at most 2 bits a byte */
+	 * Q bits per 1024 read (the remainder carried), at most a digest */
 	CHECK(bits(ENTROPY_POLICY_DEFAULT, 0, 0, ENT_SOURCE_HWRNG, &ok, 128, &why) == 0
 			&& strstr(why, "trust-hwrng") != NULL, "hwrng without the opt-in: 0 (%s)", why);
-	CHECK(bits(ENTROPY_POLICY_DEFAULT, 0, 1, ENT_SOURCE_HWRNG, &ok, 128, &why) == 256,
-			"hwrng, opt-in, 8 bits assessed: capped at 2 bits/byte");
+	CHECK(bits(ENTROPY_POLICY_DEFAULT, 0, 1024, ENT_SOURCE_HWRNG, &ok, 32, &why) == 256,
+			"hwrng, trust-hwrng=1024: 8 bits a byte, 256 for 32 bytes");
+	CHECK(bits(ENTROPY_POLICY_DEFAULT, 0, 1024, ENT_SOURCE_HWRNG, &ok, 128, &why) == 256,
+			"hwrng, trust-hwrng=1024: at most a digest's 256 bits at once");
+	CHECK(bits(ENTROPY_POLICY_DEFAULT, 0, 3, ENT_SOURCE_HWRNG, &ok, 128, &why) == 3
+			&& bits(ENTROPY_POLICY_DEFAULT, 0, 1, ENT_SOURCE_HWRNG, &ok, 127, &why) == 0,
+			"hwrng, trust-hwrng=3: 3 bits per 128 bytes; =1: nothing before 128 bytes");
 	f = ok;
-	f.h_per_unit = 3.0;
-	CHECK(bits(ENTROPY_POLICY_DEFAULT, 0, 1, ENT_SOURCE_HWRNG, &f, 128, &why) == 192,
-			"hwrng, opt-in, 3 bits assessed: half, 192 bits for 128 bytes");
+	f.credited = 3;
+	CHECK(bits(ENTROPY_POLICY_DEFAULT, 0, 3, ENT_SOURCE_HWRNG, &f, 300, &why) == 4,
+			"hwrng, trust-hwrng=3: 300 bytes are 7 bits, 3 credited already: 4");
+	f.credited = 8;
+	CHECK(bits(ENTROPY_POLICY_DEFAULT, 0, 3, ENT_SOURCE_HWRNG, &f, 300, &why) == 0,
+			"hwrng: more credited than due: 0");
+	CHECK(bits(ENTROPY_POLICY_DEFAULT, 0, 1025, ENT_SOURCE_HWRNG, &ok, 32, &why) == 0
+			&& bits(ENTROPY_POLICY_DEFAULT, 0, -1, ENT_SOURCE_HWRNG, &ok, 32, &why) == 0,
+			"hwrng: a quality outside 1..1024 credits nothing");
 	f = ok;
 	f.kernel_credits = 1;
-	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 1, ENT_SOURCE_HWRNG, &f, 128, &why) == 0
+	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 1024, ENT_SOURCE_HWRNG, &f, 128, &why) == 0
 			&& strstr(why, "kernel credits") != NULL, "hwrng the kernel credits: 0");
 	f = ok;
 	f.checks_passed = 0;
-	CHECK(bits(ENTROPY_POLICY_DEFAULT, 0, 1, ENT_SOURCE_HWRNG, &f, 128, &why) == 0,
+	CHECK(bits(ENTROPY_POLICY_DEFAULT, 0, 1024, ENT_SOURCE_HWRNG, &f, 128, &why) == 0,
 			"hwrng whose health tests failed: 0");
 	/* CPU RNG: opt-in, the kernel's verdict, sane output */
 	CHECK(bits(ENTROPY_POLICY_DEFAULT, 0, 0, ENT_SOURCE_CPURNG, &ok, 64, &why) == 0,
@@ -88,20 +100,74 @@ void test_credit(int *passed, int *failed)
 	f.checks_passed = 0;
 	CHECK(bits(ENTROPY_POLICY_DEFAULT, 1, 0, ENT_SOURCE_CPURNG, &f, 64, &why) == 0,
 			"CPU RNG with stuck words: 0");
-	/* jitter: only under policy=jitter, not beside the kernel's own */
+	/* jitter: only under policy=jitter, not beside the kernel's own
+	 * collector unless it is seen idle, and by the kernel's rule: one
+	 * bit per samples_per_bit samples and per samples_per_bit ticks */
 	f = ok;
-	f.h_per_unit = 2.5;
 	CHECK(bits(ENTROPY_POLICY_DEFAULT, 1, 1, ENT_SOURCE_JITTER, &f, 256, &why) == 0,
 			"jitter under default: 0");
-	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 0, ENT_SOURCE_JITTER, &f, 100, &why) == 125,
-			"jitter: half of 2.5 bits for 100 samples is 125");
-	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 0, ENT_SOURCE_JITTER, &f, 256, &why) == 256,
+	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 0, ENT_SOURCE_JITTER, &f, 100, &why) == 100,
+			"jitter, 1 sample a bit: 100 bits for 100 samples");
+	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 0, ENT_SOURCE_JITTER, &f, 1000, &why) == 256,
 			"jitter: at most one digest's 256 bits");
-	f.kernel_collector = 1;
-	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 0, ENT_SOURCE_JITTER, &f, 256, &why) == 0,
-			"jitter beside the kernel's working collector: 0");
+	f.samples_per_bit = 3;
+	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 0, ENT_SOURCE_JITTER, &f, 100, &why) == 33,
+			"jitter, 3 samples a bit: 33 bits for 100 samples");
+	f.ticks = 30;
+	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 0, ENT_SOURCE_JITTER, &f, 100, &why) == 10,
+			"jitter: 100 samples in 30 ticks at 3 a bit: 10 bits, the tick rate's");
+	f.credited = 8;
+	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 0, ENT_SOURCE_JITTER, &f, 100, &why) == 2,
+			"jitter: 8 of those 10 credited already: 2");
+	f.credited = 11;
+	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 0, ENT_SOURCE_JITTER, &f, 100, &why) == 0,
+			"jitter: more credited than due: 0");
 	f = ok;
-	f.h_per_unit = -1.0;
+	f.samples_per_bit = ENT_JIT_MAX_SPB + 1;
+	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 0, ENT_SOURCE_JITTER, &f, 1000, &why) == 0
+			&& strstr(why, "too coarse") != NULL, "jitter: samples_per_bit above HZ/15: 0");
+	f.samples_per_bit = 0;
+	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 0, ENT_SOURCE_JITTER, &f, 1000, &why) == 0,
+			"jitter without a trial: 0");
+	f = ok;
+	f.kernel_collector = 1;
+	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 0, ENT_SOURCE_JITTER, &f, 256, &why) == 0
+			&& strstr(why, "is producing") != NULL,
+			"jitter beside the kernel's working collector: 0");
+	f.kernel_collector = -1;
+	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 0, ENT_SOURCE_JITTER, &f, 256, &why) == 0
+			&& strstr(why, "may be producing") != NULL,
+			"jitter beside a kernel collector not seen idle: 0");
+	f = ok;
+	f.checks_passed = 0;
 	CHECK(bits(ENTROPY_POLICY_JITTER, 0, 0, ENT_SOURCE_JITTER, &f, 256, &why) == 0,
-			"jitter with no estimate: 0");
+			"jitter whose health tests failed: 0");
+	/* The rate, exhaustively over small cases: never above n/spb, the
+	 * ticks' ticks/spb, and what was credited counts */
+	{
+		unsigned long n, t, c, b, worst = 0;
+		unsigned int spb;
+
+		for (spb = 1; spb <= ENT_JIT_MAX_SPB; spb++) {
+			for (n = 0; n < 300; n += 7) {
+				for (t = 0; t < 300; t += 11) {
+					for (c = 0; c < 40; c += 13) {
+						f = ok;
+						f.samples_per_bit = spb;
+						f.ticks = t;
+						f.credited = c;
+						b = bits(ENTROPY_POLICY_JITTER, 0, 0, ENT_SOURCE_JITTER,
+								&f, n, &why);
+						if (b + c > n / spb || b + c > t / spb) {
+							if (b > 0) {
+								worst++;
+							}
+						}
+					}
+				}
+			}
+		}
+		CHECK(worst == 0, "jitter: credited + due never above samples/spb or ticks/spb "
+				"(%lu cases broke it)", worst);
+	}
 }

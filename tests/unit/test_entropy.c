@@ -35,7 +35,6 @@ void test_jitter(int *passed, int *failed);	/* test_jitter.c */
 void test_hwrng(int *passed, int *failed);	/* test_hwrng.c */
 void test_icmp(int *passed, int *failed);	/* test_icmp.c */
 void test_config_lines(int *passed, int *failed);	/* test_config_lines.c */
-void test_estimate(int *passed, int *failed);	/* test_estimate.c */
 void test_credit(int *passed, int *failed);	/* test_credit.c */
 void test_status(int *passed, int *failed);	/* test_status.c */
 void test_onlink(int *passed, int *failed);	/* test_route.c */
@@ -1011,7 +1010,6 @@ int main(void)
 	test_hwrng(&passed, &failed);
 	test_icmp(&passed, &failed);
 	test_config_lines(&passed, &failed);
-	test_estimate(&passed, &failed);
 	test_credit(&passed, &failed);
 	test_status(&passed, &failed);
 	test_onlink(&passed, &failed);

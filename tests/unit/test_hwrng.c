@@ -62,56 +62,97 @@ void test_hwrng(int *passed, int *failed)
 	 * credited (the kernel's own choice stands) */
 	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, 0);
 	CHECK(r == -1 && (unsigned long)s.credited_bits == 0 && s.credit_calls == 0 && s.hwrng_bytes == 64
-			&& sim_log_count(&s, "mixed in without credit (mixed only, -X trust-hwrng "
+			&& sim_log_count(&s, "mixed in without credit (mixed only, -X trust-hwrng=Q "
 				"would credit it)") == 1,
 			"default: hwrng mixed (64 bytes), never credited (%lu bits, %lu bytes)",
 			(unsigned long)s.credited_bits, s.hwrng_bytes);
 	CHECK(sim_fds_open(&s) == 0 && s.violations == 0, "default hwrng: closed");
 	/* The kernel credits it itself (quality > 0): left to the kernel */
 	quality = "1000\n";
-	trust_hw = 1;
+	trust_hw = 1024;
 	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, 0);
 	CHECK(r == -1 && s.hwrng_reads == 0 && s.credit_calls == 0 && sim_log_count(&s,
 			"/dev/hwrng virtio_rng.0 (credited by the kernel, quality 1000)") == 1,
 			"kernel quality 1000: not read even under trust-hwrng, named in the plan");
 	quality = "0\n";
 	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, 0);
-	CHECK(r == 0 && (unsigned long)s.credited_bits == 256 && s.hwrng_bytes == 1024 + 128
-			&& sim_log_count(&s, "plan: /dev/hwrng virtio_rng.0 (health-tested, credited "
-				"under -X trust-hwrng)") == 1,
-			"kernel quality 0, -X trust-hwrng: 256 bits from 1152 bytes (%lu bits, %lu bytes)",
-			(unsigned long)s.credited_bits, s.hwrng_bytes);
+	CHECK(r == 0 && (unsigned long)s.credited_bits == 256 && s.hwrng_bytes == 1024 + 64
+			&& sim_log_count(&s, "plan: /dev/hwrng virtio_rng.0 (credited at 1024 bits "
+				"per 1024 under -X trust-hwrng, health-tested)") == 1,
+			"kernel quality 0, -X trust-hwrng=1024: 256 bits after the start-up and "
+			"two blocks (%lu bits, %lu bytes)", (unsigned long)s.credited_bits,
+			s.hwrng_bytes);
 	quality = NULL;
 
-	/* -X trust-hwrng: health-tested, then credited */
+	/* -X trust-hwrng=Q: Q bits per 1024 read, after the 1024-byte
+	 * start-up, a block counting once the next one passed: exactly the
+	 * rule, whatever the device (its bytes are an LCG) */
+	{
+		static const int qs[] = { 1024, 512, 128, 100, 3 };
+		unsigned long want_bytes;
+		size_t k;
+
+		for (k = 0; k < sizeof(qs) / sizeof(qs[0]); k++) {
+			trust_hw = qs[k];
+			r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, 0);
+			/* 256 bits need ceil(256 * 1024 / (8 Q)) bytes counted, in
+			 * whole blocks, plus the block that confirms the last */
+			want_bytes = (256UL * 1024 / 8 + (unsigned long)qs[k] - 1) / (unsigned long)qs[k];
+			want_bytes = (want_bytes + 31) / 32 * 32 + 32 + 1024;
+			if (want_bytes > ENT_HWRNG_MAX_BYTES) {
+				CHECK(r == -1 && (unsigned long)s.credited_bits
+						== (ENT_HWRNG_MAX_BYTES - 1024 - 32) * 8UL * (unsigned long)qs[k] / 1024
+						&& s.hwrng_bytes == ENT_HWRNG_MAX_BYTES,
+						"trust-hwrng=%d: %lu bits from the wait's %lu bytes (%lu bits)",
+						qs[k], (ENT_HWRNG_MAX_BYTES - 1024 - 32) * 8UL
+						* (unsigned long)qs[k] / 1024, (unsigned long)ENT_HWRNG_MAX_BYTES,
+						(unsigned long)s.credited_bits);
+			} else {
+				CHECK(r == 0 && s.credited_bits >= 256 && s.credited_bits < 256 + 8 * qs[k] / 32 + 1
+						&& s.hwrng_bytes == want_bytes,
+						"trust-hwrng=%d: 256 bits after %lu bytes (%d bits, %lu bytes)",
+						qs[k], want_bytes, s.credited_bits, s.hwrng_bytes);
+			}
+			CHECK((unsigned long)s.credited_bits * 1024 <= (s.hwrng_bytes > 1024 + 32
+					? s.hwrng_bytes - 1024 - 32 : 0) * 8UL * (unsigned long)qs[k],
+					"trust-hwrng=%d: never above Q per 1024 bits past the start-up", qs[k]);
+		}
+	}
+
+	trust_hw = 1024;
 	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, 0);
-	CHECK(r == 0 && (unsigned long)s.credited_bits == 256 && s.hwrng_bytes == 1024 + 128,
-			"trust-hwrng, good hwrng: 256 bits from 1152 bytes (%lu bits, %lu bytes)",
-			(unsigned long)s.credited_bits, s.hwrng_bytes);
-	CHECK(sim_log_count(&s, "passed its start-up test") == 1
+	CHECK(sim_log_count(&s, "passed its start-up (1024 bytes); crediting 1024 bits per "
+				"1024 read") == 1
 			&& sim_log_count(&s, "/dev/hwrng (256 bits credited)") == 1, "good hwrng: logged");
 	CHECK(sim_fds_open(&s) == 0 && s.violations == 0, "good hwrng: closed");
 
 	r = run(&s, 4096, SIM_HWRNG_GOOD, ENTROPY_POLICY_DEFAULT, 1);
-	CHECK(r == 0 && (unsigned long)s.credited_bits >= 128 && s.hwrng_reads > 70,
+	CHECK(r == 0 && (unsigned long)s.credited_bits >= 128 && s.hwrng_reads > 60,
 			"old kernel, EAGAIN every other read: seeded by hwrng (%lu reads)", s.hwrng_reads);
 
 	r = run(&s, 256, SIM_HWRNG_GOOD, ENTROPY_POLICY_STRICT, 0);
 	CHECK(r == -1 && s.hwrng_reads == 0 && s.credit_calls == 0, "strict: hwrng not read");
 
+	/* Good for 1100 bytes, then constant, at 1 bit a byte (Q = 128):
+	 * the repetition count test (cut-off 21) stops it at byte 1120,
+	 * after the blocks up to 1088 counted: 64 bits */
+	trust_hw = 128;
 	r = run(&s, 256, SIM_HWRNG_STUCK, ENTROPY_POLICY_DEFAULT, 0);
-	CHECK(r == -1 && s.credit_calls == 0 && s.mix_calls == 1
-			&& sim_log_count(&s, "repetition count test after 0 bits") == 1,
-			"stuck hwrng: stopped, pool mixed");
+	CHECK(r == -1 && s.credited_bits == 64
+			&& sim_log_count(&s, "repetition count test after 64 bits") == 1,
+			"stuck hwrng: stopped by the RCT (%d bits)", s.credited_bits);
 	CHECK(sim_fds_open(&s) == 0, "stuck hwrng: closed");
+	trust_hw = 1024;
 
 	r = run(&s, 256, SIM_HWRNG_BIASED, ENTROPY_POLICY_DEFAULT, 0);
-	CHECK(r == -1 && s.credit_calls == 0 && sim_log_count(&s, "/dev/hwrng: counter too coarse") == 1,
-			"biased hwrng (2 values): refused at start-up");
+	CHECK(r == -1 && s.credit_calls == 0 && s.hwrng_bytes <= 64
+			&& (sim_log_count(&s, "/dev/hwrng: repetition count test") == 1
+				|| sim_log_count(&s, "/dev/hwrng: adaptive proportion test") == 1),
+			"biased hwrng (2 values) at a claimed 8 bits a byte: refused in its start-up");
 
-	/* What passed the old start-up test and was credited 256 bits and
-	 * more: a fixed 32-byte buffer, a short cycle; and a fixed buffer
-	 * that starts after the start-up test */
+	/* What passed the old estimators' start-up test and was credited
+	 * 256 bits and more: a fixed 32-byte buffer, a short cycle, and a
+	 * fixed buffer that starts after the start-up */
 	r = run(&s, 256, SIM_HWRNG_FIXED32, ENTROPY_POLICY_DEFAULT, 0);
 	CHECK(r == -1 && s.credit_calls == 0 && (unsigned long)s.credited_bits == 0,
 			"fixed 32-byte buffer: never credited");
@@ -119,10 +160,10 @@ void test_hwrng(int *passed, int *failed)
 	CHECK(r == -1 && s.credit_calls == 0 && (unsigned long)s.credited_bits == 0,
 			"cycle of 40 bytes: never credited");
 	r = run(&s, 256, SIM_HWRNG_LATE_FIXED, ENTROPY_POLICY_DEFAULT, 0);
-	CHECK(r == -1 && s.credit_calls == 0 && (unsigned long)s.credited_bits == 0 && s.mix_calls == 1
+	CHECK(r == -1 && s.credit_calls == 0 && (unsigned long)s.credited_bits == 0
 			&& sim_log_count(&s, "/dev/hwrng: a 32-byte block repeated") == 1,
-			"fixed buffer after the start-up test: caught by the block repeat check (%lu bits)",
-			(unsigned long)s.credited_bits);
+			"fixed buffer after the start-up: caught by the block repeat check before "
+			"its first block counted (%lu bits)", (unsigned long)s.credited_bits);
 
 	r = run(&s, 256, SIM_HWRNG_EIO, ENTROPY_POLICY_DEFAULT, 0);
 	CHECK(r == -1 && s.credit_calls == 0 && sim_log_count(&s, "/dev/hwrng unreadable") == 1
@@ -218,5 +259,17 @@ void test_hwrng(int *passed, int *failed)
 				"-X trust-cpu");
 		CHECK(entropy_config_set(&c, "trust-cpu=yes", err, sizeof(err)) == -1
 				&& strstr(err, "-X trust-cpu: takes no value") != NULL, "-X trust-cpu=yes: %s", err);
+		CHECK(entropy_config_set(&c, "trust-hwrng=1", err, sizeof(err)) == 0
+				&& c.trust_hwrng == 1 && entropy_config_set(&c, "trust-hwrng=1024", err,
+					sizeof(err)) == 0 && c.trust_hwrng == 1024, "-X trust-hwrng=1, =1024");
+		CHECK(entropy_config_set(&c, "trust-hwrng", err, sizeof(err)) == -1
+				&& strstr(err, "-X trust-hwrng: needs a quality, expected trust-hwrng=Q "
+					"(Q from 1 to 1024") != NULL, "bare -X trust-hwrng: %s", err);
+		CHECK(entropy_config_set(&c, "trust-hwrng=0", err, sizeof(err)) == -1
+				&& entropy_config_set(&c, "trust-hwrng=1025", err, sizeof(err)) == -1
+				&& entropy_config_set(&c, "trust-hwrng=yes", err, sizeof(err)) == -1
+				&& entropy_config_set(&c, "trust-hwrng=", err, sizeof(err)) == -1
+				&& strstr(err, "-X trust-hwrng: bad value, expected trust-hwrng=Q") != NULL
+				&& c.trust_hwrng == 1024, "-X trust-hwrng=0, 1025, yes, empty: %s", err);
 	}
 }
