@@ -13,11 +13,12 @@
  * and the seed directory are replaced by stand-ins that do nothing (the
  * seed directory reads as absent on a read-only file system).
  *
- * SIGALRM after S seconds raises the stop flag, as SIGTERM does in the
- * server. Results go to stdout as key=value lines, counted here at the
- * kernel interface (echo requests sent, datagrams received, block reads
- * reported by the reader child, readiness seen to ICMP socket closed);
- * the module's log lines go to stderr.
+ * SIGALRM after S seconds (at most 120) raises the stop flag, and so does
+ * SIGTERM, as in the server (run ends a case by it once the case has seen
+ * what it waits for). Results go to stdout as key=value lines, counted
+ * here at the kernel interface (echo requests sent, datagrams received,
+ * block reads reported by the reader child, readiness seen to ICMP socket
+ * closed); the module's log lines go to stderr.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -224,11 +225,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (alarm_s <= 0 || alarm_s > 60) {
+	if (alarm_s <= 0 || alarm_s > 120) {
 		/* Every run ends by itself */
 		alarm_s = 10;
 	}
-	if (drv_stop_on_signals(0) < 0) {
+	if (drv_stop_on_signals(1) < 0) {
 		return 2;
 	}
 	/* run parses the stop latency from these stamps */
