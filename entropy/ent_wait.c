@@ -197,8 +197,8 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 		runners[i]->describe(w, &t, detail);
 	}
 	if (t.used == 0 && w->boot_role == 0) {
-		ent_text_part(&t, "nothing: another process of this boot stimulates (%s/stimulate.lock)",
-				ENT_RUN_DIR);
+		ent_text_part(&t, "nothing: another process of this boot stimulates (it holds "
+				"the lock of %s)", ENT_RUN_DIR);
 	} else if (t.used == 0) {
 		ent_text_part(&t, "nothing (the kernel on its own)");
 	}
