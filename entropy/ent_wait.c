@@ -129,6 +129,9 @@ static void grant(struct ent_wait_state *w, int64_t now)
 				? "going on within what is left" : "stimulating no further");
 	}
 	w->t_end_stim = w->t_stim_start + (int64_t)w->boot.seconds_granted * 1000000;
+	if (w->boot.failed && !w->boot.alone && w->t_end_stim > now) {
+		w->t_end_stim = now;	/* not a packet beyond the record */
+	}
 }
 
 /* Stimulation is one per boot across every process of the fork

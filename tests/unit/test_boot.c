@@ -64,9 +64,14 @@ static const struct ent_ops *real;
 static struct sim *watched;
 static unsigned long uncovered, checked;
 
+static unsigned long full_at;	/* the run directory fills up at this send */
+
 static ssize_t covered_sendto(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
 {
 	checked++;
+	if (full_at != 0 && checked == full_at) {
+		watched->dir_enospc = 1;
+	}
 	if (spent_packets(watched) < (long)watched->sent + 1) {
 		uncovered++;
 	}
@@ -253,6 +258,21 @@ static void test_user_without_record(void)
 	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == 0 && s.sent == 0 && sim_log_count(&s, "stimulating no further") == 1,
 			"user, record not writable: nothing sent, one line (%lu sent)", s.sent);
+	/* The directory fills up after the first burst (1024 packets) was
+	 * recorded: not a packet beyond it */
+	setup(&s, &cfg);
+	s.euid = s.dir_uid = 1000;
+	s.dir_exists = 1;
+	s.raw_eperm = 1;
+	s.bg_irq_per_s = 200;
+	full_at = 100;
+	r = wait_watched(&s, &cfg);
+	full_at = 0;
+	CHECK(r == 0 && s.sent > 100 && s.sent <= 1024 && uncovered == 0
+			&& spent_packets(&s) == 1024
+			&& sim_log_count(&s, "stimulating no further") == 1,
+			"user, directory full after the first burst: %lu sent, no more than recorded",
+			s.sent);
 	/* Root in the same place goes on within the boot's budget */
 	setup(&s, &cfg);
 	s.dir_exists = 1;
