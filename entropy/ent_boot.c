@@ -6,40 +6,53 @@
  * the CRNG is ready runs a wait of its own, and so do dbclient and
  * dropbearkey. Without coordination 64 connections at boot would mean 64
  * ping-pongs, 64 collector children and 64 times the packet budget. So the
- * process that stimulates holds an flock on ENT_RUN_DIR/stimulate.lock
- * (released by the kernel when it exits, however it exits), and records
- * what it spent in ENT_RUN_DIR/spent: "boot-id packets seconds". Every other
- * process waits without stimulating and tries the lock again once a second;
- * one that takes it over after the holder died gets only what is left of
- * the boot's budget. The kernel's boot id tells this boot's record from a
- * stale one where /run is not a tmpfs (not the boot time of /proc/stat:
- * that moves when NTP or an RTC sets the clock, and is 0 without one).
+ * process that stimulates holds an flock on the run directory ENT_RUN_DIR
+ * itself (released by the kernel when it exits, however it exits), and
+ * the boot's budget lives in ENT_RUN_DIR/spent: "boot-id packets seconds",
+ * what the holders of this boot have taken. A holder takes it a burst at
+ * a time (ENT_BOOT_BURST_*) and writes the record before it uses a burst,
+ * so a holder that is killed has used no more than the record says. Every
+ * other process waits without stimulating and tries the lock again once a
+ * second; one that takes it over gets only what is left. The kernel's boot
+ * id tells this boot's record from a stale one where /run is not a tmpfs.
  *
- * Without a usable ENT_RUN_DIR (no /run, read-only, not root) the bounds
- * are per wait, as before, and the start line says so.
+ * The directory is used only when it can be trusted (run_dir_check()): a
+ * directory, not a symlink, owned by our effective uid, that no one else
+ * may list or write. Then no other user can hold its lock (flock needs a
+ * descriptor, and opening a directory needs read permission), plant a
+ * record, a FIFO or a hard link in it. A directory that fails the check is
+ * never written to, read from or locked: a squatter's lock means nothing.
+ * Without a trusted record (no /run, read-only, squatted, not ours) root
+ * stimulates within its own per-process bounds, so a squatter can never
+ * make the server hang, and says so in one line; any other user does not
+ * stimulate at all, so a user's dbclient or dropbearkey never starts a
+ * fresh budget each time it is run (dropbear-entropy(8), "stimulation
+ * bounds").
  *
  * Two small records serve dropbear-entropy status: "seeded", left once per
  * boot by the process that saw the CRNG become ready while it waited, and
  * "waiting", left by a waiter whose blocking getrandom() did not wake the
- * kernel's jitter collector. Both are written to a new name and renamed,
- * so a reader never sees half a line.
+ * kernel's jitter collector. Every record is written to a new name made
+ * with O_EXCL and renamed, so a reader never sees half a line, and parsed
+ * by hand with bounds (sscanf and strtod would add 10 KB of libc to a
+ * static server).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
 #include "ent_boot.h"
+#include "ent_config.h"
 #include "ent_file.h"
 #include "ent_internal.h"
 #include "ent_sys.h"
 
-#define LOCK_NAME	"stimulate.lock"
 #define SPENT_NAME	"spent"
 #define SPENT_TMP	"spent.new"
+
 void ent_boot_id(const struct ent_ops *ops, char *id, size_t len)
 {
 	char text[ENT_BOOT_ID_MAX];
@@ -54,39 +67,121 @@ void ent_boot_id(const struct ent_ops *ops, char *id, size_t len)
 	(void)snprintf(id, len, "%s", n > 0 ? text : "unknown");
 }
 
-/* ENT_RUN_DIR, made when missing (mode 0700: only root's processes
- * coordinate through it); O_NOFOLLOW: a symlink planted in /run is not
- * followed. -1 with errno when unusable. */
-static int run_dir_open(void)
+/* Decimal digits at *p, at most max, into *v; *p moves past them. -1 when
+ * there are none or the value is above max. */
+static int parse_bounded(const char **p, unsigned long max, unsigned long *v)
 {
-	if (mkdir(ENT_RUN_DIR, 0700) < 0 && errno != EEXIST) {
+	const char *s = *p;
+	unsigned long x = 0, d;
+
+	if (*s < '0' || *s > '9') {
 		return -1;
 	}
-	return ent_dir_open(ENT_RUN_DIR);
+	for (; *s >= '0' && *s <= '9'; s++) {
+		d = (unsigned long)(*s - '0');
+		if (x > (max - d) / 10) {
+			return -1;
+		}
+		x = x * 10 + d;
+	}
+	*p = s;
+	*v = x;
+	return 0;
+}
+
+int ent_run_dir_check(int fd, int reader, char *why, size_t len)
+{
+	struct stat st;
+	uid_t me = geteuid();
+
+	if (fstat(fd, &st) < 0) {
+		(void)snprintf(why, len, "%s", strerror(errno));
+		return -1;
+	}
+	/* Group and others may at most search it: with read they could
+	 * open it and hold its flock, with write plant names in it. A
+	 * reader (status) also trusts root's directory. */
+	if (!S_ISDIR(st.st_mode) || (st.st_uid != me && !(reader && st.st_uid == 0))
+			|| (st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) != 0) {
+		(void)snprintf(why, len, "owner uid %lu, mode %04o: not a directory of uid %lu "
+				"that only it may list or write", (unsigned long)st.st_uid,
+				(unsigned int)(st.st_mode & 07777), (unsigned long)me);
+		return -1;
+	}
+	return 0;
+}
+
+/* ENT_RUN_DIR, made when missing (mode 0700), opened without following a
+ * symlink and checked. The descriptor; -1 when it is unusable (no /run,
+ * read-only, not allowed: why is strerror()), -2 when it is there but
+ * cannot be trusted (why says what is wrong). */
+static int run_dir_open(char *why, size_t len)
+{
+	int fd, e;
+
+	if (mkdir(ENT_RUN_DIR, 0700) < 0 && errno != EEXIST) {
+		e = errno;
+		(void)snprintf(why, len, "%s", strerror(e));
+		errno = e;
+		return -1;
+	}
+	fd = ent_dir_open(ENT_RUN_DIR);
+	if (fd < 0) {
+		e = errno;
+		(void)snprintf(why, len, "%s", e == ELOOP || e == ENOTDIR
+				? "not a directory (a symlink or a file in its place)" : strerror(e));
+		errno = e;
+		return e == ELOOP || e == ENOTDIR ? -2 : -1;
+	}
+	if (ent_run_dir_check(fd, 0, why, len) < 0) {
+		(void)ent_close(fd);
+		return -2;
+	}
+	return fd;
+}
+
+/* A file of the run directory is used only as one of ours would be: a
+ * regular file of our uid with one link (never a FIFO, a device or a hard
+ * link planted there) */
+static int our_file(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1
+		&& st.st_uid == geteuid();
 }
 
 /* name in dirfd becomes text by a new file tmp and a rename, so a reader
- * never sees half a record; when that fails the old record stays and tmp
- * goes */
-static void replace_file(int dirfd, const char *tmp, const char *name, const char *text,
+ * never sees half a record. tmp is made here (O_EXCL): nothing found at
+ * that name is ever opened, and one left by a writer that died is removed
+ * once. When anything fails the old record stays and tmp goes; -1 with
+ * errno. */
+static int replace_file(int dirfd, const char *tmp, const char *name, const char *text,
 		size_t len, mode_t mode)
 {
-	int fd, written;
+	int fd, ok, e;
 
-	fd = ent_file_open(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	fd = ent_file_open(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NONBLOCK, mode);
+	if (fd < 0 && errno == EEXIST && unlinkat(dirfd, tmp, 0) == 0) {
+		fd = ent_file_open(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NONBLOCK, mode);
+	}
 	if (fd < 0) {
-		return;
+		return -1;
 	}
-	written = ent_write_all(fd, text, len) == 0;
-	if (ent_close(fd) == 0 && written) {
-		(void)renameat(dirfd, tmp, dirfd, name);
-	} else {
-		(void)unlinkat(dirfd, tmp, 0);
+	errno = EPERM;
+	ok = our_file(fd) && ent_write_all(fd, text, len) == 0;
+	e = errno;
+	if (ent_close(fd) == 0 && ok && renameat(dirfd, tmp, dirfd, name) == 0) {
+		return 0;
 	}
+	e = ok ? errno : e;
+	(void)unlinkat(dirfd, tmp, 0);
+	errno = e;
+	return -1;
 }
 
-/* A record of ENT_RUN_DIR into buf, NUL-terminated ("" when there is
- * none); O_NONBLOCK, so a FIFO planted in its place cannot hold us */
+/* A record of the run directory into buf, NUL-terminated; "" when there
+ * is none or it is not one of ours. O_NONBLOCK: a FIFO cannot hold us. */
 static void read_record(int dirfd, const char *name, char *buf, size_t len)
 {
 	ssize_t n = -1;
@@ -94,98 +189,167 @@ static void read_record(int dirfd, const char *name, char *buf, size_t len)
 
 	fd = ent_file_open(dirfd, name, O_RDONLY | O_NONBLOCK, 0);
 	if (fd >= 0) {
-		n = ent_read_all(fd, buf, len - 1);
+		if (our_file(fd)) {
+			n = ent_read_all(fd, buf, len - 1);
+		}
 		(void)ent_close(fd);
 	}
 	buf[n > 0 ? n : 0] = '\0';
 }
 
+/* "boot-id packets seconds": what the holders of this boot have taken.
+ * None, another boot's or a malformed one counts as nothing taken. */
 static void read_spent(struct ent_boot *b)
 {
-	char text[128], id[ENT_BOOT_ID_MAX];
+	char text[128];
+	const char *p = text;
+	size_t n = strlen(b->boot_id);
 	unsigned long packets, seconds;
 
 	b->packets_spent = b->seconds_spent = 0;
 	read_record(b->dirfd, SPENT_NAME, text, sizeof(text));
-	/* None, not our record, or a record of another boot: counts as none */
-	if (sscanf(text, "%39s %lu %lu", id, &packets, &seconds) == 3
-			&& strcmp(id, b->boot_id) == 0) {
-		b->packets_spent = packets;
-		b->seconds_spent = seconds;
+	if (strncmp(text, b->boot_id, n) != 0 || text[n] != ' ') {
+		return;
 	}
+	p += n + 1;
+	if (parse_bounded(&p, ENT_LIMIT_MAX_PACKETS, &packets) < 0 || *p++ != ' '
+			|| parse_bounded(&p, ENT_LIMIT_MAX_SECONDS, &seconds) < 0
+			|| (*p != '\n' && *p != '\0')) {
+		return;
+	}
+	b->packets_spent = packets;
+	b->seconds_spent = seconds;
 }
 
-int ent_boot_acquire(struct ent_boot *b, const struct ent_ops *ops)
+static int write_spent(struct ent_boot *b, unsigned long packets, unsigned long seconds)
+{
+	char text[96];
+	int n;
+
+	n = snprintf(text, sizeof(text), "%s %lu %lu\n", b->boot_id, packets, seconds);
+	return replace_file(b->dirfd, SPENT_TMP, SPENT_NAME, text, (size_t)n, 0600);
+}
+
+/* What is left of the boot's budget after spent of max */
+static unsigned long left(unsigned long max, unsigned long spent)
+{
+	return spent >= max ? 0 : max - spent;
+}
+
+int ent_boot_acquire(struct ent_boot *b, const struct ent_ops *ops,
+		unsigned long max_packets, unsigned long max_seconds)
 {
 	int fd;
 
 	if (b->dirfd < 0) {
-		b->dirfd = run_dir_open();
-		if (b->dirfd < 0) {
-			b->why = strerror(errno);
-			return -1;
+		fd = run_dir_open(b->why, sizeof(b->why));
+		if (fd < 0) {
+			b->untrusted = fd == -2;
+			goto alone;
 		}
+		b->dirfd = fd;
 		ent_boot_id(ops, b->boot_id, sizeof(b->boot_id));
 	}
-	fd = ent_file_open(b->dirfd, LOCK_NAME, O_RDWR | O_CREAT, 0600);
-	if (fd < 0) {
-		b->why = strerror(errno);
+	if (ent_dir_lock(b->dirfd) < 0) {
+		if (errno == EWOULDBLOCK) {
+			return 0;
+		}
+		(void)snprintf(b->why, sizeof(b->why), "flock: %s", strerror(errno));
+		goto alone;
+	}
+	b->locked = 1;
+	read_spent(b);
+	b->packets_left = left(max_packets, b->packets_spent);
+	b->seconds_left = left(max_seconds, b->seconds_spent);
+	b->packets_granted = b->seconds_granted = 0;
+	return 1;
+alone:
+	/* No record: root on its own bounds, anyone else not at all */
+	b->alone = geteuid() == 0;
+	b->packets_left = b->alone ? max_packets : 0;
+	b->seconds_left = b->alone ? max_seconds : 0;
+	b->packets_granted = b->packets_left;
+	b->seconds_granted = b->seconds_left;
+	return -1;
+}
+
+int ent_boot_grant(struct ent_boot *b, unsigned long sent, int64_t elapsed_us)
+{
+	unsigned long p, s;
+
+	if (!b->locked || b->failed) {
+		return 0;
+	}
+	/* Half a burst ahead of what is used, by packets and by time (half
+	 * a second): a turn of the wait sends at most ENT_GW_MAX echo
+	 * requests */
+	if (sent + ENT_BOOT_BURST_PACKETS / 2 < b->packets_granted
+			&& elapsed_us + 500000 < (int64_t)b->seconds_granted * 1000000) {
+		return 0;
+	}
+	p = b->packets_granted + ENT_BOOT_BURST_PACKETS;
+	/* Time runs while the wait sleeps: at least a second beyond now */
+	s = (unsigned long)(elapsed_us / 1000000) + 2;
+	s = s > b->seconds_granted + 1 ? s : b->seconds_granted + 1;
+	p = p < b->packets_left ? p : b->packets_left;
+	s = s < b->seconds_left ? s : b->seconds_left;
+	if (p == b->packets_granted && s == b->seconds_granted) {
+		return 0;	/* the whole budget is taken */
+	}
+	if (write_spent(b, b->packets_spent + p, b->seconds_spent + s) < 0) {
+		(void)snprintf(b->why, sizeof(b->why), "%s", strerror(errno));
+		b->failed = 1;
+		b->alone = geteuid() == 0;
+		if (b->alone) {
+			/* Root goes on within what is left, as without a record */
+			b->packets_granted = b->packets_left;
+			b->seconds_granted = b->seconds_left;
+		}
 		return -1;
 	}
-	if (ent_dir_lock(fd) < 0) {
-		int busy = errno == EWOULDBLOCK;
-
-		b->why = strerror(errno);
-		(void)ent_close(fd);
-		return busy ? 0 : -1;
-	}
-	b->lock_fd = fd;
-	read_spent(b);
+	b->packets_granted = p;
+	b->seconds_granted = s;
 	return 1;
 }
 
 void ent_boot_record(struct ent_boot *b, unsigned long packets, unsigned long seconds)
 {
-	char text[96];
-	int n;
-
-	if (b->lock_fd < 0) {
-		return;
+	/* At the end: what was used, less than what was taken, so a later
+	 * holder of this boot gets the rest */
+	if (b->locked && !b->failed && (packets < b->packets_granted
+				|| seconds < b->seconds_granted)) {
+		packets = packets < b->packets_granted ? packets : b->packets_granted;
+		seconds = seconds < b->seconds_granted ? seconds : b->seconds_granted;
+		(void)write_spent(b, b->packets_spent + packets, b->seconds_spent + seconds);
 	}
-	n = snprintf(text, sizeof(text), "%s %lu %lu\n", b->boot_id,
-			b->packets_spent + packets, b->seconds_spent + seconds);
-	replace_file(b->dirfd, SPENT_TMP, SPENT_NAME, text, (size_t)n, 0600);
 }
 
 void ent_boot_init(struct ent_boot *b)
 {
 	memset(b, 0, sizeof(*b));
 	b->dirfd = -1;
-	b->lock_fd = -1;
 }
 
 void ent_boot_release(struct ent_boot *b)
 {
-	/* Closing the descriptor drops the flock */
-	if (b->lock_fd >= 0) {
-		(void)ent_close(b->lock_fd);
-		b->lock_fd = -1;
-	}
+	/* Closing the directory drops the flock */
 	if (b->dirfd >= 0) {
 		(void)ent_close(b->dirfd);
 		b->dirfd = -1;
 	}
+	b->locked = 0;
 }
 
 /* Replaces name in ENT_RUN_DIR with text; a record that cannot be
- * written is left out (status says "unknown") */
+ * written, or a directory that cannot be trusted, leaves it out (status
+ * says "unknown") */
 static void write_record(const char *name, const char *tmp, const char *text, size_t len,
 		int keep_this_boot, const char *boot_id)
 {
-	char old[64], want[ENT_BOOT_ID_MAX + 8];
+	char old[64], want[ENT_BOOT_ID_MAX + 8], why[160];
 	int dirfd;
 
-	dirfd = run_dir_open();
+	dirfd = run_dir_open(why, sizeof(why));
 	if (dirfd < 0) {
 		return;
 	}
@@ -198,7 +362,7 @@ static void write_record(const char *name, const char *tmp, const char *text, si
 			return;
 		}
 	}
-	replace_file(dirfd, tmp, name, text, len, 0644);
+	(void)replace_file(dirfd, tmp, name, text, len, 0644);
 	(void)ent_close(dirfd);
 }
 
@@ -206,14 +370,21 @@ void ent_boot_seeded(const struct ent_ops *ops, const char *by, int seed_bits,
 		unsigned long hwrng_bits, int cpu_bits, unsigned long jitter_bits,
 		unsigned long icmp_sent, unsigned long block_reads)
 {
-	char text[ENT_LINE_MAX], credited[128], up[64], boot_id[ENT_BOOT_ID_MAX];
-	double at = -1.0;
+	char text[ENT_LINE_MAX], credited[128], up[64], at[24], boot_id[ENT_BOOT_ID_MAX];
+	const char *p = up;
+	unsigned long sec, cs = 0;
 	int n, c = 0;
 
 	ent_boot_id(ops, boot_id, sizeof(boot_id));
-	/* Seconds since boot: the first field of /proc/uptime */
-	if (ops->read_file("/proc/uptime", up, sizeof(up)) > 0) {
-		at = strtod(up, NULL);
+	/* Seconds since boot: the first field of /proc/uptime, "S.CC" */
+	(void)snprintf(at, sizeof(at), "-1.00");
+	if (ops->read_file("/proc/uptime", up, sizeof(up)) > 0
+			&& parse_bounded(&p, 0xffffffffUL, &sec) == 0) {
+		if (p[0] == '.' && p[1] >= '0' && p[1] <= '9') {
+			cs = (unsigned long)(p[1] - '0') * 10;
+			cs += p[2] >= '0' && p[2] <= '9' ? (unsigned long)(p[2] - '0') : 0;
+		}
+		(void)snprintf(at, sizeof(at), "%lu.%02lu", sec, cs);
 	}
 	/* Only the sources that credited, "source:bits" comma separated */
 	credited[0] = '\0';
@@ -232,7 +403,7 @@ void ent_boot_seeded(const struct ent_ops *ops, const char *by, int seed_bits,
 	if (c > 0) {
 		credited[c - 1] = '\0';	/* the last comma */
 	}
-	n = snprintf(text, sizeof(text), "boot=%s by=%s pid=%ld at=%.2f credited=%s "
+	n = snprintf(text, sizeof(text), "boot=%s by=%s pid=%ld at=%s credited=%s "
 			"stimulated=icmp:%lu,block:%lu\n", boot_id, by, (long)getpid(),
 			at, credited, icmp_sent, block_reads);
 	if (n > 0 && (size_t)n < sizeof(text)) {

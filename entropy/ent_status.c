@@ -88,6 +88,21 @@ static int pid_alive(const struct ent_ops *ops, long pid)
 	return ops->read_file(path, text, sizeof(text)) >= 0;
 }
 
+/* ENT_RUN_DIR is there but not root's or ours alone (ent_boot.c): its
+ * records are anyone's, and a FIFO among them would block the read */
+static int run_dir_untrusted(char *why, size_t len)
+{
+	int fd, bad;
+
+	fd = ent_dir_open(ENT_RUN_DIR);
+	if (fd < 0) {
+		return errno == ELOOP || errno == ENOTDIR;
+	}
+	bad = ent_run_dir_check(fd, 1, why, len) < 0;
+	(void)ent_close(fd);
+	return bad;
+}
+
 static void kernel_facts(const struct ent_ops *ops, struct ent_status *st,
 		const char *boot_id)
 {
@@ -110,7 +125,8 @@ static void kernel_facts(const struct ent_ops *ops, struct ent_status *st,
 	}
 	/* Whether it produces shows only while a getrandom() blocks: the
 	 * waiting server or seed leaves a line once 2 s of it did nothing */
-	if (ops->read_file(PATH_WAITING, text, sizeof(text)) >= 0) {
+	if (!run_dir_untrusted(st->why, sizeof(st->why))
+			&& ops->read_file(PATH_WAITING, text, sizeof(text)) >= 0) {
 		record_field(text, "boot", field, sizeof(field));
 		if (strcmp(field, boot_id) == 0) {
 			record_field(text, "pid", field, sizeof(field));
@@ -353,6 +369,11 @@ static void boot_facts(const struct ent_ops *ops, struct ent_status *st,
 	st->seeded_by = st->ready == 1 ? "kernel" : "none";
 	st->at = -1.0;
 	(void)snprintf(st->record, sizeof(st->record), "%s", PATH_SEEDED);
+	if (run_dir_untrusted(field, sizeof(field))) {
+		(void)snprintf(st->record, sizeof(st->record), "unavailable: %s cannot be "
+				"trusted", ENT_RUN_DIR);
+		return;
+	}
 	if (ops->read_file(PATH_SEEDED, line, sizeof(line)) < 0) {
 		if (errno == ENOENT) {
 			run_dir_missing(st);

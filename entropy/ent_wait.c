@@ -129,37 +129,63 @@ static void start_stimulators(struct ent_wait_state *w, int64_t now)
 	}
 }
 
+/* The boot's budget a burst at a time (ent_boot_grant()), each in the
+ * record before it is used; the time bound follows what was taken */
+static void grant(struct ent_wait_state *w, int64_t now)
+{
+	if (ent_boot_grant(&w->boot, w->icmp.sent, now - w->t_stim_start) < 0) {
+		ent_log(&w->log, LOG_WARNING, "cannot record this boot's stimulation in "
+				"%s (%s): %s", ENT_RUN_DIR, w->boot.why, w->boot.alone
+				? "going on within what is left" : "stimulating no further");
+	}
+	w->t_end_stim = w->t_stim_start + (int64_t)w->boot.seconds_granted * 1000000;
+	if (w->boot.failed && !w->boot.alone && w->t_end_stim > now) {
+		w->t_end_stim = now;	/* not a packet beyond the record */
+	}
+}
+
 /* Stimulation is one per boot across every process of the fork
  * (ent_boot.c): take it, or learn that another process has it, and start
  * within what is left of the boot's budget. Returns 1 when we stimulate. */
 static int begin_stimulation(struct ent_wait_state *w, int64_t now)
 {
-	unsigned long max_packets = ent_config_max_packets(w->cfg);
-	unsigned long max_seconds = ent_config_max_seconds(w->cfg);
-	unsigned long seconds_left;
-
 	w->t_end_stim = now;
-	w->boot_role = ent_boot_acquire(&w->boot, w->ops);
+	w->boot_role = ent_boot_acquire(&w->boot, w->ops, ent_config_max_packets(w->cfg),
+			ent_config_max_seconds(w->cfg));
 	if (w->boot_role == 0) {
 		w->t_boot_retry = now + ENT_BOOT_RETRY_US;
 		return 0;
 	}
-	if (w->boot_role < 0) {
-		ent_log(&w->log, LOG_INFO, "%s unusable (%s): the stimulation bounds "
-				"are per wait, not per boot", ENT_RUN_DIR, w->boot.why);
+	if (w->boot_role < 0 && !w->boot.alone) {
+		/* A user's dbclient or dropbearkey: no packet and no disk read
+		 * on a budget of its own each time it runs; the collector child
+		 * and the sources of -X policy= still run, on its own time */
+		ent_log(&w->log, LOG_WARNING, "%s %s (%s): no ICMP or block reads without "
+				"this boot's record (only root stimulates on its own bounds)",
+				ENT_RUN_DIR, w->boot.untrusted ? "cannot be trusted" : "unusable",
+				w->boot.why);
+		w->t_end_stim = now + (int64_t)ent_config_max_seconds(w->cfg) * 1000000;
+		w->stim = ent_config_stimulators(w->cfg) & ENTROPY_STIM_COLLECTOR;
+		start_stimulators(w, now);
+		return 0;
 	}
-	w->packets_left = w->boot.packets_spent >= max_packets ? 0
-		: max_packets - w->boot.packets_spent;
-	seconds_left = w->boot.seconds_spent >= max_seconds ? 0
-		: max_seconds - w->boot.seconds_spent;
-	if (w->packets_left == 0 || seconds_left == 0) {
+	if (w->boot_role < 0) {
+		ent_log(&w->log, w->boot.untrusted ? LOG_WARNING : LOG_INFO, "%s %s (%s): "
+				"the stimulation bounds are per wait, not per boot", ENT_RUN_DIR,
+				w->boot.untrusted ? "cannot be trusted" : "unusable", w->boot.why);
+	}
+	w->packets_left = w->boot.packets_left;
+	if (w->packets_left == 0 || w->boot.seconds_left == 0) {
 		ent_log(&w->log, LOG_WARNING, "this boot's stimulation budget is "
 				"spent (%lu packets, %lu s by earlier processes): waiting without "
 				"stimulating", w->boot.packets_spent, w->boot.seconds_spent);
 		return 0;
 	}
 	w->t_stim_start = now;
-	w->t_end_stim = now + (int64_t)seconds_left * 1000000;
+	grant(w, now);
+	if (w->t_end_stim <= now) {
+		return 0;	/* not even the first burst could be recorded */
+	}
 	w->stim = ent_config_stimulators(w->cfg);
 	start_stimulators(w, now);
 	return 1;
@@ -167,7 +193,7 @@ static int begin_stimulation(struct ent_wait_state *w, int64_t now)
 
 static void record_spent(struct ent_wait_state *w, int64_t now)
 {
-	if (w->boot_role != 0 && w->t_stim_start != 0) {
+	if (w->boot_role == 1 && w->t_stim_start != 0) {
 		ent_boot_record(&w->boot, w->icmp.sent, (unsigned long)((now - w->t_stim_start)
 				/ 1000000));
 	}
@@ -184,8 +210,8 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 		runners[i]->describe(w, &t, detail);
 	}
 	if (t.used == 0 && w->boot_role == 0) {
-		ent_text_part(&t, "nothing: another process of this boot stimulates (%s/stimulate.lock)",
-				ENT_RUN_DIR);
+		ent_text_part(&t, "nothing: another process of this boot stimulates (it holds "
+				"the lock of %s)", ENT_RUN_DIR);
 	} else if (t.used == 0) {
 		ent_text_part(&t, "nothing (the kernel on its own)");
 	}
@@ -253,6 +279,9 @@ static int run_turn(struct ent_wait_state *w, int64_t now)
 	int check_now = 0;
 	size_t i;
 
+	if (w->boot_role == 1) {
+		grant(w, now);
+	}
 	if (now >= w->t_end_stim) {
 		if (stimulating(w) && !w->bound_logged) {
 			w->bound_logged = 1;
@@ -399,7 +428,6 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops)
 			 * once per ICMP reply */
 			describe(&w, running, sizeof(running), 1);
 			(void)ent_progress_tick(&w.prog, now, w.bits, running);
-			record_spent(&w, now);
 		}
 
 		nfds = 0;

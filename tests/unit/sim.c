@@ -935,6 +935,10 @@ static int sim_open_dir(const char *path)
 		errno = ENOENT;
 		return -1;
 	}
+	if (S_ISLNK(s->dir_mode)) {
+		errno = ELOOP;	/* a symlink in its place: O_NOFOLLOW */
+		return -1;
+	}
 	if (s->dir_open) {
 		s->violations++;
 	}
@@ -1008,6 +1012,24 @@ static int sim_openat(int dirfd, const char *name, int flags, mode_t mode)
 	if (f != NULL && S_ISDIR(f->mode) && (flags & O_ACCMODE) != O_RDONLY) {
 		errno = EISDIR;
 		return -1;
+	}
+	/* A FIFO nobody else opens: without O_NONBLOCK the open waits for
+	 * ever (counted, and EINTR here); with it a writer gets ENXIO and
+	 * a reader an empty pipe */
+	if (f != NULL && S_ISFIFO(f->mode) && !(flags & O_NONBLOCK)) {
+		s->violations++;
+		s->fifo_blocked++;
+		errno = EINTR;
+		return -1;
+	}
+	if (f != NULL && S_ISFIFO(f->mode) && (flags & O_ACCMODE) != O_RDONLY) {
+		errno = ENXIO;
+		return -1;
+	}
+	/* A hard link planted at the name: O_TRUNC would empty its target */
+	if (f != NULL && (flags & O_TRUNC) && f->nlink > 1) {
+		s->violations++;
+		s->link_truncated++;
 	}
 	if (f == NULL) {
 		if (!(flags & O_CREAT)) {

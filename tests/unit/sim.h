@@ -34,7 +34,7 @@
 #define SIM_LOG_MAX	256
 #define SIM_FD_DIR	20
 #define SIM_FD_FILE	21
-#define SIM_FILES	4
+#define SIM_FILES	8
 #define SIM_SEED_DIR	"/sim/seed"
 #define SIM_FD_HWRNG	22
 #define SIM_HWRNG_NONE		0
@@ -192,6 +192,8 @@ struct sim {
 	int64_t last_send_at;
 	unsigned long violations;	/* blocking getrandom, bad close, ... */
 	unsigned long fs_calls;		/* file system calls that reached the sim */
+	unsigned long fifo_blocked;	/* opens of a FIFO that would block for ever */
+	unsigned long link_truncated;	/* O_TRUNC of a file with another link */
 	int hit_limit;
 	unsigned long stop_returns;	/* EINTR returns after the stop */
 	int nlog;

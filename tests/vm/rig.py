@@ -58,6 +58,7 @@ PACKAGED_INIT = os.path.join(REPO_DIR, "packaging", "buildroot", "package",
 PACKAGED_SEED_INIT = os.path.join(REPO_DIR, "packaging", "buildroot", "package",
                                   "dropbear-entropy", "S02dropbear-entropy")
 GETRANDOM_DAEMON_SRC = os.path.join(VM_DIR, "getrandom-daemon.c")
+SQUAT_SRC = os.path.join(VM_DIR, "rig-squat.c")
 # The guest's gateway is always slirp's virtual host.
 SLIRP_GW = "10.0.2.2"
 GUEST_IP = "10.0.2.15"
@@ -220,6 +221,18 @@ def getrandom_daemon():
     return out
 
 
+def squat_helper():
+    """tests/vm/rig-squat.c, static for aarch64 (the hostile-rundir
+    scenario's local user), rebuilt when the source is newer."""
+    out = os.path.join(BUILD, "vm-tools", "rig-squat")
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(SQUAT_SRC):
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        run(["aarch64-linux-gnu-gcc", "-static", "-Os", "-Wall", "-Wextra", "-Werror",
+             "-o", out + ".new", SQUAT_SRC])
+        os.rename(out + ".new", out)
+    return out
+
+
 def busybox():
     path = "/bin/busybox"
     if os.path.exists(path) and is_aarch64_elf(path):
@@ -278,6 +291,8 @@ def make_initramfs(work, args, bindir, modules):
         shutil.copy2(PACKAGED_SEED_INIT, os.path.join(initd, "S02dropbear-entropy"))
         os.chmod(os.path.join(initd, "S02dropbear-entropy"), 0o755)
         shutil.copy2(getrandom_daemon(), os.path.join(root, "usr", "sbin", "getrandom-daemon"))
+    if getattr(args, "hostile_rundir", False):
+        shutil.copy2(squat_helper(), os.path.join(root, "usr", "sbin", "rig-squat"))
     for prog, sub in progs:
         src = os.path.join(bindir, prog)
         if not os.path.exists(src):
@@ -321,6 +336,7 @@ def make_initramfs(work, args, bindir, modules):
         "RIG_BLOG": "1" if args.blog else "0",
         "RIG_PEERS": " ".join(args.peers),
         "RIG_COMPANION": "1" if getattr(args, "companion", False) else "0",
+        "RIG_HOSTILE": "1" if getattr(args, "hostile_rundir", False) else "0",
     }
     write(os.path.join(root, "etc", "rig.conf"),
           "".join("%s=%s\n" % (k, shell_quote(v)) for k, v in conf.items()))
@@ -698,6 +714,9 @@ def main():
     ap.add_argument("--companion", action="store_true",
                     help="the dropbear-entropy program from --bin with the packaged S02dropbear-entropy, "
                          "status before and after seeding, a daemon blocking in getrandom()")
+    ap.add_argument("--hostile-rundir", action="store_true",
+                    help="/run mode 1777 and uid 65534 squats /run/dropbear-entropy before the "
+                         "server starts (0777, FIFOs, locks held; S05righostile, rig-squat.c)")
     ap.add_argument("--append", default="", help="extra kernel command line")
     ap.add_argument("--kernel-image", help="use this rig kernel Image instead of build-kernel's")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds per boot")
