@@ -370,7 +370,7 @@ static int cmp_mac(const void *a, const void *b)
 static void nic_macs(const struct ent_ops *ops, struct ent_identity *id)
 {
 	char names[LIST_LEN + 1], path[128], v[VALUE_MAX + 1], macs[MAX_NICS][18];
-	const char *nic;
+	const char *nic, *end;
 	ssize_t n;
 	size_t count = 0, i;
 
@@ -379,7 +379,10 @@ static void nic_macs(const struct ent_ops *ops, struct ent_identity *id)
 		return;
 	}
 	names[n] = '\0';
-	for (nic = names; nic < names + n && count < MAX_NICS; nic += strlen(nic) + 1) {
+	/* The listing's end is fixed here: n is not looked at again, so no
+	 * read below can move it (an address is longer than a short listing) */
+	end = names + n;
+	for (nic = names; nic < end && count < MAX_NICS; nic += strlen(nic) + 1) {
 		if (!plain_name(nic)) {
 			continue;
 		}
@@ -395,9 +398,10 @@ static void nic_macs(const struct ent_ops *ops, struct ent_identity *id)
 		if (read_value(ops, path, v) >= 0 && strtol(v, NULL, 10) != 0) {
 			continue;
 		}
+		/* read_value() ends v with a NUL; a 20-byte IPoIB address (59
+		 * characters) is no 6-byte MAC and universal_mac() refuses it */
 		(void)snprintf(path, sizeof(path), "/sys/class/net/%.39s/address", nic);
-		n = read_value(ops, path, v);
-		if (n < 0) {
+		if (read_value(ops, path, v) < 0) {
 			continue;
 		}
 		v[strcspn(v, "\n")] = '\0';

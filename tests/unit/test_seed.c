@@ -481,6 +481,65 @@ static void hw_mac_virtual(struct sim *s)
 	sim_sysfs_set(s, "/sys/class/net/end0/carrier", "1\n");
 }
 
+/* NICs for the identity's MACs (issue 22, 3): names longer together than
+ * an address line, and an IPoIB port whose 20-byte address (59
+ * characters) is longer than a short listing */
+static const char *const nic_files[][4] = {
+	{ "/sys/class/net/enp0s31f6/device/uevent", "/sys/class/net/enp0s31f6/addr_assign_type",
+		"/sys/class/net/enp0s31f6/address", "00:1b:21:aa:bb:cc\n" },
+	{ "/sys/class/net/enx001e0611aabb/device/uevent",
+		"/sys/class/net/enx001e0611aabb/addr_assign_type",
+		"/sys/class/net/enx001e0611aabb/address", "00:1e:06:11:aa:bb\n" },
+	{ "/sys/class/net/wlp2s0/device/uevent", "/sys/class/net/wlp2s0/addr_assign_type",
+		"/sys/class/net/wlp2s0/address", "00:0e:8e:12:34:56\n" },
+	{ "/sys/class/net/ib0/device/uevent", "/sys/class/net/ib0/addr_assign_type",
+		"/sys/class/net/ib0/address",
+		"80:00:00:48:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0a:bc:de\n" },
+};
+static const char *nic_order;	/* indexes into nic_files, in listing order */
+
+static void hw_nics(struct sim *s)
+{
+	const char *o;
+
+	hw_none(s);
+	for (o = nic_order; *o != '\0'; o++) {
+		const char *const *f = nic_files[*o - '0'];
+
+		sim_sysfs_set(s, f[0], "DRIVER=e1000e\n");
+		sim_sysfs_set(s, f[1], "0\n");
+		sim_sysfs_set(s, f[2], f[3]);
+	}
+}
+
+/* The same NICs give the same identity in every listing order, and an
+ * IPoIB port anywhere in it changes nothing */
+static void test_identity_nics(void)
+{
+	static const char *const orders[] = {
+		"012", "021", "102", "120", "201", "210", "3012", "0312", "1203", "2103", "2013",
+		"3", "30", "03",
+	};
+	struct ent_identity id;
+	size_t i;
+
+	for (i = 0; i < sizeof(orders) / sizeof(orders[0]); i++) {
+		nic_order = orders[i];
+		identity_of(hw_nics, &id);
+		if (strlen(orders[i]) == 1) {
+			CHECK(id.len == 0, "identity: an IPoIB port alone gives none: %s", id.text);
+		} else if (strlen(orders[i]) == 2) {
+			CHECK(strcmp(id.text, "mac=00:1b:21:aa:bb:cc\n") == 0,
+					"identity: IPoIB then a NIC, order %s: %s", orders[i], id.text);
+		} else {
+			CHECK(strcmp(id.text, "mac=00:0e:8e:12:34:56\nmac=00:1b:21:aa:bb:cc\n"
+					"mac=00:1e:06:11:aa:bb\n") == 0,
+					"identity: three NICs in listing order %s, sorted: %s", orders[i],
+					id.text);
+		}
+	}
+}
+
 static void test_identity_sources(void)
 {
 	static const char *const placeholders[] = {
@@ -704,6 +763,7 @@ void test_seed(int *passed, int *failed)
 	test_seed_damage();
 	test_seed_storage();
 	test_identity_sources();
+	test_identity_nics();
 	test_identity_credit();
 	test_seed_dirnames();
 }
