@@ -406,6 +406,8 @@ struct ent_seed_peek {
 	int creditable;		/* every check passed and the policy credits it */
 	int identity_matches;	/* 1 yes, 0 another device, -1 not known */
 	char identity[128];	/* the sources of this device's identity */
+	const char *identity_class;	/* ent_identity_class(), "" without one */
+	const char *identity_class_text;	/* ent_identity_class_text() */
 	char why[360];		/* why not creditable, or why it is */
 };
 /* Reads, unlinks (durably) and then credits or mixes the seed file.
@@ -427,9 +429,17 @@ struct ent_identity {
 	size_t len;			/* 0: nothing identifies this device */
 	char sources[128];		/* the sources used, for the log */
 	char missing[320];		/* when len is 0: what was looked for */
+	int fused;			/* sources fused into the hardware among them */
+	int vm;				/* on a hypervisor: none is fused */
 };
 void ent_identity_collect(const struct ent_ops *ops, dev_t medium, const char *seed_dir,
 		struct ent_identity *id);
+/* "hardware" where a source is fused into the hardware (a clone on other
+ * hardware differs), "software" where every one is set by software or a
+ * hypervisor (a clone may carry them), "" without an identity; and the
+ * same in words, for the log and status */
+const char *ent_identity_class(const struct ent_identity *id);
+const char *ent_identity_class_text(const struct ent_identity *id);
 /* The hash a seed file is bound to; only for id->len > 0 */
 void ent_identity_hash(const struct ent_identity *id, unsigned char out[ENT_SHA256_LEN]);
 /* SHA-256 of label (with its NUL) then data: the seed file's checksum and

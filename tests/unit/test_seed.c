@@ -540,6 +540,83 @@ static void test_identity_nics(void)
 	}
 }
 
+/* The eMMC board as a qemu "virt" guest with an emulated SD card */
+static void hw_emmc_virt(struct sim *s)
+{
+	hw_emmc(s);
+	sim_sysfs_bin(s, "/sys/firmware/devicetree/base/compatible", "linux,dummy-virt\0", 17);
+}
+
+/* An NVMe disk on an x86 guest: CPUID's hypervisor bit in the flags */
+static void hw_nvme_x86_guest(struct sim *s)
+{
+	hw_dm_nvme(s);
+	sim_text(s, "/proc/cpuinfo", "processor\t: 0\nvendor_id\t: GenuineIntel\n"
+			"flags\t\t: fpu vme de pse tsc msr hypervisor lahf_lm\nbogomips\t: 4000\n\n"
+			"processor\t: 1\n");
+}
+
+/* The same on bare metal, where the word is only a prefix of another */
+static void hw_nvme_x86_metal(struct sim *s)
+{
+	hw_dm_nvme(s);
+	sim_text(s, "/proc/cpuinfo", "processor\t: 0\nflags\t\t: fpu vme hypervisorx\n"
+			"bugs\t\t: hypervisor\n");
+}
+
+static void hw_nvme_dmi_qemu(struct sim *s)
+{
+	hw_dm_nvme(s);
+	sim_sysfs_set(s, "/sys/class/dmi/id/sys_vendor", "QEMU\n");
+}
+
+/* A board whose only serial is the device tree's (U-Boot's serial#) */
+static void hw_dt_only(struct sim *s)
+{
+	hw_none(s);
+	sim_sysfs_bin(s, "/proc/device-tree/serial-number", "1000000087a3c2f1\0", 17);
+}
+
+/* What each identity's class is (issue 22 item 6) */
+static void test_identity_classes(void)
+{
+	static const struct {
+		hw_fn hw;
+		const char *cls, *text, *what;
+	} cases[] = {
+		{ NULL, "software", "set by software: a copy of the medium may carry it",
+			"the rig's virtio-blk serial" },
+		{ hw_emmc, "hardware", "fused into the hardware", "eMMC CID" },
+		{ hw_emmc_virt, "software", "set by the hypervisor: a clone of the VM keeps it",
+			"an emulated SD card on qemu's virt board" },
+		{ hw_dm_nvme, "hardware", "fused into the hardware", "NVMe controller serial" },
+		{ hw_nvme_x86_guest, "software", "set by the hypervisor: a clone of the VM keeps it",
+			"NVMe on an x86 guest (CPUID hypervisor flag)" },
+		{ hw_nvme_x86_metal, "hardware", "fused into the hardware",
+			"NVMe on x86 without the flag" },
+		{ hw_nvme_dmi_qemu, "software", "set by the hypervisor: a clone of the VM keeps it",
+			"NVMe where DMI names QEMU" },
+		{ hw_scsi, "software", "set by software: a copy of the medium may carry it",
+			"SCSI VPD 0x80" },
+		{ hw_soc, "hardware", "fused into the hardware", "SoC serial and device tree" },
+		{ hw_dt_only, "software", "set by software: a copy of the medium may carry it",
+			"device-tree serial alone" },
+		{ hw_universal_mac, "software", "set by software: a copy of the medium may carry it",
+			"a permanent universal MAC" },
+		{ hw_none, "", "", "nothing" },
+	};
+	struct ent_identity id;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		identity_of(cases[i].hw, &id);
+		CHECK(strcmp(ent_identity_class(&id), cases[i].cls) == 0
+				&& strcmp(ent_identity_class_text(&id), cases[i].text) == 0,
+				"identity class: %s: %s (%s)", cases[i].what, ent_identity_class(&id),
+				ent_identity_class_text(&id));
+	}
+}
+
 static void test_identity_sources(void)
 {
 	static const char *const placeholders[] = {
@@ -648,12 +725,20 @@ static void test_identity_credit(void)
 
 	two_boots(&s, hw_emmc, 1, hw_emmc);
 	CHECK(s.credited_bits == 256 && s.credit_calls == 1, "eMMC CID: credited");
+	CHECK(sim_log_count(&s, "seed file credited 256 bits (made while getrandom() was ready, "
+			"on this device; its identity is fused into the hardware)") == 1,
+			"eMMC CID: the credit line names the class");
 	two_boots(&s, hw_emmc, 1, hw_emmc_clone);
 	CHECK(s.credit_calls == 0 && s.mix_calls == 1 && sim_log_count(&s, "another device") == 1,
 			"eMMC image on another card (other CID): mixed, not credited");
 
+	/* Set by the hypervisor, and still credited (dropbear-entropy.8,
+	 * SEED FILE: what binding proves); the line says which it is */
 	two_boots(&s, NULL, 1, NULL);
 	CHECK(s.credited_bits == 256, "rig's virtio disk serial: credited");
+	CHECK(sim_log_count(&s, "on this device; its identity is set by software: a copy of "
+			"the medium may carry it)") == 1, "virtio disk serial: the credit line names "
+			"the class");
 	two_boots(&s, NULL, 1, hw_rig_clone);
 	CHECK(s.credit_calls == 0 && sim_log_count(&s, "another device") == 1,
 			"rig's disk cloned to another serial: mixed, not credited");
@@ -764,6 +849,7 @@ void test_seed(int *passed, int *failed)
 	test_seed_storage();
 	test_identity_sources();
 	test_identity_nics();
+	test_identity_classes();
 	test_identity_credit();
 	test_seed_dirnames();
 }
