@@ -5,9 +5,10 @@
  * completion raises a device interrupt that the kernel credits. Reads are
  * one logical sector each, spread over the device so that no read-ahead
  * or device cache answers them, and bounded in count and bytes. Reading
- * is harmless: nothing is ever written. The reads run in a child process
- * that reports each one on a pipe, so a disk that hangs holds up the
- * child, never the wait loop.
+ * is harmless: nothing is ever written. The device is opened, checked
+ * and read in a child process that reports each step on a pipe, so a
+ * disk that hangs in open(), in its size ioctl or in a read holds up the
+ * child, never the wait loop: the server never opens the device.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -42,40 +43,81 @@ uint64_t ent_block_offset(unsigned long i, uint64_t nsectors, unsigned int secto
 
 #if ENT_WITH_BLOCK
 
-/* It only reads, holds nothing but the device and the pipe, and dies
- * with its parent or when the pipe breaks. */
+unsigned long ent_block_max_reads(unsigned int sector)
+{
+	unsigned long n = ENT_BLOCK_MAX_BYTES / (sector > 0 ? sector : 1);
+
+	return n < ENT_BLOCK_MAX_READS ? n : ENT_BLOCK_MAX_READS;
+}
+
+/* One message of the child's (ent_internal.h); the child ends where the
+ * parent is gone */
+static void child_say(int out, char what, unsigned int value)
+{
+	unsigned char msg[2];
+
+	msg[0] = (unsigned char)what;
+	msg[1] = (unsigned char)(value < 256 ? value : EIO);
+	if (ent_write_all(out, msg, what == 'r' ? 1 : 2) < 0) {
+		_exit(1);
+	}
+}
+
+/* The last message: 'E', 'U' or 'e' */
+static void child_fail(int out, char what, unsigned int value) __attribute__((noreturn));
+static void child_fail(int out, char what, unsigned int value)
+{
+	child_say(out, what, value);
+	_exit(1);
+}
+
+/* It holds nothing but the pipe and, once it is opened and checked, the
+ * device; it only reads, and dies with its parent or when the pipe
+ * breaks. */
 void ent_block_child(int out, const void *arg)
 {
 	const struct ent_block_job *job = arg;
-	unsigned char msg[2];
+	uint64_t bytes = 0, nsectors;
+	unsigned int sector = 0, shift = 0;
+	unsigned long i, n;
 	void *buf;
-	unsigned long i;
 	ssize_t r;
+	int dev;
 
+	/* open_direct() refuses anything but a block device without
+	 * running a driver's open() (ent_sys.c) */
+	dev = job->ops->open_direct(job->path, &bytes, &sector);
+	if (dev < 0) {
+		child_fail(out, 'E', (unsigned int)errno);
+	}
+	while (shift < 17 && (1U << shift) != sector) {
+		shift++;
+	}
+	/* Linux's logical sectors are powers of two, 512 to the page */
+	if (sector < 512 || shift > 16) {
+		child_fail(out, 'U', 1);
+	}
+	if (bytes < sector) {
+		child_fail(out, 'U', 0);
+	}
 	/* O_DIRECT wants a buffer aligned to the sector; a page is aligned
 	 * for every sector size up to it */
-	if (posix_memalign(&buf, job->sector > ENT_BLOCK_ALIGN ? job->sector : ENT_BLOCK_ALIGN,
-				job->sector) != 0) {
-		msg[0] = 'e';
-		msg[1] = ENOMEM;
-		(void)ent_write_all(out, msg, 2);
-		_exit(1);
+	if (posix_memalign(&buf, sector > ENT_BLOCK_ALIGN ? sector : ENT_BLOCK_ALIGN,
+				sector) != 0) {
+		child_fail(out, 'E', ENOMEM);
 	}
-	for (i = 0; i < job->n; i++) {
+	child_say(out, 'o', shift);
+	nsectors = bytes / sector;
+	n = ent_block_max_reads(sector);
+	for (i = 0; i < n; i++) {
 		do {
-			r = pread(job->dev, buf, job->sector,
-					(off_t)ent_block_offset(i, job->nsectors, job->sector));
+			r = pread(dev, buf, sector,
+					(off_t)ent_block_offset(i, nsectors, sector));
 		} while (r < 0 && errno == EINTR);
-		if (r != (ssize_t)job->sector) {
-			msg[0] = 'e';
-			msg[1] = (unsigned char)(r < 0 && errno < 256 ? errno : EIO);
-			(void)ent_write_all(out, msg, 2);
-			_exit(1);
+		if (r != (ssize_t)sector) {
+			child_fail(out, 'e', r < 0 ? (unsigned int)errno : EIO);
 		}
-		msg[0] = 'r';
-		if (ent_write_all(out, msg, 1) < 0) {
-			_exit(1);
-		}
+		child_say(out, 'r', 0);
 	}
 	_exit(0);
 }
@@ -146,9 +188,6 @@ int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 		struct ent_log *log, const char *path)
 {
 	struct ent_block_job job;
-	uint64_t bytes = 0;
-	unsigned int sector = 0;
-	int dev, saved;
 
 	memset(b, 0, sizeof(*b));
 	b->ops = ops;
@@ -164,35 +203,18 @@ int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 				"(-X blockdev=/dev/NAME names one)", strerror(errno));
 		return -1;
 	}
-	dev = ops->open_direct(b->path, &bytes, &sector);
-	if (dev < 0) {
-		ent_log(log, LOG_WARNING, "cannot open %s with O_DIRECT (%s): block reads off",
-				b->path, strerror(errno));
-		return -1;
-	}
-	if (sector == 0 || sector > ENT_BLOCK_ALIGN * 16 || bytes < sector) {
-		ent_log(log, LOG_WARNING, "%s is no usable block device (%s): block reads off",
-				b->path, bytes < sector ? "empty" : "sector size");
-		(void)ops->close(dev);
-		return -1;
-	}
-	b->max_reads = ENT_BLOCK_MAX_BYTES / sector;
-	if (b->max_reads > ENT_BLOCK_MAX_READS) {
-		b->max_reads = ENT_BLOCK_MAX_READS;
-	}
-	/* The reads run in a child: an O_DIRECT read of a hung disk blocks
-	 * in the kernel, and the wait loop must go on probing readiness
-	 * and watching the stop flag meanwhile */
-	job.dev = dev;
-	job.sector = sector;
-	job.nsectors = bytes / sector;
-	job.n = b->max_reads;
-	b->pid = ops->spawn(ent_block_child, &job, dev, &b->fd);
-	saved = errno;
-	(void)ops->close(dev);	/* the child has its own */
+	/* The child opens and checks the device and makes the reads: the
+	 * open() of a block device, its size ioctl and an O_DIRECT read can
+	 * each block in the kernel on a hung disk, and the wait loop must go
+	 * on probing readiness and watching the stop flag meanwhile. Until
+	 * the child says the sector size, the bound is the largest. */
+	b->max_reads = ENT_BLOCK_MAX_READS;
+	job.ops = ops;
+	job.path = b->path;
+	b->pid = ops->spawn(ent_block_child, &job, -1, &b->fd);
 	if (b->pid < 0) {
 		ent_log(log, LOG_WARNING, "cannot start the block reader child (%s): "
-				"block reads off", strerror(saved));
+				"block reads off", strerror(errno));
 		b->pid = 0;
 		b->fd = -1;
 		return -1;
@@ -201,13 +223,29 @@ int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 	return 0;
 }
 
+/* The warning for the child's message what (with value) */
+static void block_refused(struct ent_block *b, struct ent_log *log, unsigned char what,
+		int value)
+{
+	if (what == 'E') {
+		ent_log(log, LOG_WARNING, "cannot open %s with O_DIRECT (%s): block reads off",
+				b->path, strerror(value));
+	} else if (what == 'U') {
+		ent_log(log, LOG_WARNING, "%s is no usable block device (%s): block reads off",
+				b->path, value == 0 ? "empty" : "sector size");
+	} else {
+		ent_log(log, LOG_WARNING, "read of %s failed (%s): block reads off", b->path,
+				what == 'e' && value >= 0 ? strerror(value) : "reader child gone");
+	}
+}
+
 /* Collects what the child reported (its pipe polled readable): 1 reads
  * done, 0 nothing new or the bound reached, -1 error (logged) */
 static int block_collect(struct ent_block *b, struct ent_log *log)
 {
 	unsigned char msg[65];
 	ssize_t r, i;
-	int got = 0;
+	int got = 0, value;
 
 	if (!b->active) {
 		return 0;
@@ -231,15 +269,18 @@ static int block_collect(struct ent_block *b, struct ent_log *log)
 				got = 1;
 				continue;
 			}
-			/* 'e' and its errno are written at once (atomic on a
-			 * pipe) but may straddle two of our reads */
-			if (msg[i] == 'e' && i + 1 == r
-					&& b->ops->read(b->fd, msg + i + 1, 1) == 1) {
+			/* The other messages are two bytes written at once
+			 * (atomic on a pipe) but may straddle two of our reads */
+			if (i + 1 == r && b->ops->read(b->fd, msg + i + 1, 1) == 1) {
 				r++;
 			}
-			ent_log(log, LOG_WARNING, "read of %s failed (%s): block reads off",
-					b->path, msg[i] == 'e' && i + 1 < r ? strerror(msg[i + 1])
-					: "reader child gone");
+			value = i + 1 < r ? msg[i + 1] : -1;
+			if (msg[i] == 'o' && value >= 9 && value <= 16) {
+				b->max_reads = ent_block_max_reads(1U << value);
+				i++;
+				continue;
+			}
+			block_refused(b, log, msg[i], value);
 			b->active = 0;
 			return -1;
 		}

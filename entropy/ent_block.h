@@ -27,21 +27,28 @@ struct ent_block {
 };
 /* Byte offset of read i: sectors scattered over the whole device */
 uint64_t ent_block_offset(unsigned long i, uint64_t nsectors, unsigned int sector);
-/* What the reader child does: n reads of one sector of dev, at
- * ent_block_offset(0 .. n-1) */
+/* What the reader child does: opens path with ops->open_direct (a block
+ * device only), then reads one sector at each of ent_block_offset(0 ..
+ * n-1), n from the sector size and the bounds above */
 struct ent_block_job {
-	int dev;
-	unsigned int sector;
-	uint64_t nsectors;
-	unsigned long n;
+	const struct ent_ops *ops;
+	const char *path;
 };
-/* The reader child (ops->spawn): writes 'r' to out after each read, 'e'
- * and the errno on a failure */
+/* The reader child (ops->spawn). The server never opens the device: an
+ * open() or BLKGETSIZE64 of a hung disk blocks, and only the child may.
+ * Its messages on out, each written at once:
+ *   'o' s   opened and checked, the sector is 1 << s bytes;
+ *   'r'     one read done;
+ *   'E' err the open or its checks failed (errno; ENOTBLK: no block device);
+ *   'U' 0|1 no usable block device: 0 empty, 1 sector size;
+ *   'e' err a read failed (errno). */
 void ent_block_child(int out, const void *job);
+/* Reads the child makes of a device with this sector size */
+unsigned long ent_block_max_reads(unsigned int sector);
 /* The block device that holds "/", else the first usual disk */
 int ent_block_root_device(const struct ent_ops *ops, char *path, size_t len);
 #if ENT_WITH_BLOCK
-/* Opens the device (a block device only) and starts the reader child */
+/* Starts the reader child, which opens the device (a block device only) */
 int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 		struct ent_log *log, const char *path);
 #endif

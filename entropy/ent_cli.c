@@ -7,7 +7,9 @@
  *   dropbear-entropy save [-X ...]               the shutdown seed save
  *
  * Exit status: 0 ready / written, 1 not ready / timeout / not written,
- * 2 bad usage or error. Every error is one line "dropbear-entropy: ...".
+ * 2 bad usage or error, 3 (seed --background) seeding goes on in the
+ * background child: not ready yet. Every error is one line
+ * "dropbear-entropy: ...".
  * The -X options are the server's (entropy_config_set()), so the seed
  * directory, stimulators, gateway and policy agree with dropbear's.
  *
@@ -39,6 +41,7 @@
 #define EXIT_READY		0
 #define EXIT_NOT_READY		1
 #define EXIT_ERROR		2
+#define EXIT_BACKGROUND		3	/* seed --background: the child waits on */
 #define TIMEOUT_MAX		86400UL	/* a day: longer is a typo */
 
 /* Raised by SIGALRM (--timeout), SIGTERM and SIGINT. A signal handler can
@@ -99,7 +102,8 @@ static void usage(FILE *out)
 			"       " PROG " seed [--timeout S] [--background] [-X key[=value]]...\n"
 			"       " PROG " save [-X key[=value]]...\n"
 			"exit status: 0 ready (seed, status) or written (save), 1 not ready,\n"
-			"timeout or not written, 2 bad usage or error. -X options (as dropbear's):\n%s",
+			"timeout or not written, 2 bad usage or error, 3 (seed --background) not\n"
+			"ready yet, seeding goes on in the background. -X options (as dropbear's):\n%s",
 			entropy_config_usage());
 }
 
@@ -256,7 +260,11 @@ static int run_seed(struct cli *c)
 
 /* The parent returns once the child is about to wait (the per-boot lock
  * in ent_boot.c keeps it and a server started next from stimulating at
- * once); the child logs to /dev/kmsg and syslog only. */
+ * once); the child logs to /dev/kmsg and syslog only. The parent's status
+ * is 0 only for a ready kernel: while the child waits it is
+ * EXIT_BACKGROUND, so that a boot script testing for 0 before it reads
+ * /dev/urandom never reads it unseeded (before 5.18 /dev/urandom does not
+ * block). */
 static int seed_background(struct cli *c)
 {
 	int pfd[2], devnull, status;
@@ -282,7 +290,10 @@ static int seed_background(struct cli *c)
 		} while (n < 0 && errno == EINTR);
 		(void)close(pfd[0]);
 		if (n == 1) {
-			return EXIT_READY;
+			/* The child waits. Ready since (the child may be about
+			 * to finish) is still ready: getrandom() never goes back */
+			return ent_probe_ready(ent_sys_ops()) == 1 ? EXIT_READY
+				: EXIT_BACKGROUND;
 		}
 		/* The child ended without waiting (ready already, or an
 		 * error): its status is ours */

@@ -19,6 +19,21 @@
  *     NICs may appear late (modules, USB) or be renamed during boot; the
  *     serials are there from the start, and a hash that changes between
  *     the save and the next boot costs the credit.
+ * Each source has a class, which says what binding to it proves:
+ *   - fused into the hardware: the SoC's serial (read from its fuses by
+ *     the driver or the firmware), an SD/eMMC CID, an NVMe controller's
+ *     serial. A copy of the medium on another board or card has others;
+ *   - set by software: the device tree's serial-number (U-Boot sets it
+ *     from its environment, often on the very medium that is cloned),
+ *     DMI fields (firmware, or the hypervisor's configuration), SCSI VPD
+ *     0x80 (VM disks, USB sticks that share one serial), the virtio-blk
+ *     serial (the hypervisor's configuration, copied with a VM template)
+ *     and MACs (a device tree's, reported as permanent, travels with the
+ *     bootloader environment). On a virtual machine every source is of
+ *     this class: its "hardware" is the hypervisor's configuration.
+ * An identity with one fused source is fused: a clone on other hardware
+ * changes that part of the hash. The class is shown (status, the credit
+ * line); what it changes in crediting is said in dropbear-entropy.8.
  * Placeholder strings that firmware leaves in unset fields ("To Be Filled
  * By O.E.M.", "Default string", "None", "0", all-zero or all-F UUIDs, a
  * single repeated character) and values shorter than 4 characters are
@@ -48,23 +63,33 @@
 #define MAX_NICS	32
 #define MAX_HOPS	4	/* partition -> disk, device-mapper -> slave */
 
-/* Serials of the hardware, in the order they enter the identity */
-static const char *const board_files[][2] = {
-	{ "soc-serial", "/sys/devices/soc0/serial_number" },
-	{ "dt-serial", "/sys/firmware/devicetree/base/serial-number" },
+#define FUSED		"h"	/* fused into the hardware */
+#define SET		"s"	/* set by software or a hypervisor */
+
+/* Serials of the hardware, in the order they enter the identity, and
+ * their class */
+static const char *const board_files[][3] = {
+	{ "soc-serial", "/sys/devices/soc0/serial_number", FUSED },
+	{ "dt-serial", "/sys/firmware/devicetree/base/serial-number", SET },
 	/* The same property where sysfs shows no firmware tree */
-	{ "dt-serial", "/proc/device-tree/serial-number" },
-	{ "dmi-product-serial", "/sys/class/dmi/id/product_serial" },
-	{ "dmi-board-serial", "/sys/class/dmi/id/board_serial" },
-	{ "dmi-uuid", "/sys/class/dmi/id/product_uuid" },
+	{ "dt-serial", "/proc/device-tree/serial-number", SET },
+	{ "dmi-product-serial", "/sys/class/dmi/id/product_serial", SET },
+	{ "dmi-board-serial", "/sys/class/dmi/id/board_serial", SET },
+	{ "dmi-uuid", "/sys/class/dmi/id/product_uuid", SET },
 };
 
 /* Serials of a disk, below /sys/block/<disk>/, first found wins */
-static const char *const medium_files[][2] = {
-	{ "medium-cid", "device/cid" },		/* SD, eMMC */
-	{ "medium-serial", "device/serial" },	/* NVMe controller, SD, eMMC */
-	{ "medium-serial", "serial" },		/* virtio-blk */
-	{ "medium-vpd80", "device/vpd_pg80" },	/* SCSI, SATA behind libata */
+static const char *const medium_files[][3] = {
+	{ "medium-cid", "device/cid", FUSED },		/* SD, eMMC */
+	{ "medium-serial", "device/serial", FUSED },	/* NVMe controller, SD, eMMC */
+	{ "medium-serial", "serial", SET },		/* virtio-blk */
+	{ "medium-vpd80", "device/vpd_pg80", SET },	/* SCSI, SATA behind libata */
+};
+
+/* /sys/class/dmi/id/sys_vendor of hypervisors */
+static const char *const vm_vendors[] = {
+	"QEMU", "KVM", "Xen", "Bochs", "VMware, Inc.", "innotek GmbH", "Amazon EC2", "Google",
+	"Parallels Software International Inc.", "OpenStack Foundation",
 };
 
 /* Unset firmware fields; compared without case */
@@ -160,8 +185,9 @@ static ssize_t read_value(const struct ent_ops *ops, const char *path, char *v)
 	return n;
 }
 
-/* Appends "tag=value\n"; a value that does not fit is left out whole */
-static int add(struct ent_identity *id, const char *tag, const char *value)
+/* Appends "tag=value\n" of class cls; a value that does not fit is left
+ * out whole */
+static int add(struct ent_identity *id, const char *tag, const char *value, const char *cls)
 {
 	size_t room = sizeof(id->text) - id->len;
 	int w;
@@ -172,6 +198,7 @@ static int add(struct ent_identity *id, const char *tag, const char *value)
 		return 0;
 	}
 	id->len += (size_t)w;
+	id->fused += !id->vm && strcmp(cls, FUSED) == 0;
 	if (strstr(id->sources, tag) == NULL) {
 		room = sizeof(id->sources) - strlen(id->sources);
 		(void)snprintf(id->sources + strlen(id->sources), room, "%s%s",
@@ -282,7 +309,7 @@ static int disk_serial(const struct ent_ops *ops, const char *disk, struct ent_i
 			memmove(v, v + 4, len);
 			n = (ssize_t)len;
 		}
-		if (clean_value(v, (size_t)n) && add(id, medium_files[i][0], v)) {
+		if (clean_value(v, (size_t)n) && add(id, medium_files[i][0], v, medium_files[i][2])) {
 			return 0;
 		}
 	}
@@ -373,7 +400,7 @@ static int cmp_mac(const void *a, const void *b)
 static void nic_macs(const struct ent_ops *ops, struct ent_identity *id)
 {
 	char names[LIST_LEN + 1], path[128], v[VALUE_MAX + 1], macs[MAX_NICS][18];
-	const char *nic;
+	const char *nic, *end;
 	ssize_t n;
 	size_t count = 0, i;
 
@@ -382,7 +409,10 @@ static void nic_macs(const struct ent_ops *ops, struct ent_identity *id)
 		return;
 	}
 	names[n] = '\0';
-	for (nic = names; nic < names + n && count < MAX_NICS; nic += strlen(nic) + 1) {
+	/* The listing's end is fixed here: n is not looked at again, so no
+	 * read below can move it (an address is longer than a short listing) */
+	end = names + n;
+	for (nic = names; nic < end && count < MAX_NICS; nic += strlen(nic) + 1) {
 		if (!plain_name(nic)) {
 			continue;
 		}
@@ -398,9 +428,10 @@ static void nic_macs(const struct ent_ops *ops, struct ent_identity *id)
 		if (read_value(ops, path, v) >= 0 && strtol(v, NULL, 10) != 0) {
 			continue;
 		}
+		/* read_value() ends v with a NUL; a 20-byte IPoIB address (59
+		 * characters) is no 6-byte MAC and universal_mac() refuses it */
 		(void)snprintf(path, sizeof(path), "/sys/class/net/%.39s/address", nic);
-		n = read_value(ops, path, v);
-		if (n < 0) {
+		if (read_value(ops, path, v) < 0) {
 			continue;
 		}
 		v[strcspn(v, "\n")] = '\0';
@@ -411,9 +442,82 @@ static void nic_macs(const struct ent_ops *ops, struct ent_identity *id)
 	qsort(macs, count, sizeof(macs[0]), cmp_mac);
 	for (i = 0; i < count; i++) {
 		if (i == 0 || strcmp(macs[i], macs[i - 1]) != 0) {
-			(void)add(id, "mac", macs[i]);
+			(void)add(id, "mac", macs[i], SET);
 		}
 	}
+}
+
+/* 1 where the kernel shows a hypervisor beneath it: its emulated SD
+ * card, NVMe disk or SoC has what the hypervisor's configuration (or its
+ * source code: qemu's SD card has one CID in every guest) says */
+static int virtual_machine(const struct ent_ops *ops)
+{
+	char text[4096];
+	const char *p, *end;
+	ssize_t n;
+	size_t i;
+
+	/* Xen's sysfs; a device tree's hypervisor node (Xen, and KVM where
+	 * the firmware adds one) */
+	if (ops->read_file("/sys/hypervisor/type", text, sizeof(text)) > 0
+			|| ops->read_file("/sys/firmware/devicetree/base/hypervisor/compatible",
+				text, sizeof(text)) >= 0) {
+		return 1;
+	}
+	/* qemu's arm and riscv "virt" board */
+	n = ops->read_file("/sys/firmware/devicetree/base/compatible", text, sizeof(text));
+	for (p = text; n > 0 && p < text + n; p += strlen(p) + 1) {
+		if (strcmp(p, "linux,dummy-virt") == 0) {
+			return 1;
+		}
+	}
+	/* ACPI machines: the vendor the hypervisor's firmware gives; Hyper-V
+	 * names Microsoft, as Microsoft's own hardware does, and its product */
+	n = read_value(ops, "/sys/class/dmi/id/sys_vendor", text);
+	if (n > 0) {
+		text[strcspn(text, "\n")] = '\0';
+		for (i = 0; i < sizeof(vm_vendors) / sizeof(vm_vendors[0]); i++) {
+			if (strcmp(text, vm_vendors[i]) == 0) {
+				return 1;
+			}
+		}
+		if (strcmp(text, "Microsoft Corporation") == 0
+				&& read_value(ops, "/sys/class/dmi/id/product_name", text) > 0
+				&& strncmp(text, "Virtual Machine", 15) == 0) {
+			return 1;
+		}
+	}
+	/* x86: CPUID's hypervisor bit, which the kernel lists as a flag of
+	 * the first CPU, within the first 4 KiB of /proc/cpuinfo */
+	n = ops->read_file("/proc/cpuinfo", text, sizeof(text));
+	p = n > 0 ? strstr(text, "\nflags") : NULL;
+	if (p != NULL) {
+		end = strchr(p + 1, '\n');
+		for (p = strstr(p, " hypervisor"); p != NULL && (end == NULL || p < end);
+				p = strstr(p + 1, " hypervisor")) {
+			if (p[11] == ' ' || p[11] == '\n' || p[11] == '\0') {
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+const char *ent_identity_class(const struct ent_identity *id)
+{
+	return id->len == 0 ? "" : id->fused > 0 ? "hardware" : "software";
+}
+
+const char *ent_identity_class_text(const struct ent_identity *id)
+{
+	if (id->len == 0) {
+		return "";
+	}
+	if (id->fused > 0) {
+		return "fused into the hardware";
+	}
+	return id->vm ? "set by the hypervisor: a clone of the VM keeps it"
+		: "set by software: a copy of the medium may carry it";
 }
 
 void ent_identity_collect(const struct ent_ops *ops, dev_t medium, const char *seed_dir,
@@ -424,6 +528,7 @@ void ent_identity_collect(const struct ent_ops *ops, dev_t medium, const char *s
 	ssize_t n;
 
 	memset(id, 0, sizeof(*id));
+	id->vm = virtual_machine(ops);
 	for (i = 0; i < sizeof(board_files) / sizeof(board_files[0]); i++) {
 		/* The /proc copy of the device tree only where sysfs had none */
 		if (i > 0 && strcmp(board_files[i][0], board_files[i - 1][0]) == 0
@@ -432,7 +537,7 @@ void ent_identity_collect(const struct ent_ops *ops, dev_t medium, const char *s
 		}
 		n = read_value(ops, board_files[i][1], v);
 		if (n >= 0 && clean_value(v, (size_t)n)) {
-			(void)add(id, board_files[i][0], v);
+			(void)add(id, board_files[i][0], v, board_files[i][2]);
 		}
 	}
 	detail[0] = '\0';

@@ -18,9 +18,17 @@ struct ent_identity {
 	size_t len;			/* 0: nothing identifies this device */
 	char sources[128];		/* the sources used, for the log */
 	char missing[320];		/* when len is 0: what was looked for */
+	int fused;			/* sources fused into the hardware among them */
+	int vm;				/* on a hypervisor: none is fused */
 };
 void ent_identity_collect(const struct ent_ops *ops, dev_t medium, const char *seed_dir,
 		struct ent_identity *id);
+/* "hardware" where a source is fused into the hardware (a clone on other
+ * hardware differs), "software" where every one is set by software or a
+ * hypervisor (a clone may carry them), "" without an identity; and the
+ * same in words, for the log and status */
+const char *ent_identity_class(const struct ent_identity *id);
+const char *ent_identity_class_text(const struct ent_identity *id);
 /* The hash a seed file is bound to; only for id->len > 0 */
 void ent_identity_hash(const struct ent_identity *id, unsigned char out[ENT_SHA256_LEN]);
 #endif

@@ -129,14 +129,17 @@ struct seed_read {
 };
 
 /* Why a seed we read may not be credited; NULL when it may. why holds
- * the reasons that need words of their own. */
+ * the reasons that need words of their own; *cls gets the class of this
+ * device's identity in words (ent_identity_class_text()) where it has one. */
 static const char *judge(const struct entropy_config *cfg, const struct ent_ops *ops,
-		const unsigned char *buf, const struct seed_read *rd, char *why, size_t wlen)
+		const unsigned char *buf, const struct seed_read *rd, char *why, size_t wlen,
+		const char **cls)
 {
 	unsigned char sum[ENT_SHA256_LEN], dev[ENT_SHA256_LEN];
 	struct ent_identity id;
 	int foreign;
 
+	*cls = "";
 	if (rd->n != ENT_SEED_FILE_LEN) {
 		return rd->n < ENT_SEED_FILE_LEN ? "truncated" : "oversized";
 	}
@@ -171,6 +174,7 @@ static const char *judge(const struct entropy_config *cfg, const struct ent_ops 
 		return "not bound to a device (none identified when written)";
 	}
 	ent_identity_hash(&id, dev);
+	*cls = ent_identity_class_text(&id);
 	explicit_bzero(&id, sizeof(id));
 	foreign = memcmp(dev, buf + OFF_DEVICE, ENT_SHA256_LEN) != 0;
 	explicit_bzero(dev, sizeof(dev));
@@ -185,7 +189,7 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 {
 	unsigned char buf[ENT_SEED_FILE_LEN + 1];
 	char whybuf[360];
-	const char *why, *path = ent_config_seed_dir(cfg);
+	const char *why, *cls, *path = ent_config_seed_dir(cfg);
 	struct seed_read rd;
 	struct stat fst;
 	struct ent_credit_facts facts;
@@ -259,7 +263,7 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 		memcpy(st->old, buf + OFF_SEED, ENT_SEED_BYTES);
 		st->have_old = 1;
 	}
-	why = judge(cfg, ops, buf, &rd, whybuf, sizeof(whybuf));
+	why = judge(cfg, ops, buf, &rd, whybuf, sizeof(whybuf), &cls);
 	if (why == NULL && !removed) {
 		why = "could not remove it durably";
 	}
@@ -277,8 +281,10 @@ int ent_seed_load(const struct entropy_config *cfg, const struct ent_ops *ops,
 		if (ops->rnd_add(buf + OFF_SEED, ENT_SEED_BYTES, bits) == 0) {
 			explicit_bzero(buf, sizeof(buf));
 			st->credited_bits = (int)bits;
+			/* The class says what "this device" rests on */
 			ent_log(log, LOG_NOTICE, "seed file credited %u bits (made while "
-					"getrandom() was ready, on this device)", bits);
+					"getrandom() was ready, on this device; its identity is %s)",
+					bits, cls);
 			return st->credited_bits;
 		}
 		why = errno == EPERM ? "crediting needs CAP_SYS_ADMIN" : "RNDADDENTROPY failed";
@@ -301,7 +307,7 @@ void ent_seed_peek(const struct entropy_config *cfg, const struct ent_ops *ops,
 		struct ent_seed_peek *pk)
 {
 	unsigned char buf[ENT_SEED_FILE_LEN + 1], sum[ENT_SHA256_LEN], dev[ENT_SHA256_LEN];
-	const char *why, *path = ent_config_seed_dir(cfg);
+	const char *why, *cls, *path = ent_config_seed_dir(cfg);
 	struct seed_read rd;
 	struct stat st;
 	struct ent_identity id;
@@ -310,6 +316,7 @@ void ent_seed_peek(const struct entropy_config *cfg, const struct ent_ops *ops,
 
 	memset(pk, 0, sizeof(*pk));
 	pk->identity_matches = -1;
+	pk->identity_class = pk->identity_class_text = "";
 	memset(&rd, 0, sizeof(rd));
 	rd.n = -1;
 	/* No mkdir and no flock: a server loading the seed at this moment
@@ -331,6 +338,8 @@ void ent_seed_peek(const struct entropy_config *cfg, const struct ent_ops *ops,
 	rd.medium = st.st_dev;
 	ent_identity_collect(ops, rd.medium, path, &id);
 	(void)snprintf(pk->identity, sizeof(pk->identity), "%s", id.len > 0 ? id.sources : "");
+	pk->identity_class = ent_identity_class(&id);
+	pk->identity_class_text = ent_identity_class_text(&id);
 	fd = ent_file_open(dfd, ENT_SEED_NAME, O_RDONLY | O_NONBLOCK, 0);
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		pk->present = 1;
@@ -362,7 +371,7 @@ void ent_seed_peek(const struct entropy_config *cfg, const struct ent_ops *ops,
 		}
 	}
 	explicit_bzero(&id, sizeof(id));
-	why = judge(cfg, ops, buf, &rd, pk->why, sizeof(pk->why));
+	why = judge(cfg, ops, buf, &rd, pk->why, sizeof(pk->why), &cls);
 	explicit_bzero(buf, sizeof(buf));
 	if (why == NULL) {
 		memset(&facts, 0, sizeof(facts));

@@ -28,6 +28,8 @@ struct ent_seed_peek {
 	int creditable;		/* every check passed and the policy credits it */
 	int identity_matches;	/* 1 yes, 0 another device, -1 not known */
 	char identity[128];	/* the sources of this device's identity */
+	const char *identity_class;	/* ent_identity_class(), "" without one */
+	const char *identity_class_text;	/* ent_identity_class_text() */
 	char why[360];		/* why not creditable, or why it is */
 };
 /* Reads, unlinks (durably) and then credits or mixes the seed file.

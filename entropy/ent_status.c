@@ -515,6 +515,8 @@ void ent_status_json(const struct ent_status *st, FILE *out)
 	(void)fprintf(out, ", \"present\": %s, \"creditable\": %s, \"identity\": ",
 			json_bool(st->seed.present), json_bool(st->seed.creditable));
 	json_string(out, st->seed.identity);
+	(void)fprintf(out, ", \"identity_class\": ");
+	json_string(out, st->seed.identity_class != NULL ? st->seed.identity_class : "");
 	(void)fprintf(out, ", \"identity_matches\": %s, \"other_seed_tool\": ",
 			st->seed.identity_matches < 0 ? "null" : json_bool(st->seed.identity_matches));
 	json_string(out, st->other_seed_tool != NULL ? st->other_seed_tool : "");
@@ -591,9 +593,11 @@ void ent_status_text(const struct ent_status *st, FILE *out)
 	(void)fprintf(out, "seed file:    %s: %s%s", st->seed_dir,
 			st->seed.present ? "present, " : "", seed_verdict(st));
 	if (st->seed.identity[0] != '\0') {
-		(void)fprintf(out, "; device identity: %s%s", st->seed.identity,
-				st->seed.identity_matches == 1 ? " (matches)"
-				: st->seed.identity_matches == 0 ? " (does NOT match)" : "");
+		/* its class says what a match proves */
+		(void)fprintf(out, "; device identity: %s (%s%s)", st->seed.identity,
+				st->seed.identity_matches == 1 ? "matches; "
+				: st->seed.identity_matches == 0 ? "does NOT match; " : "",
+				st->seed.identity_class_text);
 	}
 	if (st->other_seed_tool != NULL) {
 		(void)fprintf(out, "; %s restores a seed at boot: ours is mixed only",

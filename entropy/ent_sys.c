@@ -350,11 +350,15 @@ static int sys_open_direct(const char *path, uint64_t *bytes, unsigned int *sect
 {
 	struct stat before, after;
 	int fd, saved, ssz = 0;
+#ifdef O_PATH
+	char self[40];
+	int pfd;
+#endif
 
 	/* Only ever open a block device: open() of a character device runs
 	 * its driver (/dev/watchdog arms the watchdog, and closing it without
-	 * the magic character reboots the board). stat() first, then the
-	 * descriptor must be that same device. */
+	 * the magic character reboots the board). stat() first, so that
+	 * what is plainly no block device is never opened at all. */
 	if (stat(path, &before) < 0) {
 		return -1;
 	}
@@ -364,7 +368,40 @@ static int sys_open_direct(const char *path, uint64_t *bytes, unsigned int *sect
 	}
 	/* O_NONBLOCK: opening a device node must not hang on a removable
 	 * medium; reads of a block device ignore it. */
+#ifdef O_PATH
+	/* The path may be swapped for a character device after the stat():
+	 * an O_PATH descriptor names the inode without opening the device
+	 * (no driver runs), it is checked, and the device is opened through
+	 * /proc/self/fd, which reaches that very inode, never the path's
+	 * new target. */
+	pfd = open(path, O_PATH | O_CLOEXEC);
+	if (pfd < 0) {
+		return -1;
+	}
+	if (fstat(pfd, &after) < 0) {
+		saved = errno;
+		close(pfd);
+		errno = saved;
+		return -1;
+	}
+	if (!S_ISBLK(after.st_mode) || after.st_rdev != before.st_rdev) {
+		close(pfd);
+		errno = ENOTBLK;
+		return -1;
+	}
+	(void)snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	fd = open(self, O_RDONLY | O_DIRECT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	saved = errno;
+	close(pfd);
+	if (fd < 0 && saved == ENOENT) {
+		/* No /proc: the path again, checked after the fact below */
+		fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		saved = errno;
+	}
+	errno = saved;
+#else
 	fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+#endif
 	if (fd < 0) {
 		return -1;
 	}

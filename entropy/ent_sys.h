@@ -49,7 +49,9 @@ struct ent_ops {
 	ssize_t (*sendto)(int fd, const void *buf, size_t len, const struct sockaddr_in *to);
 	ssize_t (*recvfrom)(int fd, void *buf, size_t len, struct sockaddr_in *from);
 
-	/* A block device only, O_RDONLY | O_DIRECT; its size and sector */
+	/* A block device only, O_RDONLY | O_DIRECT; its size and sector.
+	 * Called in the block reader child only: it may block on a hung
+	 * disk, and the server must not */
 	int (*open_direct)(const char *path, uint64_t *bytes, unsigned int *sector);
 	/* O_RDONLY | O_NONBLOCK, for /dev/hwrng */
 	int (*open_read)(const char *path);

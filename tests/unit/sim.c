@@ -462,7 +462,8 @@ static int fd_ready(struct sim *s, const struct pollfd *p)
 	}
 	if (p->fd == SIM_FD_BLOCK_PIPE && s->blk_pipe_open) {
 		/* reads to report, an error, or the end (child done or gone) */
-		return s->blk_pending > 0 || s->blk_err || !s->blk_child || s->blk_left == 0;
+		return s->blk_msg_len > 0 || s->blk_pending > 0 || s->blk_err || !s->blk_child
+			|| s->blk_left == 0;
 	}
 	return 0;
 }
@@ -722,23 +723,51 @@ static ssize_t sim_recvfrom(int fd, void *buf, size_t len,
 	return (ssize_t)n;
 }
 
+/* The block reader child opens the device; the sim never runs it, so a
+ * call here is the server opening a device, which it must never do */
 static int sim_open_direct(const char *path, uint64_t *bytes, unsigned int *sector)
 {
 	struct sim *s = current;
 
-	if (!s->has_block || strcmp(path, SIM_BLOCK_DEV) != 0) {
-		errno = ENOENT;
-		return -1;
-	}
-	s->block_open = 1;
-	*bytes = s->block_bytes;
-	*sector = s->block_sector;
-	return SIM_FD_BLOCK;
+	(void)path; (void)bytes; (void)sector;
+	s->parent_opens++;
+	s->violations++;
+	errno = ENOSYS;
+	return -1;
 }
 
+#if ENT_WITH_BLOCK
+/* What the reader child's open and checks of job->path say first */
+static void block_child_open(struct sim *s, const struct ent_block_job *job)
+{
+	unsigned int shift = 9;
 
-
-
+	s->blk_msg_len = 2;
+	s->blk_left = 0;	/* 'E' and 'U' end the child */
+	if (s->block_open_hangs) {
+		s->blk_msg_len = 0;
+		s->blk_left = 1;
+		s->blk_hung = 1;
+	} else if (!s->has_block || strcmp(job->path, SIM_BLOCK_DEV) != 0) {
+		s->blk_msg[0] = 'E';
+		s->blk_msg[1] = ENOENT;
+	} else if (s->block_chardev) {
+		s->blk_msg[0] = 'E';
+		s->blk_msg[1] = ENOTBLK;
+	} else if (s->block_bytes < s->block_sector) {
+		s->blk_msg[0] = 'U';
+		s->blk_msg[1] = 0;
+	} else {
+		while (shift < 16 && (1U << shift) != s->block_sector) {
+			shift++;
+		}
+		s->blk_msg[0] = 'o';
+		s->blk_msg[1] = (unsigned char)shift;
+		s->blk_left = ent_block_max_reads(s->block_sector);
+		s->blk_nsectors = s->block_bytes / s->block_sector;
+	}
+}
+#endif
 
 /* The children are simulated, never run: the block reader by its reads'
  * interrupts, the collector by the readiness it waits for */
@@ -755,17 +784,16 @@ static pid_t sim_spawn(void (*child)(int out, const void *arg), const void *arg,
 	if (child == ent_block_child) {
 		const struct ent_block_job *job = arg;
 
-		if (keep != SIM_FD_BLOCK || job->dev != SIM_FD_BLOCK || !s->block_open
-				|| job->sector != s->block_sector
-				|| job->nsectors != s->block_bytes / job->sector || s->blk_child) {
+		/* Nothing of the device is open in the server: the child
+		 * gets the path and opens it itself */
+		if (keep != -1 || job->ops != sim_ops(s) || s->blk_child) {
 			s->violations++;
 		}
 		s->blk_child = 1;
 		s->blk_pipe_open = 1;
 		s->blk_err = s->blk_hung = 0;
-		s->blk_left = job->n;
 		s->blk_pending = 0;
-		s->blk_nsectors = job->nsectors;
+		block_child_open(s, job);
 		s->blk_next = s->now + s->block_latency_us;
 		*fd = SIM_FD_BLOCK_PIPE;
 		return SIM_BLOCK_PID;
@@ -1065,6 +1093,12 @@ static ssize_t sim_read(int fd, void *buf, size_t len)
 	if (fd == SIM_FD_BLOCK_PIPE && s->blk_pipe_open) {
 		unsigned char *p = buf;
 
+		if (s->blk_msg_len > 0 && len >= (size_t)s->blk_msg_len) {
+			memcpy(p, s->blk_msg, (size_t)s->blk_msg_len);
+			n = (size_t)s->blk_msg_len;
+			s->blk_msg_len = 0;
+			return (ssize_t)n;
+		}
 		if (s->blk_err == 1 && len >= 2) {
 			s->blk_err = 2;		/* said once; then the end */
 			p[0] = 'e';

@@ -106,6 +106,8 @@ struct sim {
 	int has_block, block_fails, root_has_block;
 	const char *usual_disk;	/* a disk under a usual name, for a root on tmpfs */
 	int block_hangs;	/* the first read never completes (a hung disk) */
+	int block_open_hangs;	/* the child's open() never returns (a hung disk) */
+	int block_chardev;	/* the path is a character device by the child's open */
 	uint64_t block_bytes;
 	unsigned int block_sector;
 	int block_latency_us;
@@ -178,6 +180,9 @@ struct sim {
 	/* the block reader child: one read every block_latency_us */
 	int blk_child, blk_pipe_open, blk_err, blk_hung;
 	unsigned long blk_left, blk_pending, blk_nsectors;
+	unsigned char blk_msg[2];	/* the child's 'o', 'E' or 'U' message, unread */
+	int blk_msg_len;
+	unsigned long parent_opens;	/* ops->open_direct called: only the child may */
 	int64_t blk_next;
 	unsigned long children_stopped;
 	int collector_running, collector_killed, collector_spawned;

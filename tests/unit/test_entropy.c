@@ -722,6 +722,51 @@ static void test_wait_stop(void)
 	CHECK(r == 0 && s.now - s.ready_at <= 100000 && s.children_stopped == 1,
 			"hung disk: readiness seen %lld us after it came",
 			(long long)(s.now - s.ready_at));
+	/* A disk that hangs in open() or its size ioctl (issue 22 item 7):
+	 * the child opens it, so the server never blocks; the simulator
+	 * counts any open in the server as a violation */
+	setup(&s, &cfg, 256, ENTROPY_STIM_BLOCK);
+	s.has_block = 1;
+	s.block_open_hangs = 1;
+	s.stop_at = s.now + 2000000;
+	r = ent_wait(&cfg, sim_ops(&s));
+	CHECK(r == -1 && s.now - s.stop_at <= 100000 && s.block_reads == 0 && s.parent_opens == 0
+			&& s.children_stopped == 1 && sim_fds_open(&s) == 0,
+			"hung open: stop within %lld us, the server opened nothing, child stopped",
+			(long long)(s.now - s.stop_at));
+	common_after("hung open", &s, r);
+	/* The path swapped for a character device by the child's open():
+	 * refused there, one line, the wait goes on */
+	setup(&s, &cfg, 256, ENTROPY_STIM_BLOCK | ENTROPY_STIM_COLLECTOR);
+	s.has_block = 1;
+	s.has_jitter = 1;
+	s.block_chardev = 1;
+	r = ent_wait(&cfg, sim_ops(&s));
+	CHECK(r == 0 && s.block_reads == 0 && s.parent_opens == 0
+			&& sim_log_count(&s, "cannot open /dev/vda with O_DIRECT (Block device "
+			"required): block reads off") == 1,
+			"character device by the child's open: refused in the child, one line");
+	common_after("swapped to a character device", &s, r);
+	/* 4096-byte sectors: the child says so, and the bound follows */
+	setup(&s, &cfg, 256, ENTROPY_STIM_BLOCK);
+	s.has_block = 1;
+	s.no_route_file = 1;
+	s.block_sector = 4096;
+	s.block_bytes = 64ULL << 20;
+	s.stop_at = s.now + 600000000LL;
+	r = ent_wait(&cfg, sim_ops(&s));
+	CHECK(s.block_reads == 4096 && sim_log_count(&s, "block read bound of 4096 reads") == 1,
+			"4096-byte sectors: 16 MiB in 4096 reads (%lu)", s.block_reads);
+	common_after("4k sectors", &s, r);
+	/* An empty device (a card reader without a card) */
+	setup(&s, &cfg, 256, ENTROPY_STIM_BLOCK | ENTROPY_STIM_COLLECTOR);
+	s.has_block = 1;
+	s.has_jitter = 1;
+	s.block_bytes = 0;
+	r = ent_wait(&cfg, sim_ops(&s));
+	CHECK(r == 0 && sim_log_count(&s, "/dev/vda is no usable block device (empty)") == 1,
+			"empty device: one line");
+	common_after("empty device", &s, r);
 
 	/* Flag already up: nothing at all happens */
 	setup(&s, &cfg, 256, 0);

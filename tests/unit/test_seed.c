@@ -488,6 +488,142 @@ static void hw_mac_virtual(struct sim *s)
 	sim_sysfs_set(s, "/sys/class/net/end0/carrier", "1\n");
 }
 
+/* NICs for the identity's MACs (issue 22, 3): names longer together than
+ * an address line, and an IPoIB port whose 20-byte address (59
+ * characters) is longer than a short listing */
+static const char *const nic_files[][4] = {
+	{ "/sys/class/net/enp0s31f6/device/uevent", "/sys/class/net/enp0s31f6/addr_assign_type",
+		"/sys/class/net/enp0s31f6/address", "00:1b:21:aa:bb:cc\n" },
+	{ "/sys/class/net/enx001e0611aabb/device/uevent",
+		"/sys/class/net/enx001e0611aabb/addr_assign_type",
+		"/sys/class/net/enx001e0611aabb/address", "00:1e:06:11:aa:bb\n" },
+	{ "/sys/class/net/wlp2s0/device/uevent", "/sys/class/net/wlp2s0/addr_assign_type",
+		"/sys/class/net/wlp2s0/address", "00:0e:8e:12:34:56\n" },
+	{ "/sys/class/net/ib0/device/uevent", "/sys/class/net/ib0/addr_assign_type",
+		"/sys/class/net/ib0/address",
+		"80:00:00:48:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0a:bc:de\n" },
+};
+static const char *nic_order;	/* indexes into nic_files, in listing order */
+
+static void hw_nics(struct sim *s)
+{
+	const char *o;
+
+	hw_none(s);
+	for (o = nic_order; *o != '\0'; o++) {
+		const char *const *f = nic_files[*o - '0'];
+
+		sim_sysfs_set(s, f[0], "DRIVER=e1000e\n");
+		sim_sysfs_set(s, f[1], "0\n");
+		sim_sysfs_set(s, f[2], f[3]);
+	}
+}
+
+/* The same NICs give the same identity in every listing order, and an
+ * IPoIB port anywhere in it changes nothing */
+static void test_identity_nics(void)
+{
+	static const char *const orders[] = {
+		"012", "021", "102", "120", "201", "210", "3012", "0312", "1203", "2103", "2013",
+		"3", "30", "03",
+	};
+	struct ent_identity id;
+	size_t i;
+
+	for (i = 0; i < sizeof(orders) / sizeof(orders[0]); i++) {
+		nic_order = orders[i];
+		identity_of(hw_nics, &id);
+		if (strlen(orders[i]) == 1) {
+			CHECK(id.len == 0, "identity: an IPoIB port alone gives none: %s", id.text);
+		} else if (strlen(orders[i]) == 2) {
+			CHECK(strcmp(id.text, "mac=00:1b:21:aa:bb:cc\n") == 0,
+					"identity: IPoIB then a NIC, order %s: %s", orders[i], id.text);
+		} else {
+			CHECK(strcmp(id.text, "mac=00:0e:8e:12:34:56\nmac=00:1b:21:aa:bb:cc\n"
+					"mac=00:1e:06:11:aa:bb\n") == 0,
+					"identity: three NICs in listing order %s, sorted: %s", orders[i],
+					id.text);
+		}
+	}
+}
+
+/* The eMMC board as a qemu "virt" guest with an emulated SD card */
+static void hw_emmc_virt(struct sim *s)
+{
+	hw_emmc(s);
+	sim_sysfs_bin(s, "/sys/firmware/devicetree/base/compatible", "linux,dummy-virt\0", 17);
+}
+
+/* An NVMe disk on an x86 guest: CPUID's hypervisor bit in the flags */
+static void hw_nvme_x86_guest(struct sim *s)
+{
+	hw_dm_nvme(s);
+	sim_text(s, "/proc/cpuinfo", "processor\t: 0\nvendor_id\t: GenuineIntel\n"
+			"flags\t\t: fpu vme de pse tsc msr hypervisor lahf_lm\nbogomips\t: 4000\n\n"
+			"processor\t: 1\n");
+}
+
+/* The same on bare metal, where the word is only a prefix of another */
+static void hw_nvme_x86_metal(struct sim *s)
+{
+	hw_dm_nvme(s);
+	sim_text(s, "/proc/cpuinfo", "processor\t: 0\nflags\t\t: fpu vme hypervisorx\n"
+			"bugs\t\t: hypervisor\n");
+}
+
+static void hw_nvme_dmi_qemu(struct sim *s)
+{
+	hw_dm_nvme(s);
+	sim_sysfs_set(s, "/sys/class/dmi/id/sys_vendor", "QEMU\n");
+}
+
+/* A board whose only serial is the device tree's (U-Boot's serial#) */
+static void hw_dt_only(struct sim *s)
+{
+	hw_none(s);
+	sim_sysfs_bin(s, "/proc/device-tree/serial-number", "1000000087a3c2f1\0", 17);
+}
+
+/* What each identity's class is (issue 22 item 6) */
+static void test_identity_classes(void)
+{
+	static const struct {
+		hw_fn hw;
+		const char *cls, *text, *what;
+	} cases[] = {
+		{ NULL, "software", "set by software: a copy of the medium may carry it",
+			"the rig's virtio-blk serial" },
+		{ hw_emmc, "hardware", "fused into the hardware", "eMMC CID" },
+		{ hw_emmc_virt, "software", "set by the hypervisor: a clone of the VM keeps it",
+			"an emulated SD card on qemu's virt board" },
+		{ hw_dm_nvme, "hardware", "fused into the hardware", "NVMe controller serial" },
+		{ hw_nvme_x86_guest, "software", "set by the hypervisor: a clone of the VM keeps it",
+			"NVMe on an x86 guest (CPUID hypervisor flag)" },
+		{ hw_nvme_x86_metal, "hardware", "fused into the hardware",
+			"NVMe on x86 without the flag" },
+		{ hw_nvme_dmi_qemu, "software", "set by the hypervisor: a clone of the VM keeps it",
+			"NVMe where DMI names QEMU" },
+		{ hw_scsi, "software", "set by software: a copy of the medium may carry it",
+			"SCSI VPD 0x80" },
+		{ hw_soc, "hardware", "fused into the hardware", "SoC serial and device tree" },
+		{ hw_dt_only, "software", "set by software: a copy of the medium may carry it",
+			"device-tree serial alone" },
+		{ hw_universal_mac, "software", "set by software: a copy of the medium may carry it",
+			"a permanent universal MAC" },
+		{ hw_none, "", "", "nothing" },
+	};
+	struct ent_identity id;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		identity_of(cases[i].hw, &id);
+		CHECK(strcmp(ent_identity_class(&id), cases[i].cls) == 0
+				&& strcmp(ent_identity_class_text(&id), cases[i].text) == 0,
+				"identity class: %s: %s (%s)", cases[i].what, ent_identity_class(&id),
+				ent_identity_class_text(&id));
+	}
+}
+
 static void test_identity_sources(void)
 {
 	static const char *const placeholders[] = {
@@ -596,12 +732,20 @@ static void test_identity_credit(void)
 
 	two_boots(&s, hw_emmc, 1, hw_emmc);
 	CHECK(s.credited_bits == 256 && s.credit_calls == 1, "eMMC CID: credited");
+	CHECK(sim_log_count(&s, "seed file credited 256 bits (made while getrandom() was ready, "
+			"on this device; its identity is fused into the hardware)") == 1,
+			"eMMC CID: the credit line names the class");
 	two_boots(&s, hw_emmc, 1, hw_emmc_clone);
 	CHECK(s.credit_calls == 0 && s.mix_calls == 1 && sim_log_count(&s, "another device") == 1,
 			"eMMC image on another card (other CID): mixed, not credited");
 
+	/* Set by the hypervisor, and still credited (dropbear-entropy.8,
+	 * SEED FILE: what binding proves); the line says which it is */
 	two_boots(&s, NULL, 1, NULL);
 	CHECK(s.credited_bits == 256, "rig's virtio disk serial: credited");
+	CHECK(sim_log_count(&s, "on this device; its identity is set by software: a copy of "
+			"the medium may carry it)") == 1, "virtio disk serial: the credit line names "
+			"the class");
 	two_boots(&s, NULL, 1, hw_rig_clone);
 	CHECK(s.credit_calls == 0 && sim_log_count(&s, "another device") == 1,
 			"rig's disk cloned to another serial: mixed, not credited");
@@ -711,6 +855,8 @@ void test_seed(int *passed, int *failed)
 	test_seed_damage();
 	test_seed_storage();
 	test_identity_sources();
+	test_identity_nics();
+	test_identity_classes();
 	test_identity_credit();
 	test_seed_dirnames();
 }

@@ -54,6 +54,21 @@ static char *json_of(const struct ent_status *st)
 	return buf;
 }
 
+/* The text screen of st, in a buffer the caller frees */
+static char *text_of(const struct ent_status *st)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL) {
+		return NULL;
+	}
+	ent_status_text(st, f);
+	fclose(f);
+	return buf;
+}
+
 /* Braces and brackets balance outside strings, no ",}" or ",]" */
 static int json_shape_ok(const char *j)
 {
@@ -109,7 +124,8 @@ static void test_unseeded_rewritten(void)
 		"\"kernel_quality\": -1", "\"kernel_credits\": false", "\"verdict\": \"absent\"",
 		"\"cpurng\"", "\"kernel_lists\": false", "\"trust_cpu\": false", "\"seed\"",
 		"\"dir\": \"/sim/seed\"", "\"creditable\": false", "\"identity\": ",
-		"\"identity_matches\": null", "\"other_seed_tool\": \"\"", "\"icmp\"",
+		"\"identity_matches\": null", "\"identity_class\": \"\"",
+		"\"other_seed_tool\": \"\"", "\"icmp\"",
 		"\"via\": \"route\"", "\"targets\": [\"10.0.2.2\"]", "\"block\"",
 		"\"device\": \"/dev/vda\"", "\"this_boot\"", "\"seeded_by\": \"none\"",
 		"\"at\": -1", "\"credited\": {}", "\"record\": \"unavailable: /run: "
@@ -301,6 +317,15 @@ static void test_seed_peek_and_rule(void)
 			&& st.seed.identity[0] != '\0' && st.other_seed_tool == NULL,
 			"peek: present, creditable, bound to this device (%s; %s)", st.seed.identity,
 			st.seed.why);
+	CHECK(strcmp(st.seed.identity_class, "software") == 0 && strcmp(st.seed.identity_class_text,
+			"set by software: a copy of the medium may carry it") == 0,
+			"peek: the virtio disk serial is set by software (%s)", st.seed.identity_class);
+	j = text_of(&st);
+	CHECK(j != NULL && strstr(j, "; device identity: medium-serial (matches; set by software: "
+			"a copy of the medium may carry it)\n") != NULL,
+			"peek: the text names the identity, the match and its class: %s",
+			j != NULL ? j : "");
+	free(j);
 	CHECK(sim_file(&s, ENT_SEED_NAME) != NULL, "peek: the seed file is still there");
 	check_quiet(&s, "peek");
 	/* The same disk in another board */
