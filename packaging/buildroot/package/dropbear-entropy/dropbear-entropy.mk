@@ -5,44 +5,62 @@
 ################################################################################
 
 # Not a package of its own: BR2_PACKAGE_DROPBEAR_ENTROPY selects
-# Buildroot's dropbear and these hooks add the patch series and the entropy
-# module to it. Buildroot's dropbear.mk downloads upstream's release and
-# checks it against its own dropbear.hash; the patches and the module's
-# sources come from the dropbear-entropy tree this BR2_EXTERNAL lives in
-# (a clone or an unpacked release), so there is no tarball of ours to
-# download or hash.
+# Buildroot's dropbear, and external.mk adds to it the patch series (as a
+# global patch directory, so Buildroot applies, lists and saves the
+# patches as its own) and the hooks below. Buildroot's dropbear.mk
+# downloads upstream's release and checks it against its own
+# dropbear.hash; the module's sources come from the dropbear-entropy tree
+# this BR2_EXTERNAL lives in (a clone or an unpacked release), so there
+# is no tarball of ours to download or hash.
+#
+# The version stays upstream's (2026.94) and so does the CPE
+# (dropbear_ssh_project:dropbear_ssh): the series changes no code that an
+# upstream CVE is about, so every CVE of that release still applies, and
+# pkg-stats, show-info and the SBOM (utils/generate-cyclonedx) show the
+# fork as that release with our patches.
 
 ifeq ($(BR2_PACKAGE_DROPBEAR_ENTROPY),y)
 
 DROPBEAR_ENTROPY_TOPDIR = $(realpath $(BR2_EXTERNAL_DROPBEAR_ENTROPY_PATH)/../..)
-DROPBEAR_ENTROPY_PIN = $(DROPBEAR_ENTROPY_TOPDIR)/dropbear/upstream.pin
 
-# The upstream releases the series was made for and is kept applying to.
+# The upstream releases the series was made for and is kept applying to:
+# the directories of packaging/generate in patches/dropbear/.
 DROPBEAR_ENTROPY_RELEASES = \
-	$(shell awk '$$1 == "release" { print $$2 }' $(DROPBEAR_ENTROPY_PIN))
-ifeq ($(filter $(DROPBEAR_VERSION),$(DROPBEAR_ENTROPY_RELEASES)),)
-$(error dropbear-entropy: Buildroot's dropbear is $(DROPBEAR_VERSION), the patches in $(DROPBEAR_ENTROPY_TOPDIR) are for dropbear $(DROPBEAR_ENTROPY_RELEASES) (dropbear/upstream.pin): switch BR2_PACKAGE_DROPBEAR_ENTROPY off or use a matching dropbear-entropy tree)
+	$(notdir $(patsubst %/,%,$(wildcard $(BR2_EXTERNAL_DROPBEAR_ENTROPY_PATH)/patches/dropbear/*/)))
+DROPBEAR_ENTROPY_MISMATCH = $(strip \
+	$(if $(filter $(DROPBEAR_VERSION),$(DROPBEAR_ENTROPY_RELEASES)),,\
+		dropbear-entropy: Buildroot's dropbear is $(DROPBEAR_VERSION)$(comma) the patches in $(BR2_EXTERNAL_DROPBEAR_ENTROPY_PATH)/patches/dropbear are for dropbear $(DROPBEAR_ENTROPY_RELEASES): switch BR2_PACKAGE_DROPBEAR_ENTROPY off or use a matching dropbear-entropy tree))
+# Buildroot counts show-info as building; it only reports, so it goes on.
+ifeq ($(BR_BUILDING),y)
+ifneq ($(filter-out show-info %-show-info,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(DROPBEAR_ENTROPY_MISMATCH),)
+$(error $(DROPBEAR_ENTROPY_MISMATCH))
+endif
+endif
 endif
 
-# patches/series, less the patches upstream.pin skips for this release
-# (only documentation is ever skipped).
-DROPBEAR_ENTROPY_PATCHES = $(filter-out \
-	$(shell awk '$$1 == "skip" && $$2 == "$(DROPBEAR_VERSION)" { print $$3 }' $(DROPBEAR_ENTROPY_PIN)), \
-	$(shell sed -e '/^\#/d' -e '/^$$/d' $(DROPBEAR_ENTROPY_TOPDIR)/patches/series))
+# The same stop for what patches dropbear without building it
+# (dropbear-legal-info, dropbear-patch from a nobuild target).
+define DROPBEAR_ENTROPY_CHECK_VERSION
+	$(if $(DROPBEAR_ENTROPY_MISMATCH),@echo "$(DROPBEAR_ENTROPY_MISMATCH)" >&2; exit 1)
+endef
 
-# The series goes through Buildroot's apply-patches.sh, from a copy that
-# lists only the patches for this release; then the module's sources go
-# to entropy/ next to src/, where the series' Makefile patch compiles
-# them with upstream's programs.
+# After the series: the module's sources go to entropy/ next to src/,
+# where the series' Makefile patch compiles them with upstream's
+# programs, with the module's licence text (LICENSE of the tree).
 define DROPBEAR_ENTROPY_ADD_MODULE
-	rm -rf $(@D)/.dropbear-entropy-patches $(@D)/entropy
-	mkdir -p $(@D)/.dropbear-entropy-patches
-	for p in $(DROPBEAR_ENTROPY_PATCHES); do \
-		cp $(DROPBEAR_ENTROPY_TOPDIR)/patches/$$p $(@D)/.dropbear-entropy-patches/ || exit 1; \
-		echo $$p >> $(@D)/.dropbear-entropy-patches/series; \
-	done
-	$(APPLY_PATCHES) $(@D) $(@D)/.dropbear-entropy-patches
+	rm -rf $(@D)/entropy
 	cp -pR $(DROPBEAR_ENTROPY_TOPDIR)/entropy $(@D)/entropy
+	$(INSTALL) -m 0644 $(DROPBEAR_ENTROPY_TOPDIR)/LICENSE $(@D)/entropy/LICENSE
+endef
+
+# legal-info saves upstream's tarball and the applied patches by itself;
+# the module's sources (what the patched tree builds) go beside them.
+define DROPBEAR_ENTROPY_LEGAL_INFO
+	$(if $(filter YES,$(DROPBEAR_REDISTRIBUTE)), \
+		rm -rf $(DROPBEAR_REDIST_SOURCES_DIR)/entropy && \
+		mkdir -p $(DROPBEAR_REDIST_SOURCES_DIR) && \
+		cp -pR $(DROPBEAR_DIR)/entropy $(DROPBEAR_REDIST_SOURCES_DIR)/entropy)
 endef
 
 # The module's optional sources; one left out compiles to nothing, and

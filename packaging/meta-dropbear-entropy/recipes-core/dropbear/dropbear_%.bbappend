@@ -3,7 +3,7 @@
 # local.conf:
 #   DISTRO_FEATURES:append = " dropbear-entropy"
 # Without that feature this file adds nothing to the recipe, so adding the
-# layer alone changes no task signature. With it, this file only warns
-# when the recipe is a dropbear version that no dropbear_<version>.bbappend
-# of this layer patches; such a recipe is left as OE-core has it.
+# layer alone changes no task signature. With it, a dropbear version the
+# series was not made for is skipped with the reason (see
+# dropbear-entropy.inc), never built as stock dropbear.
 require ${@bb.utils.contains('DISTRO_FEATURES', 'dropbear-entropy', 'dropbear-entropy.inc', '', d)}
