@@ -134,7 +134,13 @@ int ent_probe_kernel_collector(const struct ent_ops *ops, const struct ent_gen *
 
 	release[0] = '\0';
 	if (ops->read_file(ENT_PATH_OSRELEASE, release, len) >= 0) {
-		release[strcspn(release, "\n")] = '\0';
+		/* Cut at the newline (strchr: strcspn() would be 240 bytes of
+		 * musl the server links for this alone) */
+		char *nl = strchr(release, '\n');
+
+		if (nl != NULL) {
+			*nl = '\0';
+		}
 	}
 	/* The rewritten RNG (poolsize 256) always came with the collector:
 	 * 5.18+, and the 2022 stable updates that carried it back. Before

@@ -26,6 +26,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -196,6 +197,7 @@ static ssize_t sys_write(int fd, const void *buf, size_t len)
  * would outlive a stopped server) nor anything the module opened. */
 static void close_all_but(int a, int b)
 {
+	struct rlimit lim;
 	long max, fd;
 #ifdef SYS_close_range
 	const int keep[2] = { a, b };
@@ -215,10 +217,14 @@ static void close_all_but(int a, int b)
 		return;
 	}
 #endif
-	/* Pre-5.9 kernel: close them one by one */
-	max = sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > ENT_CLOSE_SCAN_MAX) {
+	/* Pre-5.9 kernel: close them one by one, below the descriptor limit
+	 * (what sysconf(_SC_OPEN_MAX) returns; getrlimit() is linked already,
+	 * where musl's sysconf() would bring 1 KB of table) */
+	if (getrlimit(RLIMIT_NOFILE, &lim) < 0 || lim.rlim_cur == RLIM_INFINITY
+			|| lim.rlim_cur > ENT_CLOSE_SCAN_MAX) {
 		max = ENT_CLOSE_SCAN_MAX;
+	} else {
+		max = (long)lim.rlim_cur;
 	}
 	for (fd = 0; fd < max; fd++) {
 		if (fd != a && fd != b) {
