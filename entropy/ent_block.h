@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: the block stimulator (ent_block.c) */
 #ifndef DROPBEAR_ENT_BLOCK_H
 #define DROPBEAR_ENT_BLOCK_H

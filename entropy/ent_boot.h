@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: one stimulation per boot and the boot records (ent_boot.c) */
 #ifndef DROPBEAR_ENT_BOOT_H
 #define DROPBEAR_ENT_BOOT_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: the collector waker (ent_collector.c) */
 #ifndef DROPBEAR_ENT_COLLECTOR_H
 #define DROPBEAR_ENT_COLLECTOR_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: the options' values with their defaults (ent_config.c) */
 #ifndef DROPBEAR_ENT_CONFIG_H
 #define DROPBEAR_ENT_CONFIG_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * dropbear-entropy: CPU random number instructions (RDSEED/RDRAND on x86,
  * RNDRRS/RNDR on ARMv8.5). Their output is always mixed in. Whether it is

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: the CPU's RNG instructions (ent_cpurng.c) */
 #ifndef DROPBEAR_ENT_CPURNG_H
 #define DROPBEAR_ENT_CPURNG_H

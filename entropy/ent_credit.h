@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: the credit rules (ent_credit.c) */
 #ifndef DROPBEAR_ENT_CREDIT_H
 #define DROPBEAR_ENT_CREDIT_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * dropbear-entropy: continuous health tests (SP 800-90B 4.4) for the
  * sources we credit from a noise stream of our own: the CPU jitter

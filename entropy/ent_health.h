@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: the continuous health tests (ent_health.c) */
 #ifndef DROPBEAR_ENT_HEALTH_H
 #define DROPBEAR_ENT_HEALTH_H

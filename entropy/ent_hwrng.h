@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: /dev/hwrng (ent_hwrng.c) */
 #ifndef DROPBEAR_ENT_HWRNG_H
 #define DROPBEAR_ENT_HWRNG_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * dropbear-entropy: ICMP echo ping-pong with the default gateway(s), or
  * with on-link neighbours where there is no default route.

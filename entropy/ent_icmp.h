@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: the ICMP stimulator and its pacing (ent_icmp.c) */
 #ifndef DROPBEAR_ENT_ICMP_H
 #define DROPBEAR_ENT_ICMP_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * dropbear-entropy: what tells this device from a clone of its disk image.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * dropbear-entropy: what the files of entropy/ share - the build switches,
  * SHA-256, and the limits and paths that several of them use.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: /proc/interrupts (ent_interrupts.c) */
 #ifndef DROPBEAR_ENT_INTERRUPTS_H
 #define DROPBEAR_ENT_INTERRUPTS_H

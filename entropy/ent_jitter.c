@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * dropbear-entropy: our own CPU jitter collector, only under -X
  * policy=jitter, crediting by the kernel's own rule.

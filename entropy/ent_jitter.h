@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: the CPU jitter collector (ent_jitter.c) */
 #ifndef DROPBEAR_ENT_JITTER_H
 #define DROPBEAR_ENT_JITTER_H

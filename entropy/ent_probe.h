@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: the CRNG's state and generation (ent_probe.c) */
 #ifndef DROPBEAR_ENT_PROBE_H
 #define DROPBEAR_ENT_PROBE_H

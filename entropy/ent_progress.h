@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: the log and progress lines (ent_progress.c) */
 #ifndef DROPBEAR_ENT_PROGRESS_H
 #define DROPBEAR_ENT_PROGRESS_H

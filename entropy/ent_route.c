@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * dropbear-entropy: whom the ICMP stimulator may ping, from the text of
  * /proc/net/route and /proc/net/arp.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: whom the ICMP stimulator pings (ent_route.c) */
 #ifndef DROPBEAR_ENT_ROUTE_H
 #define DROPBEAR_ENT_ROUTE_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: the seed file (ent_seed.c) */
 #ifndef DROPBEAR_ENT_SEED_H
 #define DROPBEAR_ENT_SEED_H

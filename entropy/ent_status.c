@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * dropbear-entropy status: why the kernel RNG is or is not ready, and
  * what would seed it, in the words of the man page.

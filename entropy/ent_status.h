@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: dropbear-entropy status (ent_status.c, the companion program only) */
 #ifndef DROPBEAR_ENT_STATUS_H
 #define DROPBEAR_ENT_STATUS_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: the kernel interface (struct ent_ops); ent_sys.c is the real kernel */
 #ifndef DROPBEAR_ENT_SYS_H
 #define DROPBEAR_ENT_SYS_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * dropbear-entropy: wait for the kernel CRNG and help it along.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* dropbear-entropy: the wait (ent_wait.c) and the runners it runs */
 #ifndef DROPBEAR_ENT_WAIT_H
 #define DROPBEAR_ENT_WAIT_H

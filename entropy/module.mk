@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 the dropbear-entropy developers
 # The entropy module's sources and flags, for any build that compiles it:
 # upstream's Makefile once patch 0005 is applied (the module is then at
 # entropy/ next to src/).

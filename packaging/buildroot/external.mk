@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 the dropbear-entropy developers
 include $(sort $(wildcard $(BR2_EXTERNAL_DROPBEAR_ENTROPY_PATH)/package/*/*.mk))
 
 # dropbear-entropy is built as Buildroot's dropbear package, with the

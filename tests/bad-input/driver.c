@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * Bad-input driver: runs the real entropy module on inputs chosen by
  * tests/bad-input/run, one table row at a time.

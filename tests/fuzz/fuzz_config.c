@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * libFuzzer target: "-X key[=value]" option strings (entropy_config_set).
  *

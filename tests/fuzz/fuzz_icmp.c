@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * libFuzzer target: ICMP replies as the stimulator receives them
  * (ent_icmp_receive -> validation of each datagram).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * libFuzzer target: /proc/interrupts parsing (ent_irq_parse).
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * libFuzzer target: /proc/sys/kernel/random/poolsize and entropy_avail as
  * the probe reads them (ent_probe_generation, ent_probe_bits).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * libFuzzer target: /proc/net/route and /proc/net/arp parsing
  * (ent_route_gateways, ent_route_links, ent_route_onlink,

@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 the dropbear-entropy developers
 # Shared by tests/host/run and tests/host/bench-login: a network namespace
 # with only loopback, a dedicated login user and keys that are the test's own.
 # The caller sets FORK_DIR/STOCK_DIR, sources this file, calls host_setup

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * LD_PRELOAD shim for tests/host/run: makes this (long seeded) kernel look
  * unseeded to the patched server for a while, and one fsync() slow, so a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* Shared parts of the C test drivers: see driver-common.h. */
 #include <signal.h>
 #include <stdarg.h>

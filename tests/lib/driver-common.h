@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * What the C test drivers (tests/bad-input, tests/netns, tests/seedfile)
  * share when they run the real entropy module outside a server: its log

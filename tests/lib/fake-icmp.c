@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /* A fake ICMP socket for the tests: see fake-icmp.h. */
 #include <errno.h>
 #include <string.h>

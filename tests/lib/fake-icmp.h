@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * A fake ICMP socket for the tests of the stimulator's reply handling
  * (tests/unit/test_icmp.c, tests/fuzz/fuzz_icmp.c): ent_ops' icmp_socket,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * Pass-through for every call of tests/lib/fs-wrap.h: weak, so that a
  * test's own __wrap_ function replaces the one here.

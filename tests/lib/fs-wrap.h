@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * The file system calls the module makes itself (entropy/ent_file.c and
  * its callers ent_seed.c, ent_boot.c, ent_status.c), as a test sees them.

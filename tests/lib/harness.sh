@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 the dropbear-entropy developers
 # The counting every shell suite shares (tests/*/run, tests/check-patches,
 # tests/fuzz/upstream-fuzzers, scripts/dist's distcheck). Source it, then:
 #

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * Namespace test driver: runs the real entropy wait (ent_wait with the
  * real kernel ops) inside a network namespace, with one change: readiness

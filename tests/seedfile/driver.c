@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * Seed-file driver for tests/seedfile/run: the real module (ent_seed.c on
  * the real file system) with three things replaced:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * The simulated kernel behind struct ent_ops; see sim.h for the model.
  */

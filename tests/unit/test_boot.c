@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * Unit tests of the run directory and the per-boot stimulation budget
  * (entropy/ent_boot.c, issue 22 items 1 and 2) against the simulated

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * Unit tests of the -X error messages (ent_config.c): whatever the user
  * typed, the message is one line without control characters, and paths

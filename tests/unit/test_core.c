@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * Unit tests of the smallest build of the entropy module: every optional
  * source left out (ENTROPY_SOURCES=none, -DENT_WITH_*=0), so only the

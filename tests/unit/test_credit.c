@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * Unit tests of the credit rules (ent_credit.c): the man page's table,
  * row by row, and the bounds every credit keeps. Called from

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * Unit tests of the entropy module: the real module sources, compiled with
  * this file, run against the simulated kernel of sim.c (and, for the

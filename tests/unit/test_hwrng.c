@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * Unit tests of /dev/hwrng use (ent_hwrng.c) in the wait, on the
  * simulated device of sim.c. Called from test_entropy.c.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * Unit tests of ICMP reply validation (ent_icmp.c): the checksum of
  * replies read from the raw socket. One request (id 0x1234, sequence 1)

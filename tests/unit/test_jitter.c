@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * Unit tests of the CPU jitter collector (ent_jitter.c) and its rule
  * (ent_credit.c: the kernel's try_to_generate_entropy()): the trial, the

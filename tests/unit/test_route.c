@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * Unit tests of whom the ICMP stimulator pings (ent_route.c, and its use
  * by the wait's ICMP runner in ent_icmp.c against the simulated kernel):

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * Unit tests of the seed file (ent_seed.c) and SHA-256, on the simulated
  * kernel's in-memory seed directory (sim.c). Called from test_entropy.c.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * Unit tests of dropbear-entropy status (ent_status.c) against the
  * simulated kernel: every fact of the JSON object, that gathering them

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 the dropbear-entropy developers
 """Compare upstream's suite on the patched build with the same suite on stock.
 
 compare.py FORK.xml STOCK.xml KNOWN-FAILURES

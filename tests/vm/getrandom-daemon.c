@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * getrandom-daemon: the rig's stand-in for a daemon that needs the kernel
  * RNG at start (ubusd, a web server making its TLS keys...). It blocks in

@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 the dropbear-entropy developers
 # Shared shell helpers for the zero-entropy aarch64 rig (sourced, not run).
 #
 # Everything expensive lives under $DBE_CACHE, keyed on its inputs, so that

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 the dropbear-entropy developers
 """Load during seeding (issue 7): many SSH clients wait while the kernel
 CRNG of the zero-entropy aarch64 guest is unseeded; afterwards the server
 serves them within upstream's unauthenticated limits, survives 200

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2026 the dropbear-entropy developers */
 /*
  * rig-squat: the rig's hostile local user (issue 22). Run as root by the
  * guest's S05righostile before the server starts; becomes uid 65534 and,

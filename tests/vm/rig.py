@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 the dropbear-entropy developers
 """Boot one scenario of the zero-entropy aarch64 guest and measure it.
 
 Everything is measured from the host, in seconds since qemu was started:

@@ -4,6 +4,9 @@
 #
 ################################################################################
 
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 the dropbear-entropy developers
+
 # Not a package of its own: BR2_PACKAGE_DROPBEAR_ENTROPY selects
 # Buildroot's dropbear, and external.mk adds to it the patch series (as a
 # global patch directory, so Buildroot applies, lists and saves the

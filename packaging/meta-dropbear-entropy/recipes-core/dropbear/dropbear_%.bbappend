@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 the dropbear-entropy developers
 # meta-dropbear-entropy: OE-core's dropbear with the dropbear-entropy
 # patches and entropy module, once the distribution asks for it, e.g. in
 # local.conf:
