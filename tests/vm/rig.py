@@ -211,26 +211,16 @@ def client_key():
     return key
 
 
-def getrandom_daemon():
-    """tests/vm/getrandom-daemon.c, static for aarch64, rebuilt when the
-    source is newer than the binary."""
-    out = os.path.join(BUILD, "vm-tools", "getrandom-daemon")
-    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(GETRANDOM_DAEMON_SRC):
+def guest_tool(name, src):
+    """A program of the rig for the guest (tests/vm/NAME.c), static for
+    aarch64 into $DBE_BUILD/vm-tools/, rebuilt when the source is newer
+    than the binary: getrandom-daemon (a daemon blocking in getrandom()),
+    rig-squat (the hostile-rundir scenario's local user)."""
+    out = os.path.join(BUILD, "vm-tools", name)
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(src):
         os.makedirs(os.path.dirname(out), exist_ok=True)
         run(["aarch64-linux-gnu-gcc", "-static", "-Os", "-Wall", "-Wextra", "-Werror",
-             "-o", out + ".new", GETRANDOM_DAEMON_SRC])
-        os.rename(out + ".new", out)
-    return out
-
-
-def squat_helper():
-    """tests/vm/rig-squat.c, static for aarch64 (the hostile-rundir
-    scenario's local user), rebuilt when the source is newer."""
-    out = os.path.join(BUILD, "vm-tools", "rig-squat")
-    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(SQUAT_SRC):
-        os.makedirs(os.path.dirname(out), exist_ok=True)
-        run(["aarch64-linux-gnu-gcc", "-static", "-Os", "-Wall", "-Wextra", "-Werror",
-             "-o", out + ".new", SQUAT_SRC])
+             "-o", out + ".new", src])
         os.rename(out + ".new", out)
     return out
 
@@ -292,9 +282,9 @@ def make_initramfs(work, args, bindir, modules):
         progs.append(("dropbear-entropy", "sbin"))
         shutil.copy2(PACKAGED_SEED_INIT, os.path.join(initd, "S02dropbear-entropy"))
         os.chmod(os.path.join(initd, "S02dropbear-entropy"), 0o755)
-        shutil.copy2(getrandom_daemon(), os.path.join(root, "usr", "sbin", "getrandom-daemon"))
+        shutil.copy2(guest_tool("getrandom-daemon", GETRANDOM_DAEMON_SRC), os.path.join(root, "usr", "sbin", "getrandom-daemon"))
     if getattr(args, "hostile_rundir", False):
-        shutil.copy2(squat_helper(), os.path.join(root, "usr", "sbin", "rig-squat"))
+        shutil.copy2(guest_tool("rig-squat", SQUAT_SRC), os.path.join(root, "usr", "sbin", "rig-squat"))
     for prog, sub in progs:
         src = os.path.join(bindir, prog)
         if not os.path.exists(src):
