@@ -373,9 +373,12 @@ void ent_boot_seeded(const struct ent_ops *ops, const char *by, int seed_bits,
 		unsigned long icmp_sent, unsigned long block_reads)
 {
 	char text[ENT_LINE_MAX], credited[128], up[64], at[24], boot_id[ENT_BOOT_ID_MAX];
+	static const char source[][7] = { "seed", "hwrng", "cpurng", "jitter" };
+	const unsigned long bits[4] = { seed_bits > 0 ? (unsigned long)seed_bits : 0,
+		hwrng_bits, cpu_bits > 0 ? (unsigned long)cpu_bits : 0, jitter_bits };
 	const char *p = up;
 	unsigned long sec, cs = 0;
-	int n, c = 0;
+	int i, n, c = 0;
 
 	ent_boot_id(ops, boot_id, sizeof(boot_id));
 	/* Seconds since boot: the first field of /proc/uptime, "S.CC" */
@@ -388,19 +391,14 @@ void ent_boot_seeded(const struct ent_ops *ops, const char *by, int seed_bits,
 		}
 		(void)snprintf(at, sizeof(at), "%lu.%02lu", sec, cs);
 	}
-	/* Only the sources that credited, "source:bits" comma separated */
+	/* Only the sources that credited, "source:bits" comma separated
+	 * (4 parts of at most 28 bytes: they fit) */
 	credited[0] = '\0';
-	if (seed_bits > 0) {
-		c += snprintf(credited + c, sizeof(credited) - (size_t)c, "seed:%d,", seed_bits);
-	}
-	if (hwrng_bits > 0) {
-		c += snprintf(credited + c, sizeof(credited) - (size_t)c, "hwrng:%lu,", hwrng_bits);
-	}
-	if (cpu_bits > 0) {
-		c += snprintf(credited + c, sizeof(credited) - (size_t)c, "cpurng:%d,", cpu_bits);
-	}
-	if (jitter_bits > 0) {
-		c += snprintf(credited + c, sizeof(credited) - (size_t)c, "jitter:%lu,", jitter_bits);
+	for (i = 0; i < 4; i++) {
+		if (bits[i] > 0) {
+			c += snprintf(credited + c, sizeof(credited) - (size_t)c, "%s:%lu,",
+					source[i], bits[i]);
+		}
 	}
 	if (c > 0) {
 		credited[c - 1] = '\0';	/* the last comma */
