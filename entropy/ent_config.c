@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include "ent_config.h"
 #include "ent_internal.h"
@@ -118,45 +119,22 @@ static int parse_ulong(const char *s, unsigned long lo, unsigned long hi,
 	return 0;
 }
 
-/* Strict dotted quad: four decimal parts 0-255, no leading zeros that
- * inet_aton would read as octal, unicast only. */
+/* Strict dotted quad, unicast only. inet_pton() (linked already for
+ * upstream's addresses) takes exactly four decimal parts 0-255 and, in
+ * musl and glibc alike, refuses the leading zeros that inet_aton would
+ * read as octal. */
 static int parse_ipv4(const char *s)
 {
-	unsigned int part[4];
-	int i, digits;
-	unsigned int v;
+	struct in_addr a;
+	unsigned int first;
 
-	for (i = 0; i < 4; i++) {
-		v = 0;
-		digits = 0;
-		while (*s >= '0' && *s <= '9') {
-			if (digits > 0 && v == 0) {
-				return -1;	/* leading zero */
-			}
-			v = v * 10 + (unsigned int)(*s - '0');
-			digits++;
-			s++;
-			if (digits > 3 || v > 255) {
-				return -1;
-			}
-		}
-		if (digits == 0) {
-			return -1;
-		}
-		part[i] = v;
-		if (i < 3) {
-			if (*s != '.') {
-				return -1;
-			}
-			s++;
-		}
-	}
-	if (*s != '\0') {
+	if (inet_pton(AF_INET, s, &a) != 1) {
 		return -1;
 	}
+	first = ntohl(a.s_addr) >> 24;
 	/* 0.x.x.x, multicast, reserved and broadcast are no gateway; loopback
 	 * raises no device interrupt, so it would only burn CPU */
-	if (part[0] == 0 || part[0] == 127 || part[0] >= 224) {
+	if (first == 0 || first == 127 || first >= 224) {
 		return -1;
 	}
 	return 0;
