@@ -226,7 +226,10 @@ static pid_t fork_helper(int keep, int *fd)
 	pid_t pid, parent;
 	int saved;
 
-	if (pipe2(p, O_CLOEXEC) < 0) {
+	/* The raw syscall, as for getrandom(): musl's pipe2() wrapper adds a
+	 * fallback for kernels before 2.6.27 (192 bytes) that no kernel we
+	 * run on needs */
+	if (syscall(SYS_pipe2, p, O_CLOEXEC) < 0) {
 		return -1;
 	}
 	parent = getpid();
