@@ -69,9 +69,7 @@ void ent_boot_id(const struct ent_ops *ops, char *id, size_t len)
 	(void)snprintf(id, len, "%s", n > 0 ? text : "unknown");
 }
 
-/* Decimal digits at *p, at most max, into *v; *p moves past them. -1 when
- * there are none or the value is above max. */
-static int parse_bounded(const char **p, unsigned long max, unsigned long *v)
+int ent_parse_dec(const char **p, unsigned long max, unsigned long *v)
 {
 	const char *s = *p;
 	unsigned long x = 0, d;
@@ -214,8 +212,8 @@ static void read_spent(struct ent_boot *b)
 		return;
 	}
 	p += n + 1;
-	if (parse_bounded(&p, ENT_LIMIT_MAX_PACKETS, &packets) < 0 || *p++ != ' '
-			|| parse_bounded(&p, ENT_LIMIT_MAX_SECONDS, &seconds) < 0
+	if (ent_parse_dec(&p, ENT_LIMIT_MAX_PACKETS, &packets) < 0 || *p++ != ' '
+			|| ent_parse_dec(&p, ENT_LIMIT_MAX_SECONDS, &seconds) < 0
 			|| (*p != '\n' && *p != '\0')) {
 		return;
 	}
@@ -384,7 +382,7 @@ void ent_boot_seeded(const struct ent_ops *ops, const char *by, int seed_bits,
 	/* Seconds since boot: the first field of /proc/uptime, "S.CC" */
 	(void)snprintf(at, sizeof(at), "-1.00");
 	if (ops->read_file("/proc/uptime", up, sizeof(up)) > 0
-			&& parse_bounded(&p, 0xffffffffUL, &sec) == 0) {
+			&& ent_parse_dec(&p, 0xffffffffUL, &sec) == 0) {
 		if (p[0] == '.' && p[1] >= '0' && p[1] <= '9') {
 			cs = (unsigned long)(p[1] - '0') * 10;
 			cs += p[2] >= '0' && p[2] <= '9' ? (unsigned long)(p[2] - '0') : 0;

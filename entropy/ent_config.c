@@ -7,13 +7,12 @@
  * accepted form; the caller prints it and exits non-zero. Only an unknown
  * key is echoed, escaped (echo_safe), so the message stays that one line.
  */
-#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "ent_boot.h"
 #include "ent_config.h"
 #include "ent_internal.h"
 #include "entropy.h"
@@ -97,25 +96,6 @@ static int parse_path(const char *s)
 			return -1;
 		}
 	}
-	return 0;
-}
-
-/* Strict decimal: digits only, no sign, no spaces, within [lo, hi] */
-static int parse_ulong(const char *s, unsigned long lo, unsigned long hi,
-		unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9') {
-		return -1;
-	}
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < lo || v > hi) {
-		return -1;
-	}
-	*out = v;
 	return 0;
 }
 
@@ -284,7 +264,8 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		}
 		/* fall through */
 	case K_ULONG:
-		if (val != NULL && parse_ulong(val, 1, o->max, &n) == 0) {
+		/* Strict decimal: digits only, no sign, no spaces, 1 to max */
+		if (val != NULL && ent_parse_dec(&val, o->max, &n) == 0 && *val == '\0' && n >= 1) {
 			if (o->kind == K_ULONG) {
 				*(unsigned long *)field = n;
 			} else {
