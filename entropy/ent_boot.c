@@ -340,29 +340,26 @@ void ent_boot_release(struct ent_boot *b)
 	b->locked = 0;
 }
 
-/* Replaces name in ENT_RUN_DIR with text; a record that cannot be
- * written, or a directory that cannot be trusted, leaves it out (status
- * says "unknown") */
+/* Replaces name in ENT_RUN_DIR with text, "boot=ID ..."; a record that
+ * cannot be written, or a directory that cannot be trusted, leaves it
+ * out (status says "unknown"). keep: once per boot, the first writer's
+ * record stays (its text starts with this boot's "boot=ID "). */
 static void write_record(const char *name, const char *tmp, const char *text, size_t len,
-		int keep_this_boot, const char *boot_id)
+		size_t keep)
 {
-	char old[64], want[ENT_BOOT_ID_MAX + 8], why[160];
+	char old[64], why[160];
 	int dirfd;
 
 	dirfd = run_dir_open(why, sizeof(why));
 	if (dirfd < 0) {
 		return;
 	}
-	if (keep_this_boot) {
-		/* Once per boot: the first writer's record stays */
+	if (keep > 0) {
 		read_record(dirfd, name, old, sizeof(old));
-		(void)snprintf(want, sizeof(want), "boot=%s ", boot_id);
-		if (strncmp(old, want, strlen(want)) == 0) {
-			(void)ent_close(dirfd);
-			return;
-		}
 	}
-	(void)replace_file(dirfd, tmp, name, text, len, 0644);
+	if (keep == 0 || strncmp(old, text, keep) != 0) {
+		(void)replace_file(dirfd, tmp, name, text, len, 0644);
+	}
 	(void)ent_close(dirfd);
 }
 
@@ -405,7 +402,9 @@ void ent_boot_seeded(const struct ent_ops *ops, const char *by, int seed_bits,
 			"stimulated=icmp:%lu,block:%lu\n", boot_id, by, (long)getpid(),
 			at, credited, icmp_sent, block_reads);
 	if (n > 0 && (size_t)n < sizeof(text)) {
-		write_record(ENT_BOOT_SEEDED, ENT_BOOT_SEEDED ".new", text, (size_t)n, 1, boot_id);
+		/* keep: "boot=", the id and the space after it */
+		write_record(ENT_BOOT_SEEDED, ENT_BOOT_SEEDED ".new", text, (size_t)n,
+				strlen(boot_id) + 6);
 	}
 }
 
@@ -418,6 +417,6 @@ void ent_boot_note_collector_silent(const struct ent_ops *ops)
 	n = snprintf(text, sizeof(text), "boot=%s pid=%ld collector=silent\n",
 			boot_id, (long)getpid());
 	if (n > 0 && (size_t)n < sizeof(text)) {
-		write_record(ENT_BOOT_WAITING, ENT_BOOT_WAITING ".new", text, (size_t)n, 0, "");
+		write_record(ENT_BOOT_WAITING, ENT_BOOT_WAITING ".new", text, (size_t)n, 0);
 	}
 }
