@@ -135,13 +135,14 @@ void ent_block_child(int out, const void *arg)
  * under a usual name. Reading it is as harmless as reading the root. */
 static int first_disk(const struct ent_ops *ops, char *path, size_t len)
 {
-	static const char *const disks[] = {
-		"/dev/vda", "/dev/mmcblk0", "/dev/nvme0n1", "/dev/sda", "/dev/xvda", NULL
+	/* Names in place, not pointers: no relocated table */
+	static const char disks[][13] = {
+		"/dev/vda", "/dev/mmcblk0", "/dev/nvme0n1", "/dev/sda", "/dev/xvda"
 	};
 	struct stat st;
-	int i;
+	size_t i;
 
-	for (i = 0; disks[i] != NULL; i++) {
+	for (i = 0; i < sizeof(disks) / sizeof(disks[0]); i++) {
 		if (ops->stat(disks[i], &st) == 0 && S_ISBLK(st.st_mode)
 				&& strlen(disks[i]) < len) {
 			strcpy(path, disks[i]);

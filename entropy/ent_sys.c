@@ -222,8 +222,10 @@ static void close_all_but(int a, int b)
  * in *fd. */
 static pid_t fork_helper(int keep, int *fd)
 {
+	static const unsigned char dfl[] = { SIGTERM, SIGINT, SIGCHLD, SIGHUP, SIGPIPE };
 	int p[2];
 	pid_t pid, parent;
+	size_t i;
 	int saved;
 
 	/* The raw syscall, as for getrandom(): musl's pipe2() wrapper adds a
@@ -242,11 +244,9 @@ static pid_t fork_helper(int keep, int *fd)
 		close_all_but(keep < p[1] ? keep : p[1], keep < p[1] ? p[1] : keep);
 		/* The server's handlers must not run here; default
 		 * dispositions let an administrator's kill end the child */
-		(void)signal(SIGTERM, SIG_DFL);
-		(void)signal(SIGINT, SIG_DFL);
-		(void)signal(SIGCHLD, SIG_DFL);
-		(void)signal(SIGHUP, SIG_DFL);
-		(void)signal(SIGPIPE, SIG_DFL);
+		for (i = 0; i < sizeof(dfl); i++) {
+			(void)signal(dfl[i], SIG_DFL);
+		}
 		/* Die with the parent, and notice if it is already gone */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent) {
 			_exit(2);
