@@ -69,9 +69,7 @@ void ent_boot_id(const struct ent_ops *ops, char *id, size_t len)
 	(void)snprintf(id, len, "%s", n > 0 ? text : "unknown");
 }
 
-/* Decimal digits at *p, at most max, into *v; *p moves past them. -1 when
- * there are none or the value is above max. */
-static int parse_bounded(const char **p, unsigned long max, unsigned long *v)
+int ent_parse_dec(const char **p, unsigned long max, unsigned long *v)
 {
 	const char *s = *p;
 	unsigned long x = 0, d;
@@ -214,8 +212,8 @@ static void read_spent(struct ent_boot *b)
 		return;
 	}
 	p += n + 1;
-	if (parse_bounded(&p, ENT_LIMIT_MAX_PACKETS, &packets) < 0 || *p++ != ' '
-			|| parse_bounded(&p, ENT_LIMIT_MAX_SECONDS, &seconds) < 0
+	if (ent_parse_dec(&p, ENT_LIMIT_MAX_PACKETS, &packets) < 0 || *p++ != ' '
+			|| ent_parse_dec(&p, ENT_LIMIT_MAX_SECONDS, &seconds) < 0
 			|| (*p != '\n' && *p != '\0')) {
 		return;
 	}
@@ -342,29 +340,26 @@ void ent_boot_release(struct ent_boot *b)
 	b->locked = 0;
 }
 
-/* Replaces name in ENT_RUN_DIR with text; a record that cannot be
- * written, or a directory that cannot be trusted, leaves it out (status
- * says "unknown") */
+/* Replaces name in ENT_RUN_DIR with text, "boot=ID ..."; a record that
+ * cannot be written, or a directory that cannot be trusted, leaves it
+ * out (status says "unknown"). keep: once per boot, the first writer's
+ * record stays (its text starts with this boot's "boot=ID "). */
 static void write_record(const char *name, const char *tmp, const char *text, size_t len,
-		int keep_this_boot, const char *boot_id)
+		size_t keep)
 {
-	char old[64], want[ENT_BOOT_ID_MAX + 8], why[160];
+	char old[64], why[160];
 	int dirfd;
 
 	dirfd = run_dir_open(why, sizeof(why));
 	if (dirfd < 0) {
 		return;
 	}
-	if (keep_this_boot) {
-		/* Once per boot: the first writer's record stays */
+	if (keep > 0) {
 		read_record(dirfd, name, old, sizeof(old));
-		(void)snprintf(want, sizeof(want), "boot=%s ", boot_id);
-		if (strncmp(old, want, strlen(want)) == 0) {
-			(void)ent_close(dirfd);
-			return;
-		}
 	}
-	(void)replace_file(dirfd, tmp, name, text, len, 0644);
+	if (keep == 0 || strncmp(old, text, keep) != 0) {
+		(void)replace_file(dirfd, tmp, name, text, len, 0644);
+	}
 	(void)ent_close(dirfd);
 }
 
@@ -373,34 +368,32 @@ void ent_boot_seeded(const struct ent_ops *ops, const char *by, int seed_bits,
 		unsigned long icmp_sent, unsigned long block_reads)
 {
 	char text[ENT_LINE_MAX], credited[128], up[64], at[24], boot_id[ENT_BOOT_ID_MAX];
+	static const char source[][7] = { "seed", "hwrng", "cpurng", "jitter" };
+	const unsigned long bits[4] = { seed_bits > 0 ? (unsigned long)seed_bits : 0,
+		hwrng_bits, cpu_bits > 0 ? (unsigned long)cpu_bits : 0, jitter_bits };
 	const char *p = up;
 	unsigned long sec, cs = 0;
-	int n, c = 0;
+	int i, n, c = 0;
 
 	ent_boot_id(ops, boot_id, sizeof(boot_id));
 	/* Seconds since boot: the first field of /proc/uptime, "S.CC" */
 	(void)snprintf(at, sizeof(at), "-1.00");
 	if (ops->read_file("/proc/uptime", up, sizeof(up)) > 0
-			&& parse_bounded(&p, 0xffffffffUL, &sec) == 0) {
+			&& ent_parse_dec(&p, 0xffffffffUL, &sec) == 0) {
 		if (p[0] == '.' && p[1] >= '0' && p[1] <= '9') {
 			cs = (unsigned long)(p[1] - '0') * 10;
 			cs += p[2] >= '0' && p[2] <= '9' ? (unsigned long)(p[2] - '0') : 0;
 		}
 		(void)snprintf(at, sizeof(at), "%lu.%02lu", sec, cs);
 	}
-	/* Only the sources that credited, "source:bits" comma separated */
+	/* Only the sources that credited, "source:bits" comma separated
+	 * (4 parts of at most 28 bytes: they fit) */
 	credited[0] = '\0';
-	if (seed_bits > 0) {
-		c += snprintf(credited + c, sizeof(credited) - (size_t)c, "seed:%d,", seed_bits);
-	}
-	if (hwrng_bits > 0) {
-		c += snprintf(credited + c, sizeof(credited) - (size_t)c, "hwrng:%lu,", hwrng_bits);
-	}
-	if (cpu_bits > 0) {
-		c += snprintf(credited + c, sizeof(credited) - (size_t)c, "cpurng:%d,", cpu_bits);
-	}
-	if (jitter_bits > 0) {
-		c += snprintf(credited + c, sizeof(credited) - (size_t)c, "jitter:%lu,", jitter_bits);
+	for (i = 0; i < 4; i++) {
+		if (bits[i] > 0) {
+			c += snprintf(credited + c, sizeof(credited) - (size_t)c, "%s:%lu,",
+					source[i], bits[i]);
+		}
 	}
 	if (c > 0) {
 		credited[c - 1] = '\0';	/* the last comma */
@@ -409,7 +402,9 @@ void ent_boot_seeded(const struct ent_ops *ops, const char *by, int seed_bits,
 			"stimulated=icmp:%lu,block:%lu\n", boot_id, by, (long)getpid(),
 			at, credited, icmp_sent, block_reads);
 	if (n > 0 && (size_t)n < sizeof(text)) {
-		write_record(ENT_BOOT_SEEDED, ENT_BOOT_SEEDED ".new", text, (size_t)n, 1, boot_id);
+		/* keep: "boot=", the id and the space after it */
+		write_record(ENT_BOOT_SEEDED, ENT_BOOT_SEEDED ".new", text, (size_t)n,
+				strlen(boot_id) + 6);
 	}
 }
 
@@ -422,6 +417,6 @@ void ent_boot_note_collector_silent(const struct ent_ops *ops)
 	n = snprintf(text, sizeof(text), "boot=%s pid=%ld collector=silent\n",
 			boot_id, (long)getpid());
 	if (n > 0 && (size_t)n < sizeof(text)) {
-		write_record(ENT_BOOT_WAITING, ENT_BOOT_WAITING ".new", text, (size_t)n, 0, "");
+		write_record(ENT_BOOT_WAITING, ENT_BOOT_WAITING ".new", text, (size_t)n, 0);
 	}
 }

@@ -7,39 +7,46 @@
  * accepted form; the caller prints it and exits non-zero. Only an unknown
  * key is echoed, escaped (echo_safe), so the message stays that one line.
  */
-#include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
+#include "ent_boot.h"
 #include "ent_config.h"
 #include "ent_internal.h"
 #include "entropy.h"
 
-#define FORM_STIM	"stim=collector,icmp,block (any of them, comma separated) or stim=none"
-#define FORM_GATEWAY	"gateway=A.B.C.D (a unicast IPv4 address, not loopback)"
-#define FORM_BLOCKDEV	"blockdev=/dev/NAME (an absolute path, at most 127 bytes, no control characters)"
-#define FORM_PACKETS	"max-packets=N (N from 1 to 10000000)"
-#define FORM_SECONDS	"max-seconds=N (N from 1 to 86400)"
-#define FORM_POLICY	"policy=strict|default|jitter"
-#define FORM_HWRNG	"trust-hwrng=Q (Q from 1 to 1024: bits credited per 1024 bits read, as rng_core's quality)"
-#define FORM_SEEDDIR	"seed-dir=/PATH (an absolute path, at most 127 bytes, no control characters)"
 #define FORM_KEYS	"off, stim=, gateway=, blockdev=, kmsg, max-packets=, max-seconds=, " \
 			"policy=, seed-dir=, trust-cpu, trust-hwrng="
+#define FORM_PATH	" (an absolute path, at most 127 bytes, no control characters)"
 
-static int fail(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
+/* Not variadic: on aarch64 each variadic function spills every
+ * argument register, 100 bytes a function */
+static int fail(char *err, size_t errlen, const char *fmt, const char *a, const char *b,
+		const char *c)
 {
 	if (err != NULL && errlen > 0) {
-		(void)snprintf(err, errlen, fmt, a, b);
+		(void)snprintf(err, errlen, fmt, a, b, c);
 	}
 	return -1;
 }
 
+/* The sources an option can need, 7 bytes each (no pointer table: each
+ * pointer would be 8 bytes and a relocation); bit i of BUILT_SRC set
+ * when source i is in this build */
+static const char src_name[][7] = { "", "block", "seed", "jitter", "hwrng", "cpurng" };
+#define BUILT_SRC	(1u | ENT_WITH_BLOCK << 1 | ENT_WITH_SEED << 2 | ENT_WITH_JITTER << 3 \
+			| ENT_WITH_HWRNG << 4 | ENT_WITH_CPURNG << 5)
+
 /* An option of a source this build left out is refused, not ignored: a
  * configuration written for a full build must not lose its meaning
  * silently on a small one. */
-#define NOT_BUILT(opt, source) fail(err, errlen, "-X %s: not in this build (built without " \
-		"the %s source: configure --with-entropy-sources)", opt, source)
+static int not_built(char *err, size_t errlen, const char *opt, unsigned int src)
+{
+	return fail(err, errlen, "-X %s: not in this build (built without the %s source: "
+			"configure --with-entropy-sources)", opt, src_name[src], NULL);
+}
 
 /* What the user typed, fit to be echoed in the one-line message: at most
  * ENT_ECHO_MAX characters of it (the caller's buffer holds the whole
@@ -92,67 +99,45 @@ static int parse_path(const char *s)
 	return 0;
 }
 
-/* Strict decimal: digits only, no sign, no spaces, within [lo, hi] */
-static int parse_ulong(const char *s, unsigned long lo, unsigned long hi,
-		unsigned long *out)
+/* Strict dotted quad, unicast only. inet_pton() (linked already for
+ * upstream's addresses) takes exactly four decimal parts 0-255 and, in
+ * musl and glibc alike, refuses the leading zeros that inet_aton would
+ * read as octal. */
+static int parse_ipv4(const char *s)
 {
-	char *end;
-	unsigned long v;
+	struct in_addr a;
+	unsigned int first;
 
-	if (*s < '0' || *s > '9') {
+	if (inet_pton(AF_INET, s, &a) != 1) {
 		return -1;
 	}
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < lo || v > hi) {
+	first = ntohl(a.s_addr) >> 24;
+	/* 0.x.x.x, multicast, reserved and broadcast are no gateway; loopback
+	 * raises no device interrupt, so it would only burn CPU */
+	if (first == 0 || first == 127 || first >= 224) {
 		return -1;
 	}
-	*out = v;
 	return 0;
 }
 
-/* Strict dotted quad: four decimal parts 0-255, no leading zeros that
- * inet_aton would read as octal, unicast only. */
-static int parse_ipv4(const char *s)
-{
-	unsigned int part[4];
-	int i, digits;
-	unsigned int v;
+/* Each value of a list key: bit i of the mask is word i */
+static const char stim_word[][10] = { "collector", "icmp", "block" };
+static const char policy_word[][10] = { "default", "strict", "jitter" };
+/* Compiles only while those orders hold */
+typedef char words_match_values[ENTROPY_STIM_BLOCK == 1u << 2 && ENTROPY_STIM_ICMP == 1u << 1
+	&& ENTROPY_POLICY_STRICT == 1 && ENTROPY_POLICY_JITTER == 2 ? 1 : -1];
 
-	for (i = 0; i < 4; i++) {
-		v = 0;
-		digits = 0;
-		while (*s >= '0' && *s <= '9') {
-			if (digits > 0 && v == 0) {
-				return -1;	/* leading zero */
-			}
-			v = v * 10 + (unsigned int)(*s - '0');
-			digits++;
-			s++;
-			if (digits > 3 || v > 255) {
-				return -1;
-			}
-		}
-		if (digits == 0) {
-			return -1;
-		}
-		part[i] = v;
-		if (i < 3) {
-			if (*s != '.') {
-				return -1;
-			}
-			s++;
+/* The index of the word of words[] that s (len bytes) is, -1 for none */
+static int word(const char (*words)[10], int n, const char *s, size_t len)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (strlen(words[i]) == len && strncmp(s, words[i], len) == 0) {
+			return i;
 		}
 	}
-	if (*s != '\0') {
-		return -1;
-	}
-	/* 0.x.x.x, multicast, reserved and broadcast are no gateway; loopback
-	 * raises no device interrupt, so it would only burn CPU */
-	if (part[0] == 0 || part[0] == 127 || part[0] >= 224) {
-		return -1;
-	}
-	return 0;
+	return -1;
 }
 
 /* 0, -1 for a malformed list, -2 when it names block in a build without
@@ -163,29 +148,23 @@ static int parse_stim(const char *list, unsigned int *mask)
 	const char *comma;
 	size_t len;
 	unsigned int m = 0;
+	int i;
 
 	if (strcmp(list, "none") == 0) {
 		*mask = 0;
 		return 0;
 	}
-	if (*p == '\0') {
-		return -1;
-	}
 	for (;;) {
 		comma = strchr(p, ',');
 		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-		if (len == 9 && strncmp(p, "collector", 9) == 0) {
-			m |= ENTROPY_STIM_COLLECTOR;
-		} else if (len == 4 && strncmp(p, "icmp", 4) == 0) {
-			m |= ENTROPY_STIM_ICMP;
-		} else if (len == 5 && strncmp(p, "block", 5) == 0) {
-			if (!ENT_WITH_BLOCK) {
-				return -2;
-			}
-			m |= ENTROPY_STIM_BLOCK;
-		} else {
+		i = word(stim_word, 3, p, len);
+		if (i < 0) {
 			return -1;
 		}
+		if (i == 2 && !ENT_WITH_BLOCK) {
+			return -2;
+		}
+		m |= 1u << i;	/* ENTROPY_STIM_COLLECTOR, _ICMP, _BLOCK */
 		if (comma == NULL) {
 			break;
 		}
@@ -195,11 +174,51 @@ static int parse_stim(const char *list, unsigned int *mask)
 	return 0;
 }
 
+enum { K_FLAG, K_ULONG, K_QUALITY, K_PATH, K_GATEWAY, K_STIM, K_POLICY };
+
+/* Each key and then the accepted form its messages name ("" for a flag:
+ * its name), in the order of opts[] */
+static const char keys[] =
+	"off\0\0"
+	"kmsg\0\0"
+	"stim\0stim=collector,icmp,block (a comma list) or stim=none\0"
+	"gateway\0gateway=A.B.C.D (a unicast IPv4 address, not loopback)\0"
+	"blockdev\0blockdev=/dev/NAME" FORM_PATH "\0"
+	"max-packets\0max-packets=N (N from 1 to 10000000)\0"
+	"max-seconds\0max-seconds=N (N from 1 to 86400)\0"
+	"policy\0policy=strict|default|jitter\0"
+	"seed-dir\0seed-dir=/PATH" FORM_PATH "\0"
+	"trust-cpu\0\0"
+	"trust-hwrng\0trust-hwrng=Q (Q from 1 to 1024: bits credited per 1024 read)";
+
+/* How each key's value is read, the source it needs (an index of
+ * src_name[]) and its field */
+static const struct opt {
+	unsigned char kind;
+	unsigned char src;
+	unsigned short off;
+	unsigned int max;	/* K_ULONG, K_QUALITY: values 1 to max */
+} opts[] = {
+	{ K_FLAG, 0, offsetof(struct entropy_config, disabled), 0 },
+	{ K_FLAG, 0, offsetof(struct entropy_config, log_kmsg), 0 },
+	{ K_STIM, 0, 0, 0 },
+	{ K_GATEWAY, 0, offsetof(struct entropy_config, gateway), 0 },
+	{ K_PATH, 1, offsetof(struct entropy_config, block_device), 0 },
+	{ K_ULONG, 0, offsetof(struct entropy_config, max_packets), ENT_LIMIT_MAX_PACKETS },
+	{ K_ULONG, 0, offsetof(struct entropy_config, max_seconds), ENT_LIMIT_MAX_SECONDS },
+	{ K_POLICY, 0, offsetof(struct entropy_config, policy), 0 },
+	{ K_PATH, 2, offsetof(struct entropy_config, seed_dir), 0 },
+	{ K_FLAG, 5, offsetof(struct entropy_config, trust_cpu), 0 },
+	/* No default: the quality is the administrator's statement */
+	{ K_QUALITY, 4, offsetof(struct entropy_config, trust_hwrng), 1024 },
+};
+
 int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		char *err, size_t errlen)
 {
-	const char *eq;
-	const char *val;
+	const struct opt *o;
+	const char *eq, *val, *name = keys, *form, *what = "bad value";
+	char *field;
 	size_t klen;
 	unsigned long n;
 	unsigned int mask;
@@ -210,125 +229,82 @@ int entropy_config_set(struct entropy_config *cfg, const char *arg,
 		err[0] = '\0';
 	}
 	if (arg == NULL || *arg == '\0') {
-		return fail(err, errlen, "-X needs a value, expected one of %s%s", FORM_KEYS, "");
+		return fail(err, errlen, "-X needs a value, expected one of %s", FORM_KEYS, NULL, NULL);
 	}
 	eq = strchr(arg, '=');
 	klen = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
 	val = eq != NULL ? eq + 1 : NULL;
-
-#define KEY(name) (klen == sizeof(name) - 1 && strncmp(arg, name, klen) == 0)
-	if (KEY("off")) {
-		if (val != NULL) {
-			return fail(err, errlen, "-X off: takes no value, expected %s%s", "off", "");
+	for (o = opts;; o++) {
+		form = name + strlen(name) + 1;
+		if (strlen(name) == klen && strncmp(arg, name, klen) == 0) {
+			break;
 		}
-		cfg->disabled = 1;
-		return 0;
-	}
-	if (KEY("kmsg")) {
-		if (val != NULL) {
-			return fail(err, errlen, "-X kmsg: takes no value, expected %s%s", "kmsg", "");
+		if (o == opts + sizeof(opts) / sizeof(opts[0]) - 1) {
+			return fail(err, errlen, "-X: unknown option \"%s\", expected one of %s",
+					echo_safe(shown, arg), FORM_KEYS, NULL);
 		}
-		cfg->log_kmsg = 1;
-		return 0;
+		name = form + strlen(form) + 1;
 	}
-	if (KEY("stim")) {
+	if (!(BUILT_SRC >> o->src & 1)) {
+		return not_built(err, errlen, name, o->src);
+	}
+	field = (char *)cfg + o->off;
+	switch (o->kind) {
+	case K_FLAG:
+		if (val == NULL) {
+			*(int *)field = 1;
+			return 0;
+		}
+		what = "takes no value";
+		break;
+	case K_QUALITY:
+		if (val == NULL) {
+			what = "needs a quality";
+			break;
+		}
+		/* fall through */
+	case K_ULONG:
+		/* Strict decimal: digits only, no sign, no spaces, 1 to max */
+		if (val != NULL && ent_parse_dec(&val, o->max, &n) == 0 && *val == '\0' && n >= 1) {
+			if (o->kind == K_ULONG) {
+				*(unsigned long *)field = n;
+			} else {
+				*(int *)field = (int)n;
+			}
+			return 0;
+		}
+		break;
+	case K_PATH:
+	case K_GATEWAY:
+		if (o->kind == K_PATH ? parse_path(val) == 0 : val != NULL
+				&& strlen(val) < ENTROPY_GATEWAY_MAX && parse_ipv4(val) == 0) {
+			memcpy(field, val, strlen(val) + 1);
+			return 0;
+		}
+		break;
+	case K_STIM:
 		r = val != NULL ? parse_stim(val, &mask) : -1;
 		if (r == -2) {
-			return NOT_BUILT("stim=block", "block");
+			return not_built(err, errlen, "stim=block", 1);
 		}
-		if (r < 0) {
-			return fail(err, errlen, "-X stim: bad value, expected %s%s", FORM_STIM, "");
+		if (r == 0) {
+			cfg->stimulators = mask;
+			cfg->stimulators_set = 1;
+			return 0;
 		}
-		cfg->stimulators = mask;
-		cfg->stimulators_set = 1;
-		return 0;
+		break;
+	default:	/* K_POLICY: ENTROPY_POLICY_DEFAULT, _STRICT, _JITTER */
+		r = val != NULL ? word(policy_word, 3, val, strlen(val)) : -1;
+		if (r == ENTROPY_POLICY_JITTER && !ENT_WITH_JITTER) {
+			return not_built(err, errlen, "policy=jitter", 3);
+		}
+		if (r >= 0) {
+			*(int *)field = r;
+			return 0;
+		}
+		break;
 	}
-	if (KEY("gateway")) {
-		if (val == NULL || strlen(val) >= ENTROPY_GATEWAY_MAX || parse_ipv4(val) < 0) {
-			return fail(err, errlen, "-X gateway: bad value, expected %s%s", FORM_GATEWAY, "");
-		}
-		memcpy(cfg->gateway, val, strlen(val) + 1);
-		return 0;
-	}
-	if (KEY("blockdev")) {
-		if (!ENT_WITH_BLOCK) {
-			return NOT_BUILT("blockdev", "block");
-		}
-		if (parse_path(val) < 0) {
-			return fail(err, errlen, "-X blockdev: bad value, expected %s%s", FORM_BLOCKDEV, "");
-		}
-		memcpy(cfg->block_device, val, strlen(val) + 1);
-		return 0;
-	}
-	if (KEY("max-packets")) {
-		if (val == NULL || parse_ulong(val, 1, ENT_LIMIT_MAX_PACKETS, &n) < 0) {
-			return fail(err, errlen, "-X max-packets: bad value, expected %s%s", FORM_PACKETS, "");
-		}
-		cfg->max_packets = n;
-		return 0;
-	}
-	if (KEY("max-seconds")) {
-		if (val == NULL || parse_ulong(val, 1, ENT_LIMIT_MAX_SECONDS, &n) < 0) {
-			return fail(err, errlen, "-X max-seconds: bad value, expected %s%s", FORM_SECONDS, "");
-		}
-		cfg->max_seconds = n;
-		return 0;
-	}
-	if (KEY("trust-cpu")) {
-		if (!ENT_WITH_CPURNG) {
-			return NOT_BUILT("trust-cpu", "cpurng");
-		}
-		if (val != NULL) {
-			return fail(err, errlen, "-X trust-cpu: takes no value, expected %s%s",
-					"trust-cpu", "");
-		}
-		cfg->trust_cpu = 1;
-		return 0;
-	}
-	if (KEY("trust-hwrng")) {
-		if (!ENT_WITH_HWRNG) {
-			return NOT_BUILT("trust-hwrng", "hwrng");
-		}
-		/* No default: the quality is the administrator's statement */
-		if (val == NULL) {
-			return fail(err, errlen, "-X trust-hwrng: needs a quality, expected %s%s",
-					FORM_HWRNG, "");
-		}
-		if (parse_ulong(val, 1, 1024, &n) < 0) {
-			return fail(err, errlen, "-X trust-hwrng: bad value, expected %s%s",
-					FORM_HWRNG, "");
-		}
-		cfg->trust_hwrng = (int)n;
-		return 0;
-	}
-	if (KEY("policy")) {
-		if (val != NULL && strcmp(val, "strict") == 0) {
-			cfg->policy = ENTROPY_POLICY_STRICT;
-		} else if (val != NULL && strcmp(val, "default") == 0) {
-			cfg->policy = ENTROPY_POLICY_DEFAULT;
-		} else if (val != NULL && strcmp(val, "jitter") == 0) {
-			if (!ENT_WITH_JITTER) {
-				return NOT_BUILT("policy=jitter", "jitter");
-			}
-			cfg->policy = ENTROPY_POLICY_JITTER;
-		} else {
-			return fail(err, errlen, "-X policy: bad value, expected %s%s", FORM_POLICY, "");
-		}
-		return 0;
-	}
-	if (KEY("seed-dir")) {
-		if (!ENT_WITH_SEED) {
-			return NOT_BUILT("seed-dir", "seed");
-		}
-		if (parse_path(val) < 0) {
-			return fail(err, errlen, "-X seed-dir: bad value, expected %s%s", FORM_SEEDDIR, "");
-		}
-		memcpy(cfg->seed_dir, val, strlen(val) + 1);
-		return 0;
-	}
-#undef KEY
-	return fail(err, errlen, "-X: unknown option \"%s\", expected one of %s",
-			echo_safe(shown, arg), FORM_KEYS);
+	return fail(err, errlen, "-X %s: %s, expected %s", name, what, *form != '\0' ? form : name);
 }
 
 /* Only what this build can do */

@@ -94,3 +94,12 @@ int ent_close(int fd)
 	}
 	return 0;
 }
+
+int ent_close_fail(int fd)
+{
+	int e = errno;
+
+	(void)close(fd);
+	errno = e;
+	return -1;
+}

@@ -24,5 +24,7 @@ ssize_t ent_read_all(int fd, void *buf, size_t len);
 int ent_write_all(int fd, const void *buf, size_t len);
 /* close(); EINTR counts as closed, as Linux has released the descriptor */
 int ent_close(int fd);
+/* After a failure: close fd keeping the failure's errno; -1 */
+int ent_close_fail(int fd);
 
 #endif /* DROPBEAR_ENT_FILE_H */

@@ -15,9 +15,8 @@
 #include "ent_interrupts.h"
 
 /* Names of per-CPU interrupts that show with a numeric label */
-static const char *const percpu_names[] = {
-	"arch_timer", "riscv-timer", "arm-pmu", "riscv-pmu", "IPI",
-	NULL
+static const char percpu_names[][12] = {
+	"arch_timer", "riscv-timer", "arm-pmu", "riscv-pmu", "IPI"
 };
 
 static const char *skip_ws(const char *p)
@@ -43,7 +42,7 @@ static int row_is_percpu(const char *desc, const char *eol)
 	}
 	memcpy(rest, desc, len);
 	rest[len] = '\0';
-	for (i = 0; percpu_names[i] != NULL; i++) {
+	for (i = 0; i < (int)(sizeof(percpu_names) / sizeof(percpu_names[0])); i++) {
 		if (strstr(rest, percpu_names[i]) != NULL) {
 			return 1;
 		}

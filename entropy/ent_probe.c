@@ -8,9 +8,9 @@
  * are for the progress report only and never decide anything.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "ent_boot.h"
 #include "ent_probe.h"
 #include "ent_sys.h"
 
@@ -39,21 +39,19 @@ int ent_probe_ready(const struct ent_ops *ops)
 	return -1;
 }
 
-/* Parses a decimal integer that fills the text up to white space. */
+/* Parses a decimal integer, 0 to 1000000, that fills the text up to
+ * white space */
 static int parse_int(const char *text, int *out)
 {
-	char *end;
-	long v;
+	unsigned long v;
 
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (errno != 0 || end == text || v < 0 || v > 1000000) {
+	if (ent_parse_dec(&text, 1000000, &v) < 0) {
 		return -1;
 	}
-	while (*end == ' ' || *end == '\n' || *end == '\t') {
-		end++;
+	while (*text == ' ' || *text == '\n' || *text == '\t') {
+		text++;
 	}
-	if (*end != '\0') {
+	if (*text != '\0') {
 		return -1;
 	}
 	*out = (int)v;
@@ -112,19 +110,18 @@ int ent_probe_bits(const struct ent_ops *ops, int *bits)
  * does not start with a major and a minor number */
 static int parse_release(const char *r, int v[3])
 {
-	char *end;
+	unsigned long x;
 	int i;
 
 	v[0] = v[1] = v[2] = 0;
 	for (i = 0; i < 3; i++) {
-		if (*r < '0' || *r > '9') {
+		if (ent_parse_dec(&r, 1000000, &x) < 0) {
 			return i == 2 ? 0 : -1;
 		}
-		v[i] = (int)strtol(r, &end, 10);
-		if (*end != '.') {
+		v[i] = (int)x;
+		if (*r++ != '.') {
 			return i >= 1 ? 0 : -1;
 		}
-		r = end + 1;
 	}
 	return 0;
 }

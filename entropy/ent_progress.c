@@ -137,40 +137,33 @@ int ent_progress_tick(struct ent_progress *p, int64_t now, int bits,
 	return 1;
 }
 
-static void text_vadd(struct ent_text *t, const char *sep, const char *fmt, va_list ap)
+void ent_text_add(struct ent_text *t, const char *fmt, ...)
 {
+	va_list ap;
 	int r;
 
 	if (t->full) {
 		return;
 	}
-	r = snprintf(t->buf + t->used, t->len - t->used, "%s", sep);
-	if (r >= 0 && (size_t)r < t->len - t->used) {
-		t->used += (size_t)r;
-		r = vsnprintf(t->buf + t->used, t->len - t->used, fmt, ap);
+	if (fmt[0] == ENT_TEXT_NEW[0]) {
+		fmt++;
+		if (t->used > 0) {
+			if (t->len - t->used <= 2) {
+				t->full = 1;
+				return;
+			}
+			t->buf[t->used++] = ',';
+			t->buf[t->used++] = ' ';
+			t->buf[t->used] = '\0';
+		}
 	}
+	va_start(ap, fmt);
+	r = vsnprintf(t->buf + t->used, t->len - t->used, fmt, ap);
+	va_end(ap);
 	if (r < 0 || (size_t)r >= t->len - t->used) {
 		/* What fits stays; nothing is appended after a cut part */
 		t->full = 1;
 		return;
 	}
 	t->used += (size_t)r;
-}
-
-void ent_text_part(struct ent_text *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	text_vadd(t, t->used > 0 ? ", " : "", fmt, ap);
-	va_end(ap);
-}
-
-void ent_text_add(struct ent_text *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	text_vadd(t, "", fmt, ap);
-	va_end(ap);
 }

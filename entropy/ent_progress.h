@@ -50,11 +50,13 @@ struct ent_text {
 	size_t len, used;
 	int full;
 };
-/* A new part of the line, after ", " when there is one already */
-void ent_text_part(struct ent_text *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 /* More of the current part */
 void ent_text_add(struct ent_text *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A new part of the line, after ", " when there is one already: the
+ * format (a string literal) marked with ENT_TEXT_NEW, so that one
+ * function serves both */
+#define ENT_TEXT_NEW	"\001"
+#define ent_text_part(t, ...)	ent_text_add((t), ENT_TEXT_NEW __VA_ARGS__)
 
 #endif /* DROPBEAR_ENT_PROGRESS_H */

@@ -58,9 +58,7 @@ static ssize_t sys_getrandom(void *buf, size_t len, unsigned int flags)
 static ssize_t sys_read_file(const char *path, char *buf, size_t len)
 {
 	int fd;
-	size_t got = 0;
-	ssize_t r;
-	int saved;
+	ssize_t got;
 
 	if (len == 0) {
 		errno = EINVAL;
@@ -72,27 +70,15 @@ static ssize_t sys_read_file(const char *path, char *buf, size_t len)
 	}
 	/* /proc files can come in several short reads; stop one byte short so
 	 * the text is always terminated. */
-	while (got < len - 1) {
-		r = read(fd, buf + got, len - 1 - got);
-		if (r < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (r == 0) {
-			break;
-		}
-		got += (size_t)r;
+	got = ent_read_all(fd, buf, len - 1);
+	if (got < 0) {
+		return ent_close_fail(fd);
 	}
 	buf[got] = '\0';
-	if (close(fd) < 0 && errno != EINTR) {
+	if (ent_close(fd) < 0) {
 		return -1;
 	}
-	return (ssize_t)got;
+	return got;
 }
 
 static int sys_rnd_count(int *bits)
@@ -137,7 +123,7 @@ static int sys_poll(struct pollfd *fds, nfds_t n, int64_t timeout_us)
 
 static int sys_icmp_socket(int raw)
 {
-	int fd, ttl = 1, saved;
+	int fd, ttl = 1;
 
 	fd = socket(AF_INET, (raw ? SOCK_RAW : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK,
 			IPPROTO_ICMP);
@@ -148,10 +134,7 @@ static int sys_icmp_socket(int raw)
 	 * proxy ARP answer) drops it instead of forwarding it, so echo
 	 * requests never leave the link. Without it, no ICMP at all. */
 	if (setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) < 0) {
-		saved = errno;
-		(void)close(fd);
-		errno = saved;
-		return -1;
+		return ent_close_fail(fd);
 	}
 #ifdef ICMP_FILTER
 	if (raw) {
@@ -239,31 +222,31 @@ static void close_all_but(int a, int b)
  * in *fd. */
 static pid_t fork_helper(int keep, int *fd)
 {
+	static const unsigned char dfl[] = { SIGTERM, SIGINT, SIGCHLD, SIGHUP, SIGPIPE };
 	int p[2];
 	pid_t pid, parent;
+	size_t i;
 	int saved;
 
-	if (pipe2(p, O_CLOEXEC) < 0) {
+	/* The raw syscall, as for getrandom(): musl's pipe2() wrapper adds a
+	 * fallback for kernels before 2.6.27 (192 bytes) that no kernel we
+	 * run on needs */
+	if (syscall(SYS_pipe2, p, O_CLOEXEC) < 0) {
 		return -1;
 	}
 	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
-		saved = errno;
-		close(p[0]);
-		close(p[1]);
-		errno = saved;
-		return -1;
+		(void)ent_close_fail(p[0]);
+		return ent_close_fail(p[1]);
 	}
 	if (pid == 0) {
 		close_all_but(keep < p[1] ? keep : p[1], keep < p[1] ? p[1] : keep);
 		/* The server's handlers must not run here; default
 		 * dispositions let an administrator's kill end the child */
-		(void)signal(SIGTERM, SIG_DFL);
-		(void)signal(SIGINT, SIG_DFL);
-		(void)signal(SIGCHLD, SIG_DFL);
-		(void)signal(SIGHUP, SIG_DFL);
-		(void)signal(SIGPIPE, SIG_DFL);
+		for (i = 0; i < sizeof(dfl); i++) {
+			(void)signal(dfl[i], SIG_DFL);
+		}
 		/* Die with the parent, and notice if it is already gone */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent) {
 			_exit(2);
@@ -325,10 +308,9 @@ static pid_t sys_spawn(void (*child)(int out, const void *arg), const void *arg,
 	/* The parent never blocks on the pipe: the wait loop polls it */
 	if (fcntl(*fd, F_SETFL, O_NONBLOCK) < 0) {
 		saved = errno;
-		close(*fd);
 		(void)sys_reap(pid, 1, 0);
 		errno = saved;
-		return -1;
+		return ent_close_fail(*fd);
 	}
 	return pid;
 }
@@ -386,16 +368,10 @@ static int sys_open_direct(const char *path, uint64_t *bytes, unsigned int *sect
 	if (pfd < 0) {
 		return -1;
 	}
-	if (fstat(pfd, &after) < 0) {
-		saved = errno;
-		close(pfd);
-		errno = saved;
-		return -1;
-	}
-	if (!S_ISBLK(after.st_mode) || after.st_rdev != before.st_rdev) {
-		close(pfd);
-		errno = ENOTBLK;
-		return -1;
+	errno = ENOTBLK;
+	if (fstat(pfd, &after) < 0 || !S_ISBLK(after.st_mode)
+			|| after.st_rdev != before.st_rdev) {
+		return ent_close_fail(pfd);
 	}
 	(void)snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
 	fd = open(self, O_RDONLY | O_DIRECT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -413,13 +389,10 @@ static int sys_open_direct(const char *path, uint64_t *bytes, unsigned int *sect
 	if (fd < 0) {
 		return -1;
 	}
-	errno = 0;
+	errno = ENOTBLK;
 	if (fstat(fd, &after) < 0 || !S_ISBLK(after.st_mode) || after.st_rdev != before.st_rdev
 			|| ioctl(fd, BLKGETSIZE64, bytes) < 0) {
-		saved = errno;
-		close(fd);
-		errno = saved != 0 ? saved : ENOTBLK;
-		return -1;
+		return ent_close_fail(fd);
 	}
 	if (ioctl(fd, BLKSSZGET, &ssz) < 0 || ssz <= 0) {
 		ssz = 512;
@@ -491,10 +464,7 @@ static ssize_t sys_list_dir(const char *path, char *buf, size_t len)
 	}
 	d = fdopendir(fd);
 	if (d == NULL) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
+		return ent_close_fail(fd);
 	}
 	errno = 0;
 	while ((de = readdir(d)) != NULL) {

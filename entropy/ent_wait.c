@@ -163,7 +163,7 @@ static int begin_stimulation(struct ent_wait_state *w, int64_t now)
 		 * on a budget of its own each time it runs; the collector child
 		 * and the sources of -X policy= still run, on its own time */
 		ent_log(&w->log, LOG_WARNING, "%s %s (%s): no ICMP or block reads without "
-				"this boot's record (only root stimulates on its own bounds)",
+				"this boot's record (only root stimulates without it)",
 				ENT_RUN_DIR, w->boot.untrusted ? "cannot be trusted" : "unusable",
 				w->boot.why);
 		w->t_end_stim = now + (int64_t)ent_config_max_seconds(w->cfg) * 1000000;
@@ -212,8 +212,8 @@ static void describe(struct ent_wait_state *w, char *buf, size_t len, int detail
 		runners[i]->describe(w, &t, detail);
 	}
 	if (t.used == 0 && w->boot_role == 0) {
-		ent_text_part(&t, "nothing: another process of this boot stimulates (it holds "
-				"the lock of %s)", ENT_RUN_DIR);
+		ent_text_part(&t, "nothing: another process of this boot stimulates (holds "
+				ENT_RUN_DIR "'s lock)");
 	} else if (t.used == 0) {
 		ent_text_part(&t, "nothing (the kernel on its own)");
 	}
@@ -240,10 +240,8 @@ static void log_hint_once(struct ent_wait_state *w)
 	/* From now on a progress line a minute is plenty */
 	w->prog.interval_us = ENT_LINE_US_IDLE;
 	ent_log(&w->log, LOG_WARNING, "nothing here raises the kernel's entropy; "
-			"waiting without load. To seed at boot give the system a source: "
-			"a virtio-rng device (qemu -device virtio-rng-pci), rng-seed in the "
-			"device tree /chosen node, a seed file restored at boot "
-			"(seedrng, systemd-random-seed) or a hwrng driver");
+			"waiting without load. Give the system a boot source: virtio-rng, "
+			"rng-seed in the device tree, a seed file (seedrng) or a hwrng driver");
 }
 
 static int64_t next_timeout(struct ent_wait_state *w, int64_t now)
@@ -418,10 +416,9 @@ int ent_wait(const struct entropy_config *cfg, const struct ent_ops *ops)
 			w.collector_silent_logged = 1;
 			describe(&w, running, sizeof(running), 0);
 			ent_log(&w.log, LOG_WARNING, "the kernel's jitter collector has "
-					"not seeded the CRNG in %d s of a blocking getrandom(), and "
-					"its credited count has not risen for a second: it is "
-					"not producing entropy on this board (it gives up where the "
-					"cycle counter is too coarse); seeding with: %s",
+					"not seeded the CRNG in %d s of a blocking getrandom() nor "
+					"raised the count for 1 s: not producing on this board "
+					"(cycle counter too coarse); seeding with: %s",
 					ENT_COLLECTOR_SILENT_US / 1000000, running);
 			ent_boot_note_collector_silent(ops);
 		}
@@ -490,6 +487,10 @@ void entropy_save_seed(const struct entropy_config *cfg)
 	struct ent_log log;
 	struct ent_seed none;
 
+	if (!ENT_WITH_SEED) {
+		(void)cfg;
+		return;	/* nothing to save: the rest would be dead code */
+	}
 	if (cfg == NULL) {
 		memset(&defaults, 0, sizeof(defaults));
 		cfg = &defaults;
