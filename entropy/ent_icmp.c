@@ -36,6 +36,8 @@
 #define ENT_RETRY_US		1000	/* after ENOBUFS / EAGAIN on send */
 #define ENT_PACE_STEP_US	50
 #define ENT_ROUTE_RETRY_US	1000000	/* look for a default route again */
+#define ENT_ROUTE_FAST_US	100000	/* no target yet, in the first seconds */
+#define ENT_ROUTE_FAST_FOR_US	10000000
 
 static const char *ipv4_text(struct in_addr a, char *buf, size_t len)
 {
@@ -383,9 +385,9 @@ void ent_icmp_close(struct ent_icmp *ic)
 /* Whom to ping: -X gateway= if it is on the link, else the default
  * gateways of this namespace's routing table, else (no default route)
  * on-link neighbours from the ARP table. At boot the network often comes
- * up after the server: without a target the wait looks again every second
- * (quietly), and while it pings neighbours it keeps looking for a default
- * route, which it prefers. */
+ * up after the server: without a target the wait looks again (quietly)
+ * every 100 ms in its first 10 s, then every second, and while it pings
+ * neighbours it keeps looking for a default route, which it prefers. */
 static int find_targets(struct ent_wait_state *w, struct in_addr *gw, int quiet)
 {
 	const char *gateway = w->cfg->gateway;
@@ -479,12 +481,17 @@ static void icmp_start(struct ent_wait_state *w, int64_t now, int begin)
 {
 	if (begin && (w->stim & ENTROPY_STIM_ICMP)) {
 		icmp_open(w, now, 0);
-		w->t_route = now + ENT_ROUTE_RETRY_US;
-	} else if (!begin && w->route_retry && now >= w->t_route) {
+	} else if (begin || !w->route_retry || now < w->t_route) {
+		return;
+	} else {
 		/* No target yet, or neighbours only: look at the routes again */
-		w->t_route = now + ENT_ROUTE_RETRY_US;
 		icmp_open(w, now, 1);
 	}
+	/* While there is no target, in the first seconds, often: a client's
+	 * first packet makes the neighbour entry just after the server
+	 * listens. Then, and while neighbours are pinged, once a second. */
+	w->t_route = now + (!w->icmp.active && now - w->t_stim_start < ENT_ROUTE_FAST_FOR_US
+			? ENT_ROUTE_FAST_US : ENT_ROUTE_RETRY_US);
 }
 
 static int icmp_fd(const struct ent_wait_state *w)
@@ -494,7 +501,12 @@ static int icmp_fd(const struct ent_wait_state *w)
 
 static int64_t icmp_deadline(const struct ent_wait_state *w)
 {
-	return w->icmp.active ? w->icmp_due : -1;
+	if (w->icmp.active) {
+		return w->icmp_due;
+	}
+	/* The often looks wake the loop; the later ones wait for its turn */
+	return w->route_retry && w->t_route - w->t_stim_start <= ENT_ROUTE_FAST_FOR_US
+			? w->t_route : -1;
 }
 
 /* One pacing decision per window from the device interrupts that the
