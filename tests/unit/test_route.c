@@ -315,7 +315,7 @@ static void test_wait_neighbours(void)
 	/* A default route that appears while neighbours are pinged takes
 	 * over; the packet bound is one for the whole wait */
 	wait_setup(&s, &cfg);
-	s.rtt_us = 300;
+	s.rtt_us = 1500;	/* one in flight: seeded well after the route appears */
 	s.route_before = ROUTE_HDR ROUTE_LINK_ETH0;
 	s.route_text = ROUTE_HDR ROUTE_DEFAULT ROUTE_LINK_ETH0;
 	s.route_at = s.now + 1500000;
@@ -336,7 +336,7 @@ static void test_wait_neighbours(void)
 	s.route_text = ROUTE_HDR ROUTE_DEFAULT ROUTE_LINK_ETH0;
 	s.route_at = s.now + 1500000;
 	s.arp_text = ARP_HDR ARP_GW;
-	s.rtt_us = 1000;
+	s.rtt_us = 2000;	/* 500 a second: the bound is spent after the switch */
 	cfg.max_packets = 3000;
 	s.stop_at = s.now + 8000000;
 	r = ent_wait(&cfg, sim_ops(&s));
