@@ -121,13 +121,14 @@ int ent_pace_update(struct ent_pace *pc, int64_t now, uint64_t irq_device,
 	pc->last_yield = yield;
 	/* A hill climb on device interrupts per second that keeps a step
 	 * only where it bought more, and looks around again only when they
-	 * fall where it stands: it settles at the knee */
+	 * fall well below where it stands (not on noise): it settles at the
+	 * knee */
 	if (pc->moved && rate < pc->last_rate * ENT_PACE_GAIN) {
 		pc->level -= pc->dir;	/* back; the rate before the step stands */
 		pc->dir = -pc->dir;
 		pc->moved = 0;
 	} else {
-		if (pc->moved || pc->last_rate < 0.0 || rate < pc->last_rate * 0.95) {
+		if (pc->moved || pc->last_rate < 0.0 || rate < pc->last_rate * ENT_PACE_FALL) {
 			if (!pc->moved && !pace_can(pc, pc->dir, secs, yield, events)) {
 				pc->dir = -pc->dir;	/* looking around: that way is shut */
 			}

@@ -25,6 +25,7 @@
 #define ENT_PACE_SLOT_RATE	1000	/* replies/s per request in flight to raise */
 #define ENT_PACE_RAISE_YIELD	0.4	/* ... and device interrupts per reply */
 #define ENT_PACE_GAIN		1.05	/* a step is kept where it bought this */
+#define ENT_PACE_FALL		0.8	/* a fall to this where it stands: look again */
 struct ent_icmp_target {
 	struct in_addr addr;
 	uint16_t seq;		/* of the last request sent */
