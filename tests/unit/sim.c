@@ -371,27 +371,28 @@ void sim_text(struct sim *s, const char *path, const char *text)
 	s->text[i] = text;
 }
 
-/* /sys/class/net/IF/operstate from s->operstate ("IF STATE" lines) */
+/* /sys/class/net/IF/carrier from s->operstate ("IF STATE" lines): 1
+ * where STATE is up or unknown, 0 where it is not */
 static ssize_t sim_operstate(struct sim *s, const char *rest, char *buf, size_t len)
 {
 	const char *slash = strchr(rest, '/'), *p = s->operstate;
 	size_t n = slash != NULL ? (size_t)(slash - rest) : 0;
 	char state[18];
 
-	if (slash == NULL || strcmp(slash, "/operstate") != 0 || n == 0) {
+	if (slash == NULL || strcmp(slash, "/carrier") != 0 || n == 0) {
 		errno = ENOENT;
 		return -1;
 	}
 	while (p != NULL && *p != '\0') {
 		if (strncmp(p, rest, n) == 0 && p[n] == ' '
 				&& sscanf(p + n + 1, "%15s", state) == 1) {
-			strcat(state, "\n");
-			return put_text(buf, len, state);
+			return put_text(buf, len, strcmp(state, "up") == 0
+					|| strcmp(state, "unknown") == 0 ? "1\n" : "0\n");
 		}
 		p = strchr(p, '\n');
 		p = p != NULL ? p + 1 : NULL;
 	}
-	return put_text(buf, len, "up\n");
+	return put_text(buf, len, "1\n");
 }
 
 static ssize_t sim_read_file(const char *path, char *buf, size_t len)
@@ -425,8 +426,8 @@ static ssize_t sim_read_file(const char *path, char *buf, size_t len)
 	if (strcmp(path, ENT_PATH_ARP) == 0 && s->arp_text != NULL) {
 		return put_text(buf, len, s->arp_text);
 	}
-	if (strncmp(path, "/sys/class/net/", 15) == 0 && strlen(path) > 25
-			&& strcmp(path + strlen(path) - 10, "/operstate") == 0) {
+	if (strncmp(path, "/sys/class/net/", 15) == 0 && strlen(path) > 23
+			&& strcmp(path + strlen(path) - 8, "/carrier") == 0) {
 		return sim_operstate(s, path + 15, buf, len);
 	}
 	if (strcmp(path, ENT_PATH_INTERRUPTS) == 0 && !s->no_interrupts) {

@@ -97,7 +97,8 @@ struct sim {
 	int64_t route_at;	/* no default route before this time */
 	const char *route_before;	/* the table before route_at; NULL: header only */
 	const char *arp_text;	/* /proc/net/arp; NULL: no such file */
-	const char *operstate;	/* "IF STATE" lines; unlisted interfaces are "up" */
+	const char *operstate;	/* "IF STATE" lines (carrier 1 where up or
+				 * unknown); unlisted interfaces are up */
 	int raw_eperm, dgram_eperm;
 	int gw_answers;		/* 1: the gateway answers echo requests */
 	const char *silent_gw;	/* a second default gateway that never answers */

@@ -155,10 +155,9 @@ static void test_neighbour_table(void)
 					r, nr, nb, 8) == 0,
 			"arp: empty, header only and malformed lines give nothing");
 
-	CHECK(ent_route_oper_up("up\n") && ent_route_oper_up("unknown\n"), "operstate: up, unknown");
-	CHECK(!ent_route_oper_up("down\n") && !ent_route_oper_up("dormant\n")
-			&& !ent_route_oper_up("lowerlayerdown\n") && !ent_route_oper_up("")
-			&& !ent_route_oper_up("upx\n"), "operstate: anything else is not up");
+	CHECK(ent_route_carrier_up("1\n") && ent_route_carrier_up("1"), "carrier: 1");
+	CHECK(!ent_route_carrier_up("0\n") && !ent_route_carrier_up("") && !ent_route_carrier_up("10\n")
+			&& !ent_route_carrier_up("up\n"), "carrier: anything else is not up");
 }
 
 static void wait_setup(struct sim *s, struct entropy_config *cfg)
