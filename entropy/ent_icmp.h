@@ -17,7 +17,7 @@
 #define ENT_ICMP_TIMEOUT_US	200000	/* a reply later than this is lost */
 #define ENT_ICMP_DEAD_FIRST	3	/* losses before any reply: give up */
 #define ENT_ICMP_DEAD_LATER	10	/* consecutive losses after replies */
-#define ENT_PACE_WINDOW_US	200000	/* interrupt yield is measured per window */
+#define ENT_PACE_WINDOW_US	100000	/* interrupt yield is measured per window */
 #define ENT_PACE_GOOD_YIELD	0.9	/* device interrupts per reply deemed fine */
 #define ENT_PACE_LEVEL_MIN	(-6)	/* gap 50 << 5 = 1600 us */
 #define ENT_PACE_LEVEL_MAX	3	/* window 1 << 3 */
