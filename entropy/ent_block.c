@@ -321,8 +321,10 @@ static void block_start(struct ent_wait_state *w, int64_t now, int begin)
 	if (begin) {
 		w->blk_pending = (w->stim & ENTROPY_STIM_BLOCK) != 0;
 	}
+	/* (replies share interrupts by design where several are in flight) */
 	if (!w->blk_pending || (w->icmp.active && (w->icmp.pace.last_yield < 0.0
-				|| w->icmp.pace.last_yield >= ENT_PACE_POOR_YIELD))) {
+				|| w->icmp.pace.last_yield * w->icmp.pace.window
+				>= ENT_PACE_POOR_YIELD))) {
 		return;
 	}
 	w->blk_pending = 0;

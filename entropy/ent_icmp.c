@@ -5,10 +5,12 @@
  * with on-link neighbours where there is no default route.
  *
  * Each echo reply that arrives raises a NIC receive interrupt, and device
- * interrupts are what the kernel credits. One request is in flight per
- * gateway and the next goes out when the reply came back, so the load
- * follows the round trip and never floods: this is paced for interrupts,
- * not for throughput. Replies are checked (source, type, id, sequence,
+ * interrupts are what the kernel credits. A request goes out when one
+ * came back: one in flight per gateway at first, up to a window of
+ * ENT_ICMP_WINDOW_MAX where that raises more device interrupts a second
+ * (ent_pace_update()), so the load follows the round trip and never
+ * floods: this is paced for interrupts, not for throughput. Replies are
+ * checked (source, type, id, sequence,
  * and on the raw socket the ICMP checksum) before they count. Packets are
  * bounded per wait; the wait loop stops the stimulator as soon as the
  * CRNG is ready. Every request leaves with IP TTL 1 (the socket is opened
@@ -34,8 +36,9 @@
 #define ENT_ICMP_LEN		(8 + 8)
 #define ENT_RECV_BATCH		64	/* datagrams read per wake-up at most */
 #define ENT_RETRY_US		1000	/* after ENOBUFS / EAGAIN on send */
-#define ENT_PACE_STEP_US	50
 #define ENT_ROUTE_RETRY_US	1000000	/* look for a default route again */
+#define ENT_ROUTE_FAST_US	100000	/* no target yet, in the first seconds */
+#define ENT_ROUTE_FAST_FOR_US	10000000
 
 static const char *ipv4_text(struct in_addr a, char *buf, size_t len)
 {
@@ -69,6 +72,7 @@ void ent_pace_init(struct ent_pace *pc, int64_t now, const struct ent_irq_count 
 {
 	memset(pc, 0, sizeof(*pc));
 	pc->dir = 1;
+	pc->window = 1;
 	pc->last_rate = -1.0;
 	pc->last_yield = -1.0;
 	pc->t_window = now;
@@ -78,6 +82,23 @@ void ent_pace_init(struct ent_pace *pc, int64_t now, const struct ent_irq_count 
 	}
 }
 
+/* May the level move one step in dir? One more request in flight only
+ * while each comes back within a millisecond (a peer that drops or
+ * delays replies never gets more) and replies still raise interrupts
+ * (each packet of the per-boot bound buys some); a gap only where replies
+ * go without an interrupt each (coalescing, NAPI polling) */
+static int pace_can(const struct ent_pace *pc, int dir, double secs, double yield,
+		unsigned long events)
+{
+	if (dir > 0) {
+		return pc->level < 0 || (pc->level < ENT_PACE_LEVEL_MAX
+				&& yield >= ENT_PACE_RAISE_YIELD
+				&& (double)events >= secs * ENT_PACE_SLOT_RATE * pc->window);
+	}
+	return pc->level > 0 || (pc->level < 0 ? pc->level > ENT_PACE_LEVEL_MIN
+			: yield < ENT_PACE_GOOD_YIELD);
+}
+
 int ent_pace_update(struct ent_pace *pc, int64_t now, uint64_t irq_device,
 		unsigned long events)
 {
@@ -85,8 +106,7 @@ int ent_pace_update(struct ent_pace *pc, int64_t now, uint64_t irq_device,
 	uint64_t dirq;
 
 	if (!pc->have_irq) {
-		/* Blind: back-to-back ping-pong is paced by the round trip */
-		pc->gap_us = 0;
+		/* Blind: ping-pong, one request in flight, paced by the round trip */
 		return 0;
 	}
 	secs = (double)(now - pc->t_window) / 1e6;
@@ -94,37 +114,32 @@ int ent_pace_update(struct ent_pace *pc, int64_t now, uint64_t irq_device,
 	pc->t_window = now;
 	pc->irq_window = irq_device;
 	if (events == 0 || secs <= 0.0) {
-		return (int)pc->gap_us;
+		return pc->level;
 	}
 	rate = (double)dirq / secs;
 	yield = (double)dirq / (double)events;
-	if (yield >= ENT_PACE_GOOD_YIELD && pc->gap_us == 0) {
-		/* Every reply already interrupts: nothing to gain by waiting */
-		pc->dir = 1;
-	} else {
-		/* Interrupt coalescing or NAPI polling swallows replies. Climb
-		 * towards the gap that gives most device interrupts per second,
-		 * turning round when the last step made it worse. */
-		if (pc->last_rate >= 0.0 && rate < pc->last_rate * 0.95) {
-			pc->dir = -pc->dir;
-		}
-		if (pc->dir > 0) {
-			pc->gap_us = pc->gap_us == 0 ? ENT_PACE_STEP_US : pc->gap_us * 2;
-			if (pc->gap_us > ENT_PACE_MAX_GAP_US) {
-				pc->gap_us = ENT_PACE_MAX_GAP_US;
-				pc->dir = -1;
-			}
-		} else {
-			pc->gap_us /= 2;
-			if (pc->gap_us < ENT_PACE_STEP_US) {
-				pc->gap_us = 0;
-				pc->dir = 1;
-			}
-		}
-	}
-	pc->last_rate = rate;
 	pc->last_yield = yield;
-	return (int)pc->gap_us;
+	/* A hill climb on device interrupts per second that keeps a step
+	 * only where it bought more, and looks around again only when they
+	 * fall well below where it stands (not on noise): it settles at the
+	 * knee */
+	if (pc->moved && rate < pc->last_rate * ENT_PACE_GAIN) {
+		pc->level -= pc->dir;	/* back; the rate before the step stands */
+		pc->dir = -pc->dir;
+		pc->moved = 0;
+	} else {
+		if (pc->moved || pc->last_rate < 0.0 || rate < pc->last_rate * ENT_PACE_FALL) {
+			if (!pc->moved && !pace_can(pc, pc->dir, secs, yield, events)) {
+				pc->dir = -pc->dir;	/* looking around: that way is shut */
+			}
+			pc->moved = pace_can(pc, pc->dir, secs, yield, events);
+			pc->level += pc->moved ? pc->dir : 0;
+		}
+		pc->last_rate = rate;
+	}
+	pc->gap_us = pc->level < 0 ? 50u << (-pc->level - 1) : 0;
+	pc->window = pc->level > 0 ? 1u << pc->level : 1;
+	return pc->level;
 }
 
 int ent_icmp_open(struct ent_icmp *ic, const struct ent_ops *ops,
@@ -137,6 +152,7 @@ int ent_icmp_open(struct ent_icmp *ic, const struct ent_ops *ops,
 	ic->ops = ops;
 	ic->log = log;
 	ic->max_packets = max_packets;
+	ic->pace.window = 1;
 	if (ntargets > ENT_GW_MAX) {
 		ntargets = ENT_GW_MAX;
 	}
@@ -170,6 +186,7 @@ static void target_lost(struct ent_icmp *ic, struct ent_icmp_target *t, int64_t 
 {
 	char a[INET_ADDRSTRLEN];
 
+	/* The window's requests: one loss, as one request was before */
 	t->in_flight = 0;
 	t->losses++;
 	t->next_send = now;
@@ -209,14 +226,15 @@ static void target_send(struct ent_icmp *ic, struct ent_icmp_target *t, int64_t 
 			return;
 		}
 		/* Unreachable, or a firewall said no: counts as a loss */
-		t->in_flight = 1;
-		t->sent_at = now - ENT_ICMP_TIMEOUT_US;
 		target_lost(ic, t, now);
 		return;
 	}
+	if (t->in_flight == 0) {
+		t->sent_at = now;
+	}
+	/* A request 32 sends old went unanswered while later ones were: lost */
 	t->seq++;
-	t->in_flight = 1;
-	t->sent_at = now;
+	t->in_flight = t->in_flight << 1 | 1;
 	ic->sent++;
 }
 
@@ -226,33 +244,33 @@ static int64_t icmp_service(struct ent_icmp *ic, int64_t now)
 {
 	struct ent_icmp_target *t;
 	int64_t next = -1, due;
-	int i, busy = 0;
+	int i, room, busy = 0;
 
 	if (!ic->active) {
 		return -1;
 	}
 	for (i = 0; i < ic->ntargets; i++) {
 		t = &ic->t[i];
+		if (t->in_flight && !t->dead && now - t->sent_at >= ENT_ICMP_TIMEOUT_US) {
+			/* No reply for so long: the window is lost */
+			target_lost(ic, t, now);
+		}
+		/* Up to the window in flight, one until it answers and after a
+		 * loss; a failed send is dead or due later */
+		room = (t->replies && !t->losses ? (int)ic->pace.window : 1)
+				- __builtin_popcount(t->in_flight);
+		while (!t->dead && room > 0 && now >= t->next_send && ic->sent < ic->max_packets) {
+			target_send(ic, t, now);
+			room--;
+		}
 		if (t->dead) {
 			continue;
 		}
-		if (t->in_flight && now - t->sent_at >= ENT_ICMP_TIMEOUT_US) {
-			target_lost(ic, t, now);
-			if (t->dead) {
-				continue;
-			}
-		}
-		if (!t->in_flight && now >= t->next_send && ic->sent < ic->max_packets) {
-			target_send(ic, t, now);
-			if (t->dead) {
-				continue;
-			}
-		}
-		if (t->in_flight) {
-			due = t->sent_at + ENT_ICMP_TIMEOUT_US;
-		} else if (ic->sent < ic->max_packets) {
+		due = t->in_flight ? t->sent_at + ENT_ICMP_TIMEOUT_US : -1;
+		if (ic->sent < ic->max_packets && room > 0 && (due < 0 || t->next_send < due)) {
 			due = t->next_send;
-		} else {
+		}
+		if (due < 0) {
 			continue;
 		}
 		busy = 1;
@@ -273,6 +291,7 @@ static int handle_reply(struct ent_icmp *ic, const unsigned char *buf, ssize_t l
 {
 	const struct icmphdr *h;
 	struct ent_icmp_target *t;
+	uint16_t back;
 	size_t ihl;
 	int i;
 
@@ -316,10 +335,13 @@ static int handle_reply(struct ent_icmp *ic, const unsigned char *buf, ssize_t l
 	}
 	for (i = 0; i < ic->ntargets; i++) {
 		t = &ic->t[i];
-		if (t->addr.s_addr == from->sin_addr.s_addr && t->in_flight && !t->dead
-				&& ntohs(h->un.echo.sequence) == t->seq) {
-			t->in_flight = 0;
+		/* One of the requests in flight, each answered once */
+		back = (uint16_t)(t->seq - ntohs(h->un.echo.sequence));
+		if (t->addr.s_addr == from->sin_addr.s_addr && !t->dead && back < 32
+				&& (t->in_flight >> back & 1)) {
+			t->in_flight &= ~(1u << back);
 			t->losses = 0;
+			t->sent_at = now;
 			t->replies++;
 			ic->replies++;
 			t->next_send = now + (int64_t)ic->pace.gap_us;
@@ -383,9 +405,9 @@ void ent_icmp_close(struct ent_icmp *ic)
 /* Whom to ping: -X gateway= if it is on the link, else the default
  * gateways of this namespace's routing table, else (no default route)
  * on-link neighbours from the ARP table. At boot the network often comes
- * up after the server: without a target the wait looks again every second
- * (quietly), and while it pings neighbours it keeps looking for a default
- * route, which it prefers. */
+ * up after the server: without a target the wait looks again (quietly)
+ * every 100 ms in its first 10 s, then every second, and while it pings
+ * neighbours it keeps looking for a default route, which it prefers. */
 static int find_targets(struct ent_wait_state *w, struct in_addr *gw, int quiet)
 {
 	const char *gateway = w->cfg->gateway;
@@ -479,12 +501,17 @@ static void icmp_start(struct ent_wait_state *w, int64_t now, int begin)
 {
 	if (begin && (w->stim & ENTROPY_STIM_ICMP)) {
 		icmp_open(w, now, 0);
-		w->t_route = now + ENT_ROUTE_RETRY_US;
-	} else if (!begin && w->route_retry && now >= w->t_route) {
+	} else if (begin || !w->route_retry || now < w->t_route) {
+		return;
+	} else {
 		/* No target yet, or neighbours only: look at the routes again */
-		w->t_route = now + ENT_ROUTE_RETRY_US;
 		icmp_open(w, now, 1);
 	}
+	/* While there is no target, in the first seconds, often: a client's
+	 * first packet makes the neighbour entry just after the server
+	 * listens. Then, and while neighbours are pinged, once a second. */
+	w->t_route = now + (!w->icmp.active && now - w->t_stim_start < ENT_ROUTE_FAST_FOR_US
+			? ENT_ROUTE_FAST_US : ENT_ROUTE_RETRY_US);
 }
 
 static int icmp_fd(const struct ent_wait_state *w)
@@ -494,7 +521,12 @@ static int icmp_fd(const struct ent_wait_state *w)
 
 static int64_t icmp_deadline(const struct ent_wait_state *w)
 {
-	return w->icmp.active ? w->icmp_due : -1;
+	if (w->icmp.active) {
+		return w->icmp_due;
+	}
+	/* The often looks wake the loop; the later ones wait for its turn */
+	return w->route_retry && w->t_route - w->t_stim_start <= ENT_ROUTE_FAST_FOR_US
+			? w->t_route : -1;
 }
 
 /* One pacing decision per window from the device interrupts that the
@@ -574,10 +606,11 @@ static void icmp_describe(struct ent_wait_state *w, struct ent_text *t, int deta
 				w->icmp.max_packets);
 		return;
 	}
-	ent_text_add(t, " (%lu sent, %lu replies, gap %u us", w->icmp.sent, w->icmp.replies,
-			w->icmp.pace.gap_us);
+	ent_text_add(t, " (%lu sent, %lu replies, window %u, gap %u us", w->icmp.sent,
+			w->icmp.replies, w->icmp.pace.window, w->icmp.pace.gap_us);
 	if (w->icmp.pace.last_yield >= 0.0) {
-		ent_text_add(t, ", %.2f irq/event", w->icmp.pace.last_yield);
+		ent_text_add(t, ", %.0f irq/s, %.2f irq/event", w->icmp.pace.last_rate,
+				w->icmp.pace.last_yield);
 	}
 	ent_text_add(t, ")");
 }

@@ -9,7 +9,7 @@
  * itself would use or a host on its own link. Every function here takes
  * text and gives addresses, which keeps them easy to test and to fuzz
  * (tests/fuzz/fuzz_route.c); the one exception, ent_route_targets(),
- * reads the ARP table and interfaces' operstate through ent_ops only.
+ * reads the ARP table and interfaces' carrier through ent_ops only.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -329,13 +329,11 @@ int ent_route_neighbours(const char *arp_text, const struct ent_link_route *r, i
 	return n;
 }
 
-int ent_route_oper_up(const char *text)
+int ent_route_carrier_up(const char *text)
 {
-	/* "unknown": the driver does not report carrier (the kernel shows
-	 * "down" for any interface that is administratively down, whatever
-	 * its driver does), so it is up as far as anyone can tell */
-	return strcmp(text, "up\n") == 0 || strcmp(text, "up") == 0
-		|| strcmp(text, "unknown\n") == 0 || strcmp(text, "unknown") == 0;
+	/* A driver that reports no carrier reads 1; an interface that is
+	 * administratively down cannot be read (EINVAL) */
+	return text[0] == '1' && (text[1] == '\n' || text[1] == '\0');
 }
 
 /* The neighbours to ping where there is no default route: those of
@@ -356,13 +354,14 @@ static int up_neighbours(const struct ent_ops *ops, const char *arp_text,
 		if (up < 0) {
 			/* The name passed ent_route_neighbours()' interface name
 			 * rules: no '/', no "..", so the path stays below
-			 * /sys/class/net. operstate, not flags: flags says only
-			 * that the interface was set up, operstate also that it
-			 * has a link ("down" whenever it is administratively
-			 * down). */
-			(void)snprintf(path, sizeof(path), ENT_PATH_OPERSTATE, nb[i].dev);
+			 * /sys/class/net. carrier, not flags: flags says only
+			 * that the interface was set up, carrier also that it
+			 * has a link; not operstate either, which the kernel
+			 * sets up to a second later at boot (linkwatch), after
+			 * the client's first packet has come and gone. */
+			(void)snprintf(path, sizeof(path), ENT_PATH_CARRIER, nb[i].dev);
 			if (ops->read_file(path, state, sizeof(state)) < 0
-					|| !ent_route_oper_up(state)) {
+					|| !ent_route_carrier_up(state)) {
 				continue;
 			}
 			up = i;

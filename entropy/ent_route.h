@@ -17,7 +17,7 @@ int ent_route_gateways(const char *text, struct in_addr *gw, int max);
 #define ENT_IFNAME_MAX		16	/* IFNAMSIZ, with the NUL */
 #define ENT_LINK_MAX		16	/* connected routes looked at */
 #define ENT_PATH_ARP		"/proc/net/arp"
-#define ENT_PATH_OPERSTATE	"/sys/class/net/%s/operstate"
+#define ENT_PATH_CARRIER	"/sys/class/net/%s/carrier"
 /* A connected route: up, no gateway, a non-zero mask (s_addr order) */
 struct ent_link_route {
 	uint32_t net;
@@ -39,8 +39,8 @@ int ent_route_onlink(const struct ent_link_route *r, int n, struct in_addr addr,
  * their own interface, in table order, without duplicates, at most max */
 int ent_route_neighbours(const char *arp_text, const struct ent_link_route *r, int nr,
 		struct ent_neighbour *nb, int max);
-/* 1 when /sys/class/net/IF/operstate reads "up" or "unknown" */
-int ent_route_oper_up(const char *text);
+/* 1 when /sys/class/net/IF/carrier reads "1" */
+int ent_route_carrier_up(const char *text);
 #define ENT_VIA_ROUTE		0	/* -X gateway= or the default route */
 #define ENT_VIA_ARP		1	/* on-link neighbours, no default route */
 #define ENT_VIA_ARP_DONE	2	/* the wait's: they stopped answering */
@@ -48,7 +48,7 @@ int ent_route_oper_up(const char *text);
  * from ENT_PATH_ROUTE; a buffer of len bytes): *gateway (-X gateway=)
  * alone, when a connected route covers it; without one, the default
  * gateways (*via ENT_VIA_ROUTE), else, unless arp is 0, the neighbours
- * of ent_route_neighbours() on the first interface whose operstate is up
+ * of ent_route_neighbours() on the first interface whose carrier is up
  * (*via ENT_VIA_ARP, that interface's name to dev unless NULL, the ARP
  * table read into text in the routing table's place). At most ENT_GW_MAX;
  * returns the count. */

@@ -3,7 +3,7 @@
 /*
  * libFuzzer target: /proc/net/route and /proc/net/arp parsing
  * (ent_route_gateways, ent_route_links, ent_route_onlink,
- * ent_route_neighbours, ent_route_oper_up).
+ * ent_route_neighbours, ent_route_carrier_up).
  *
  * The text comes from the kernel, but the parsers must stay inside their
  * buffers whatever it holds. The input is one text, read as a routing
@@ -121,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	check_neighbours(nb, n, links, nl);
-	(void)ent_route_oper_up(text);
+	(void)ent_route_carrier_up(text);
 	free(text);
 	return 0;
 }

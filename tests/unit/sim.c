@@ -230,9 +230,31 @@ static void device_irq(struct sim *s)
 	credit(s, (double)c);
 }
 
+/* When the next reply on its way arrives; -1 none */
+static int64_t next_reply_at(const struct sim *s)
+{
+	return s->q_len > s->q_arrived ? s->q_at[(s->q_head + s->q_arrived) % SIM_QMAX] : -1;
+}
+
+/* The next time advance_to() must stop at before to: a reply's arrival,
+ * or the strangers before it */
+static int64_t reply_event_before(const struct sim *s, int64_t to)
+{
+	int64_t ra = next_reply_at(s);
+
+	if (ra > s->now && ra < to) {
+		to = ra;
+	}
+	if (ra >= 0 && s->bad_before_each && !s->bad_sent
+			&& ra - s->rtt_us / 2 > s->now && ra - s->rtt_us / 2 < to) {
+		to = ra - s->rtt_us / 2;
+	}
+	return to;
+}
+
 static void advance_to(struct sim *s, int64_t to)
 {
-	int64_t step;
+	int64_t step, ra;
 	double dt;
 
 	while (s->now < to) {
@@ -240,14 +262,7 @@ static void advance_to(struct sim *s, int64_t to)
 		if (step - s->now > SIM_STEP_US) {
 			step = s->now + SIM_STEP_US;
 		}
-		if (s->reply_pending && s->reply_at > s->now && s->reply_at < step) {
-			step = s->reply_at;
-		}
-		if (s->reply_pending && s->bad_before_each && !s->bad_sent
-				&& s->reply_at - s->rtt_us / 2 > s->now
-				&& s->reply_at - s->rtt_us / 2 < step) {
-			step = s->reply_at - s->rtt_us / 2;
-		}
+		step = reply_event_before(s, step);
 		if (s->blk_child && s->blk_left > 0 && s->blk_next > s->now && s->blk_next < step) {
 			step = s->blk_next;
 		}
@@ -268,16 +283,17 @@ static void advance_to(struct sim *s, int64_t to)
 				s->jitter_acc -= (double)(int)s->jitter_acc;
 			}
 		}
-		if (s->reply_pending && s->bad_before_each && !s->bad_sent
-				&& s->now >= s->reply_at - s->rtt_us / 2) {
+		ra = next_reply_at(s);
+		if (ra >= 0 && s->bad_before_each && !s->bad_sent
+				&& s->now >= ra - s->rtt_us / 2) {
 			/* Strangers arrive while the real reply is on its way:
-			 * taking one for the reply would put two requests out */
+			 * taking one for the reply would free a request's place */
 			s->bad_queued = 3;
 			s->bad_sent = 1;
 		}
-		if (s->reply_pending && s->reply_at <= s->now) {
-			s->reply_pending = 0;
-			s->reply_ready = 1;
+		while ((ra = next_reply_at(s)) >= 0 && ra <= s->now) {
+			s->q_arrived++;
+			s->bad_sent = 0;
 			/* Interrupt moderation: replies closer together than
 			 * coalesce_us interrupt only one time in eight */
 			if (s->coalesce_us == 0 || s->now - s->last_rx_irq >= s->coalesce_us) {
@@ -355,27 +371,28 @@ void sim_text(struct sim *s, const char *path, const char *text)
 	s->text[i] = text;
 }
 
-/* /sys/class/net/IF/operstate from s->operstate ("IF STATE" lines) */
+/* /sys/class/net/IF/carrier from s->operstate ("IF STATE" lines): 1
+ * where STATE is up or unknown, 0 where it is not */
 static ssize_t sim_operstate(struct sim *s, const char *rest, char *buf, size_t len)
 {
 	const char *slash = strchr(rest, '/'), *p = s->operstate;
 	size_t n = slash != NULL ? (size_t)(slash - rest) : 0;
 	char state[18];
 
-	if (slash == NULL || strcmp(slash, "/operstate") != 0 || n == 0) {
+	if (slash == NULL || strcmp(slash, "/carrier") != 0 || n == 0) {
 		errno = ENOENT;
 		return -1;
 	}
 	while (p != NULL && *p != '\0') {
 		if (strncmp(p, rest, n) == 0 && p[n] == ' '
 				&& sscanf(p + n + 1, "%15s", state) == 1) {
-			strcat(state, "\n");
-			return put_text(buf, len, state);
+			return put_text(buf, len, strcmp(state, "up") == 0
+					|| strcmp(state, "unknown") == 0 ? "1\n" : "0\n");
 		}
 		p = strchr(p, '\n');
 		p = p != NULL ? p + 1 : NULL;
 	}
-	return put_text(buf, len, "up\n");
+	return put_text(buf, len, "1\n");
 }
 
 static ssize_t sim_read_file(const char *path, char *buf, size_t len)
@@ -409,8 +426,8 @@ static ssize_t sim_read_file(const char *path, char *buf, size_t len)
 	if (strcmp(path, ENT_PATH_ARP) == 0 && s->arp_text != NULL) {
 		return put_text(buf, len, s->arp_text);
 	}
-	if (strncmp(path, "/sys/class/net/", 15) == 0 && strlen(path) > 25
-			&& strcmp(path + strlen(path) - 10, "/operstate") == 0) {
+	if (strncmp(path, "/sys/class/net/", 15) == 0 && strlen(path) > 23
+			&& strcmp(path + strlen(path) - 8, "/carrier") == 0) {
 		return sim_operstate(s, path + 15, buf, len);
 	}
 	if (strcmp(path, ENT_PATH_INTERRUPTS) == 0 && !s->no_interrupts) {
@@ -457,7 +474,7 @@ static int64_t sim_now(void)
 static int fd_ready(struct sim *s, const struct pollfd *p)
 {
 	if (p->fd == SIM_FD_ICMP && s->icmp_open) {
-		return s->reply_ready || s->bad_queued > 0;
+		return s->q_arrived > 0 || s->bad_queued > 0;
 	}
 	if (p->fd == SIM_FD_COLLECTOR && s->collector_running) {
 		return s->ready || s->collector_error;
@@ -552,15 +569,7 @@ static int sim_poll(struct pollfd *fds, nfds_t n, int64_t timeout_us)
 			int64_t to = deadline < s->now + SIM_STEP_US ? deadline : s->now + SIM_STEP_US;
 
 			/* Stop at a reply's arrival so that it wakes the poll */
-			if (s->reply_pending && s->reply_at > s->now && s->reply_at < to) {
-				to = s->reply_at;
-			}
-			if (s->reply_pending && s->bad_before_each && !s->bad_sent
-					&& s->reply_at - s->rtt_us / 2 > s->now
-					&& s->reply_at - s->rtt_us / 2 < to) {
-				to = s->reply_at - s->rtt_us / 2;
-			}
-			advance_to(s, to);
+			advance_to(s, reply_event_before(s, to));
 		}
 	}
 }
@@ -571,7 +580,7 @@ static int sim_close(int fd)
 
 	if (fd == SIM_FD_ICMP && s->icmp_open) {
 		s->icmp_open = 0;
-		s->reply_pending = s->reply_ready = 0;
+		s->q_len = s->q_arrived = 0;
 		return 0;
 	}
 	if (fd == SIM_FD_BLOCK && s->block_open) {
@@ -650,20 +659,20 @@ static ssize_t sim_sendto(int fd, const void *buf, size_t len,
 	if (to->sin_addr.s_addr != gw.s_addr) {
 		s->stray_dest++;
 	}
-	if (s->reply_pending || s->reply_ready) {
-		s->two_in_flight++;
-	}
 	s->sent++;
 	s->last_send_at = s->now;
 	if (s->ready) {
 		s->sent_after_ready++;
 	}
-	if (s->gw_answers && to->sin_addr.s_addr == gw.s_addr) {
-		s->reply_pending = 1;
-		s->reply_at = s->now + s->rtt_us;
-		s->reply_id = ntohs(h->un.echo.id);
-		s->reply_seq = ntohs(h->un.echo.sequence);
-		s->bad_sent = 0;
+	if (s->gw_answers && to->sin_addr.s_addr == gw.s_addr && s->q_len < SIM_QMAX) {
+		int i = (s->q_head + s->q_len++) % SIM_QMAX;
+
+		s->q_at[i] = s->now + s->rtt_us;
+		s->q_id[i] = ntohs(h->un.echo.id);
+		s->q_seq[i] = ntohs(h->un.echo.sequence);
+		if ((unsigned long)s->q_len > s->max_in_flight) {
+			s->max_in_flight = (unsigned long)s->q_len;
+		}
 	}
 	return (ssize_t)len;
 }
@@ -675,6 +684,7 @@ static ssize_t sim_recvfrom(int fd, void *buf, size_t len,
 	unsigned char pkt[64];
 	struct icmphdr *h;
 	size_t off = s->icmp_raw ? 20 : 0, n = off + 16;
+	uint16_t id, seq;
 	int bad = 0;
 
 	if (fd != SIM_FD_ICMP || !s->icmp_open) {
@@ -682,13 +692,19 @@ static ssize_t sim_recvfrom(int fd, void *buf, size_t len,
 		errno = EBADF;
 		return -1;
 	}
+	/* the reply at the head; strangers borrow its id and sequence */
+	id = s->q_id[s->q_head];
+	seq = s->q_seq[s->q_head];
 	if (s->bad_queued > 0) {
 		bad = s->bad_queued--;
-	} else if (!s->reply_ready) {
+	} else if (s->q_arrived == 0) {
 		errno = EAGAIN;
 		return -1;
 	} else {
-		s->reply_ready = 0;
+		s->q_head = (s->q_head + 1) % SIM_QMAX;
+		s->q_len--;
+		s->q_arrived--;
+		s->last_seq = seq;
 		s->replies++;
 	}
 	memset(pkt, 0, sizeof(pkt));
@@ -698,18 +714,18 @@ static ssize_t sim_recvfrom(int fd, void *buf, size_t len,
 	}
 	h = (struct icmphdr *)(void *)(pkt + off);
 	h->type = ICMP_ECHOREPLY;
-	h->un.echo.id = htons(s->reply_id);
-	h->un.echo.sequence = htons(s->reply_seq);
+	h->un.echo.id = htons(id);
+	h->un.echo.sequence = htons(seq);
 	memset(from, 0, sizeof(*from));
 	from->sin_family = AF_INET;
 	inet_pton(AF_INET, SIM_GW, &from->sin_addr);
 	if (bad == 3) {
-		h->un.echo.sequence = htons((uint16_t)(s->reply_seq - 1));	/* late */
+		h->un.echo.sequence = htons(s->last_seq);	/* late: read already */
 	} else if (bad == 2) {
 		inet_pton(AF_INET, "10.0.2.99", &from->sin_addr);	/* stranger */
 	} else if (bad == 1) {
 		if (s->icmp_raw) {
-			h->un.echo.id = htons((uint16_t)(s->reply_id + 1));	/* other pinger */
+			h->un.echo.id = htons((uint16_t)(id + 1));	/* other pinger */
 		} else {
 			h->type = ICMP_ECHO;	/* not a reply */
 		}

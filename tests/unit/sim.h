@@ -53,6 +53,7 @@
 #define SIM_CPU_STUCK		2	/* the same byte over and over */
 #define SIM_CPU_DRY		3	/* every read fails (not ready) */
 #define SIM_TEXTS		8
+#define SIM_QMAX		64	/* replies on their way at most */
 #define SIM_JIT_HEALTHY		0
 #define SIM_JIT_CONSTANT	1
 #define SIM_JIT_PERIODIC	2
@@ -96,7 +97,8 @@ struct sim {
 	int64_t route_at;	/* no default route before this time */
 	const char *route_before;	/* the table before route_at; NULL: header only */
 	const char *arp_text;	/* /proc/net/arp; NULL: no such file */
-	const char *operstate;	/* "IF STATE" lines; unlisted interfaces are "up" */
+	const char *operstate;	/* "IF STATE" lines (carrier 1 where up or
+				 * unknown); unlisted interfaces are up */
 	int raw_eperm, dgram_eperm;
 	int gw_answers;		/* 1: the gateway answers echo requests */
 	const char *silent_gw;	/* a second default gateway that never answers */
@@ -173,11 +175,14 @@ struct sim {
 	int64_t last_rx_irq;	/* last reply arrival */
 	unsigned long coalesced;
 	int icmp_open, icmp_raw;
-	int reply_pending, reply_ready;
-	int64_t reply_at;
-	uint16_t reply_id, reply_seq;
+	/* replies in order: [q_head, q_head + q_arrived) arrived, unread;
+	 * the rest of q_len on their way */
+	int64_t q_at[SIM_QMAX];
+	uint16_t q_id[SIM_QMAX], q_seq[SIM_QMAX];
+	int q_head, q_len, q_arrived;
+	uint16_t last_seq;	/* of the last reply read */
 	int bad_queued;
-	int bad_sent;		/* strangers already queued for this request */
+	int bad_sent;		/* strangers already queued for the next reply */
 	int block_open;
 	/* the block reader child: one read every block_latency_us */
 	int blk_child, blk_pipe_open, blk_err, blk_hung;
@@ -194,7 +199,7 @@ struct sim {
 
 	/* what the tests check */
 	unsigned long getrandom_calls, polls, zero_polls, sockets;
-	unsigned long sent, replies, sent_after_ready, stray_dest, two_in_flight;
+	unsigned long sent, replies, sent_after_ready, stray_dest, max_in_flight;
 	unsigned long block_reads, block_misaligned;
 	int64_t last_send_at;
 	unsigned long violations;	/* blocking getrandom, bad close, ... */

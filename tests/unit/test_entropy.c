@@ -354,46 +354,96 @@ static void test_interrupts(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* One pacing window of 200 ms: irq device interrupts, replies replies */
+static int pace(struct ent_pace *pc, int64_t *t, uint64_t *irqs, uint64_t irq,
+		unsigned long replies)
+{
+	*t += 200000;
+	*irqs += irq;
+	return ent_pace_update(pc, *t, *irqs, replies);
+}
+
+static void pace_start(struct ent_pace *pc, int64_t t, uint64_t irqs)
+{
+	struct ent_irq_count c;
+
+	memset(&c, 0, sizeof(c));
+	c.device = irqs;
+	ent_pace_init(pc, t, &c);
+}
+
 static void test_pacing(void)
 {
 	struct ent_pace pc;
 	struct ent_irq_count irq;
-	int gap, g2;
+	uint64_t irqs = 0;
+	int64_t t = 0;
+	int i, lv, outside;
 
 	memset(&irq, 0, sizeof(irq));
 	ent_pace_init(&pc, 0, NULL);
-	CHECK(ent_pace_update(&pc, 200000, 1000, 1000) == 0, "blind pacing keeps gap 0");
+	CHECK(ent_pace_update(&pc, 200000, 1000, 1000) == 0 && pc.window == 1,
+			"blind pacing keeps one in flight, no gap");
 
+	/* The legacy guest: every reply interrupts at one in flight, 5000
+	 * replies a second; two in flight give 13 % more interrupts, four
+	 * 40 % more again, eight fewer */
 	ent_pace_init(&pc, 0, &irq);
-	gap = ent_pace_update(&pc, 200000, 1000, 1000);
-	CHECK(gap == 0, "yield 1.0 at gap 0 stays at 0 (gap %d)", gap);
-
-	/* Coalescing: 0.25 interrupt per reply at 4000 replies/window */
-	ent_pace_init(&pc, 0, &irq);
-	gap = ent_pace_update(&pc, 200000, 1000, 4000);
-	CHECK(gap > 0, "low yield lengthens the gap (gap %d)", gap);
-	/* It helped: more interrupts per second. Keep going. */
-	g2 = ent_pace_update(&pc, 400000, 1000 + 1500, 2000);
-	CHECK(g2 > gap, "improving rate keeps lengthening (%d -> %d)", gap, g2);
-	/* Now it got worse: turn round */
-	gap = g2;
-	g2 = ent_pace_update(&pc, 600000, 2500 + 900, 1000);
-	CHECK(g2 < gap, "worse rate shortens again (%d -> %d)", gap, g2);
-	/* Never beyond the maximum */
-	ent_pace_init(&pc, 0, &irq);
-	{
-		uint64_t irqs = 0;
-		int i, outside = 0;
-		int64_t t = 0;
-
-		for (i = 0; i < 40; i++) {
-			t += 200000;
-			irqs += 100 + (uint64_t)i * 10;	/* always improving */
-			gap = ent_pace_update(&pc, t, irqs, 1000);
-			outside += gap < 0 || gap > ENT_PACE_MAX_GAP_US;
-		}
-		CHECK(outside == 0, "gap within bounds over 40 windows (%d outside)", outside);
+	lv = pace(&pc, &t, &irqs, 1000, 1000);
+	CHECK(lv == 1 && pc.window == 2 && pc.gap_us == 0, "fast replies raise the window (level %d)", lv);
+	lv = pace(&pc, &t, &irqs, 1130, 2100);
+	CHECK(lv == 2 && pc.window == 4, "more interrupts a second: on to 4 (window %u)", pc.window);
+	lv = pace(&pc, &t, &irqs, 1580, 2900);
+	CHECK(lv == 3 && pc.window == 8, "and on to 8 (window %u)", pc.window);
+	lv = pace(&pc, &t, &irqs, 1500, 3000);
+	CHECK(lv == 2 && pc.window == 4, "fewer at 8: back to 4 (window %u)", pc.window);
+	for (i = 0, outside = 0; i < 10; i++) {
+		lv = pace(&pc, &t, &irqs, 1560 + (uint64_t)(i % 3) * 20, 2900);
+		outside += lv != 2;
 	}
+	CHECK(outside == 0, "settled at the peak while it holds (%d windows elsewhere)", outside);
+	/* It falls where it stands: looks the other way first (it came down) */
+	lv = pace(&pc, &t, &irqs, 1200, 2900);
+	CHECK(lv == 1, "interrupts fall: a step down is tried (level %d)", lv);
+	lv = pace(&pc, &t, &irqs, 1100, 2000);
+	CHECK(lv == 2, "no better: back (level %d)", lv);
+	/* Never beyond the maximum, however much each step buys */
+	pace_start(&pc, t, irqs);
+	for (i = 0, outside = 0; i < 20; i++) {
+		lv = pace(&pc, &t, &irqs, 2000 + (uint64_t)i * 500, 4000 + (unsigned long)i * 1000);
+		outside += pc.window > ENT_ICMP_WINDOW_MAX;
+	}
+	CHECK(outside == 0 && pc.window == ENT_ICMP_WINDOW_MAX, "at most %d in flight (window %u)",
+			ENT_ICMP_WINDOW_MAX, pc.window);
+
+	/* A peer that delays replies (2 ms a round trip: 100 a window) or
+	 * drops them never gets a second request in flight, however the
+	 * interrupts go */
+	pace_start(&pc, t, irqs);
+	for (i = 0, outside = 0; i < 20; i++) {
+		lv = pace(&pc, &t, &irqs, 100 + (uint64_t)i * 50, i % 2 ? 100 : 3);
+		outside += pc.window != 1;
+	}
+	CHECK(outside == 0, "slow or lost replies keep one in flight (%d windows more)", outside);
+
+	/* Coalescing: 0.125 interrupt per reply is too few to raise the
+	 * window; a gap after each reply brings them back */
+	pace_start(&pc, t, irqs);
+	lv = pace(&pc, &t, &irqs, 500, 4000);
+	CHECK(lv == -1 && pc.gap_us == 50 && pc.window == 1, "low yield opens a gap (%u us)",
+			pc.gap_us);
+	lv = pace(&pc, &t, &irqs, 1800, 1800);
+	CHECK(lv == -2 && pc.gap_us == 100, "it helped: longer (%u us)", pc.gap_us);
+	lv = pace(&pc, &t, &irqs, 1200, 1200);
+	CHECK(lv == -1 && pc.gap_us == 50, "worse: back (%u us)", pc.gap_us);
+	/* Never beyond the bounds */
+	pace_start(&pc, t, irqs);
+	for (i = 0, outside = 0; i < 60; i++) {
+		lv = pace(&pc, &t, &irqs, (uint64_t)((i * 7919) % 1000) + 10, (unsigned long)(i % 3) * 2000);
+		outside += lv < ENT_PACE_LEVEL_MIN || lv > ENT_PACE_LEVEL_MAX
+				|| pc.window > ENT_ICMP_WINDOW_MAX || pc.gap_us > 1600;
+	}
+	CHECK(outside == 0, "level within bounds over 60 windows (%d outside)", outside);
 	/* No events: no decision */
 	ent_pace_init(&pc, 0, &irq);
 	CHECK(ent_pace_update(&pc, 200000, 0, 0) == 0, "no events, no change");
@@ -477,8 +527,8 @@ static void common_after(const char *name, struct sim *s, int r)
 	CHECK(!s->collector_running, "%s: no collector left", name);
 	CHECK(s->violations == 0, "%s: no protocol violations (%lu)", name, s->violations);
 	CHECK(s->stray_dest == 0, "%s: every packet went to the gateway", name);
-	CHECK(s->two_in_flight == 0, "%s: one request in flight at most (%lu)", name,
-			s->two_in_flight);
+	CHECK(s->max_in_flight <= ENT_ICMP_WINDOW_MAX, "%s: at most %d requests in flight (%lu)",
+			name, ENT_ICMP_WINDOW_MAX, s->max_in_flight);
 	CHECK(s->block_misaligned == 0, "%s: O_DIRECT reads aligned", name);
 	if (r == 0) {
 		CHECK(s->ready, "%s: returned 0 only when seeded", name);
@@ -932,7 +982,8 @@ static void test_wait_route_appears(void)
 	s.stop_at = s.now + 20LL * 1000000;
 	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == -1 && s.sockets == 0, "no route ever: nothing opened");
-	CHECK(s.polls <= 20 * 11, "no route ever: %lu polls in 20 s", s.polls);
+	/* (and every 100 ms within the 5 s bound) */
+	CHECK(s.polls <= 20 * 11 + 5 * 10, "no route ever: %lu polls in 20 s", s.polls);
 	CHECK(sim_log_count(&s, "virtio-rng") == 1, "no route ever: hint once");
 	common_after("no route ever", &s, r);
 }
@@ -950,6 +1001,7 @@ static void test_wait_two_gateways(void)
 		"eth0\t00000000\t0202000A\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
 		"wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n";
 	s.silent_gw = "192.168.1.1";
+	s.rtt_us = 1500;	/* one in flight: seeding outlasts the silent one's timeouts */
 	r = ent_wait(&cfg, sim_ops(&s));
 	CHECK(r == 0, "two gateways: seeded through the one that answers");
 	CHECK(s.sent_silent == ENT_ICMP_DEAD_FIRST, "two gateways: silent one given up after %d (%lu)",

@@ -404,15 +404,16 @@ class Console:
     # eth0 from the ARP table, no default route" where there was no route.
     MODULE_VIA = re.compile(r"entropy: kernel CRNG seeded after .*ICMP echo to "
                             r"(neighbours? [0-9. ]+ on \S+ from the ARP table)")
-    # Device interrupts per reply and the pause between a reply and the
-    # next request, as the module measured them last (the pacing window).
+    # Requests in flight, the pause between a reply and the next request,
+    # device interrupts per second and per reply, as the module's pacing
+    # stood at the end.
     # The rig timer's frequency as the kernel reports it (the counter
     # userspace reads: status's counter_hz).
     ARCH_TIMER = re.compile(r"arch_timer: cp15 timer\(s\) running at ([0-9.]+)MHz")
     # The kernel's own time of readiness, seconds since boot.
     CRNG_KERNEL = re.compile(r"^\[\s*([0-9]+\.[0-9]+)\] random: crng init done")
-    MODULE_YIELD = re.compile(r"entropy: kernel CRNG seeded after .*replies, gap (\d+) us, "
-                              r"([0-9.]+) irq/event")
+    MODULE_YIELD = re.compile(r"entropy: kernel CRNG seeded after .*replies, window (\d+), "
+                              r"gap (\d+) us, ([0-9.]+) irq/s, ([0-9.]+) irq/event")
 
     def __init__(self, proc, t0, logf, stream):
         self.proc = proc
@@ -453,8 +454,10 @@ class Console:
                     self.marks["module_via"] = m.group(1)
                 m = self.MODULE_YIELD.search(line)
                 if m and "module_irq_per_reply" not in self.marks:
-                    self.marks["module_gap_us"] = int(m.group(1))
-                    self.marks["module_irq_per_reply"] = float(m.group(2))
+                    self.marks["module_window"] = int(m.group(1))
+                    self.marks["module_gap_us"] = int(m.group(2))
+                    self.marks["module_irq_per_s"] = float(m.group(3))
+                    self.marks["module_irq_per_reply"] = float(m.group(4))
                 m = self.ARCH_TIMER.search(line)
                 if m and "arch_timer_mhz" not in self.marks:
                     self.marks["arch_timer_mhz"] = float(m.group(1))
@@ -674,7 +677,8 @@ def boot_once(args, kernel, initrd, key, boot_no):
             res[k] = con.marks.get(k)
         for k in ("arch_timer_mhz", "crng_kernel_s", "module_wait_s", "module_icmp_sent", "module_icmp_replies",
                   "module_block_reads", "module_hwrng_bits", "seed_credited_bits",
-                  "seed_mixed", "module_via", "module_gap_us", "module_irq_per_reply"):
+                  "seed_mixed", "module_via", "module_window", "module_gap_us",
+                  "module_irq_per_s", "module_irq_per_reply"):
             if k in con.marks:
                 res[k] = con.marks[k]
         res.setdefault("login_s", None)
