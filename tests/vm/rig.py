@@ -61,6 +61,7 @@ PACKAGED_SEED_INIT = os.path.join(REPO_DIR, "packaging", "buildroot", "package",
                                   "dropbear-entropy", "S02dropbear-entropy")
 GETRANDOM_DAEMON_SRC = os.path.join(VM_DIR, "getrandom-daemon.c")
 SQUAT_SRC = os.path.join(VM_DIR, "rig-squat.c")
+PINGPONG_SRC = os.path.join(VM_DIR, "rig-pingpong.c")
 # The guest's gateway is always slirp's virtual host.
 SLIRP_GW = "10.0.2.2"
 GUEST_IP = "10.0.2.15"
@@ -215,7 +216,8 @@ def guest_tool(name, src):
     """A program of the rig for the guest (tests/vm/NAME.c), static for
     aarch64 into $DBE_BUILD/vm-tools/, rebuilt when the source is newer
     than the binary: getrandom-daemon (a daemon blocking in getrandom()),
-    rig-squat (the hostile-rundir scenario's local user)."""
+    rig-squat (the hostile-rundir scenario's local user), rig-pingpong
+    (--pingpong: one echo request in flight to the gateway until ready)."""
     out = os.path.join(BUILD, "vm-tools", name)
     if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(src):
         os.makedirs(os.path.dirname(out), exist_ok=True)
@@ -285,6 +287,8 @@ def make_initramfs(work, args, bindir, modules):
         shutil.copy2(guest_tool("getrandom-daemon", GETRANDOM_DAEMON_SRC), os.path.join(root, "usr", "sbin", "getrandom-daemon"))
     if getattr(args, "hostile_rundir", False):
         shutil.copy2(guest_tool("rig-squat", SQUAT_SRC), os.path.join(root, "usr", "sbin", "rig-squat"))
+    if getattr(args, "pingpong", False):
+        shutil.copy2(guest_tool("rig-pingpong", PINGPONG_SRC), os.path.join(root, "usr", "sbin", "rig-pingpong"))
     for prog, sub in progs:
         src = os.path.join(bindir, prog)
         if not os.path.exists(src):
@@ -326,6 +330,7 @@ def make_initramfs(work, args, bindir, modules):
         "RIG_IP": GUEST_IP,
         "RIG_GW": SLIRP_GW,
         "RIG_BLOG": "1" if args.blog else "0",
+        "RIG_PINGPONG": "1" if getattr(args, "pingpong", False) else "0",
         "RIG_PEERS": " ".join(args.peers),
         "RIG_COMPANION": "1" if getattr(args, "companion", False) else "0",
         "RIG_HOSTILE": "1" if getattr(args, "hostile_rundir", False) else "0",
@@ -397,6 +402,8 @@ class Console:
     # The module's verdict on the seed file (entropy/ent_seed.c).
     SEED_CREDITED = re.compile(r"entropy: seed file credited (\d+) bits")
     SEED_MIXED = re.compile(r"entropy: seed file mixed in without credit: (.*)$")
+    # rig-pingpong's last line (--pingpong).
+    PINGPONG = re.compile(r"rig: pingpong: (not ready|ready) after (\d+) requests, (\d+) replies, ([0-9.]+) s")
     HWRNG_DONE = re.compile(r"entropy: kernel CRNG seeded after .*/dev/hwrng \((\d+) bits credited\)")
     MODULE_DONE = re.compile(r"entropy: kernel CRNG seeded after ([0-9.]+) s.*; "
                              r"(\d+) ICMP packets, (\d+) replies, (\d+) block reads")
@@ -446,6 +453,12 @@ class Console:
                 m = self.SEED_MIXED.search(line)
                 if m and "seed_mixed" not in self.marks:
                     self.marks["seed_mixed"] = m.group(1).strip()
+                m = self.PINGPONG.search(line)
+                if m and "pingpong_ready" not in self.marks:
+                    self.marks["pingpong_ready"] = m.group(1) == "ready"
+                    self.marks["pingpong_requests"] = int(m.group(2))
+                    self.marks["pingpong_replies"] = int(m.group(3))
+                    self.marks["pingpong_s"] = float(m.group(4))
                 m = self.HWRNG_DONE.search(line)
                 if m and "module_hwrng_bits" not in self.marks:
                     self.marks["module_hwrng_bits"] = int(m.group(1))
@@ -678,7 +691,8 @@ def boot_once(args, kernel, initrd, key, boot_no):
         for k in ("arch_timer_mhz", "crng_kernel_s", "module_wait_s", "module_icmp_sent", "module_icmp_replies",
                   "module_block_reads", "module_hwrng_bits", "seed_credited_bits",
                   "seed_mixed", "module_via", "module_window", "module_gap_us",
-                  "module_irq_per_s", "module_irq_per_reply"):
+                  "module_irq_per_s", "module_irq_per_reply", "pingpong_ready",
+                  "pingpong_requests", "pingpong_replies", "pingpong_s"):
             if k in con.marks:
                 res[k] = con.marks[k]
         res.setdefault("login_s", None)
@@ -694,6 +708,9 @@ def main():
     ap.add_argument("--bin", required=True, help="dir with aarch64 dropbear and dropbearkey")
     ap.add_argument("--server-args", default="", help="extra dropbear arguments (e.g. -X ...)")
     ap.add_argument("--blog", action="store_true", help="ping the gateway until ready first")
+    ap.add_argument("--pingpong", action="store_true",
+                    help="before the server, ping the gateway one request in flight (the next on "
+                         "each reply, TTL 1) until getrandom(GRND_NONBLOCK) succeeds (rig-pingpong.c)")
     ap.add_argument("--peer", dest="peers", action="append", default=[],
                     choices=sorted(PEER_PACKAGES))
     ap.add_argument("--net", choices=["static", "noroute", "onlink", "none", "nonic"], default="static")
