@@ -57,6 +57,7 @@ struct ent_wait_state {
 	struct ent_hwrng hw;
 	int cpu_bits;
 	int blk_pending;	/* in -X stim=, not started yet */
+	int blk_yielded;	/* stopped once for an ICMP that runs well */
 	char *text;		/* scratch for /proc files, ENT_TEXT_MAX */
 	int bits;
 	int64_t t_bits;
