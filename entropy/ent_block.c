@@ -118,7 +118,7 @@ void ent_block_child(int out, const void *arg)
 	child_say(out, 'o', shift);
 	nsectors = bytes / sector;
 	n = ent_block_max_reads(sector);
-	for (i = 0; i < n; i++) {
+	for (i = job->first; i < n; i++) {
 		do {
 			r = pread(dev, buf, sector,
 					(off_t)ent_block_offset(i, nsectors, sector));
@@ -195,13 +195,14 @@ int ent_block_root_device(const struct ent_ops *ops, char *path, size_t len)
 }
 
 int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
-		struct ent_log *log, const char *path)
+		struct ent_log *log, const char *path, unsigned long done)
 {
 	struct ent_block_job job;
 
 	memset(b, 0, sizeof(*b));
 	b->ops = ops;
 	b->fd = -1;
+	b->reads = done;
 	if (path != NULL && path[0] != '\0') {
 		if (strlen(path) >= sizeof(b->path)) {
 			ent_log(log, LOG_WARNING, "block device path too long: block reads off");
@@ -221,6 +222,7 @@ int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
 	b->max_reads = ENT_BLOCK_MAX_READS;
 	job.ops = ops;
 	job.path = b->path;
+	job.first = done;
 	b->pid = ops->spawn(ent_block_child, &job, -1, &b->fd);
 	if (b->pid < 0) {
 		ent_log(log, LOG_WARNING, "cannot start the block reader child (%s): "
@@ -343,7 +345,9 @@ static void block_start(struct ent_wait_state *w, int64_t now, int begin)
 		return;
 	}
 	w->blk_pending = 0;
-	(void)ent_block_open(&w->blk, w->ops, &w->log, w->cfg->block_device);
+	/* After a stop for ICMP, the new child goes on where the old one
+	 * stopped: the reads of one wait stay within one child's bound */
+	(void)ent_block_open(&w->blk, w->ops, &w->log, w->cfg->block_device, w->blk.reads);
 }
 
 static int block_fd(const struct ent_wait_state *w)

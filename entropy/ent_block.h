@@ -30,11 +30,12 @@ struct ent_block {
 /* Byte offset of read i: sectors scattered over the whole device */
 uint64_t ent_block_offset(unsigned long i, uint64_t nsectors, unsigned int sector);
 /* What the reader child does: opens path with ops->open_direct (a block
- * device only), then reads one sector at each of ent_block_offset(0 ..
- * n-1), n from the sector size and the bounds above */
+ * device only), then reads one sector at each of ent_block_offset(first
+ * .. n-1), n from the sector size and the bounds above */
 struct ent_block_job {
 	const struct ent_ops *ops;
 	const char *path;
+	unsigned long first;	/* reads an earlier child of this wait made */
 };
 /* The reader child (ops->spawn). The server never opens the device: an
  * open() or BLKGETSIZE64 of a hung disk blocks, and only the child may.
@@ -50,9 +51,11 @@ unsigned long ent_block_max_reads(unsigned int sector);
 /* The block device that holds "/", else the first usual disk */
 int ent_block_root_device(const struct ent_ops *ops, char *path, size_t len);
 #if ENT_WITH_BLOCK
-/* Starts the reader child, which opens the device (a block device only) */
+/* Starts the reader child, which opens the device (a block device only)
+ * and goes on after the done reads of an earlier child of the same wait,
+ * so that a wait never reads more than one child's bound */
 int ent_block_open(struct ent_block *b, const struct ent_ops *ops,
-		struct ent_log *log, const char *path);
+		struct ent_log *log, const char *path, unsigned long done);
 #endif
 
 #endif /* DROPBEAR_ENT_BLOCK_H */

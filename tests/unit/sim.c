@@ -781,7 +781,7 @@ static void block_child_open(struct sim *s, const struct ent_block_job *job)
 		}
 		s->blk_msg[0] = 'o';
 		s->blk_msg[1] = (unsigned char)shift;
-		s->blk_left = ent_block_max_reads(s->block_sector);
+		s->blk_left = ent_block_max_reads(s->block_sector) - job->first;
 		s->blk_nsectors = s->block_bytes / s->block_sector;
 	}
 }

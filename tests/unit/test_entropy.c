@@ -988,6 +988,41 @@ static void test_wait_route_appears(void)
 	common_after("no route ever", &s, r);
 }
 
+/* No route at first: block reads start, and stop when ICMP finds its
+ * gateway; where ICMP then falls short they join in again once, the new
+ * child going on after the first one's reads (one bound per wait) */
+static void test_wait_block_yields(void)
+{
+	struct sim s;
+	struct entropy_config cfg;
+	int r;
+
+	setup(&s, &cfg, 256, ENTROPY_STIM_ICMP | ENTROPY_STIM_BLOCK);
+	s.has_block = 1;
+	s.block_latency_us = 1000;
+	s.route_at = s.now + 500000;
+	r = ent_wait(&cfg, sim_ops(&s));
+	CHECK(r == 0 && s.sent > 0 && s.block_reads > 0
+			&& sim_log_count(&s, "block reads stop after") == 1,
+			"route later: block reads stop once when ICMP runs (%lu reads, %lu sent)",
+			s.block_reads, s.sent);
+	common_after("block yields", &s, r);
+
+	setup(&s, &cfg, 256, ENTROPY_STIM_ICMP | ENTROPY_STIM_BLOCK);
+	s.has_block = 1;
+	s.block_latency_us = 1000;
+	s.no_reply_irq = 1;	/* ICMP then raises no interrupt: it falls short */
+	s.block_sector = 4096;	/* a bound (4096 reads) reached before readiness */
+	s.route_at = s.now + 500000;
+	s.stop_at = s.now + 120LL * 1000000;
+	r = ent_wait(&cfg, sim_ops(&s));
+	CHECK(sim_log_count(&s, "block reads stop after") == 1
+			&& s.block_reads == ent_block_max_reads(s.block_sector),
+			"ICMP short after the stop: reads again, to %lu in all, one bound (%lu)",
+			s.block_reads, ent_block_max_reads(s.block_sector));
+	common_after("block yields, ICMP short", &s, r);
+}
+
 static void test_wait_two_gateways(void)
 {
 	struct sim s;
@@ -1100,6 +1135,7 @@ int main(void)
 	test_wait_gateway_drops();
 	test_wait_fallbacks();
 	test_wait_route_appears();
+	test_wait_block_yields();
 	test_wait_two_gateways();
 	test_wait_validation();
 	test_wait_coalescing();
