@@ -31,6 +31,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "ent_boot.h"
 #include "ent_internal.h"
 #include "ent_probe.h"
 #include "ent_progress.h"
@@ -109,22 +110,11 @@ static void usage(FILE *out)
 			entropy_config_usage());
 }
 
-/* Whole seconds, 0 to TIMEOUT_MAX; -1 otherwise */
+/* Whole seconds, 0 to TIMEOUT_MAX, digits only; -1 otherwise */
 static int parse_timeout(const char *text, unsigned long *out)
 {
-	char *end;
-	unsigned long v;
-
-	if (text == NULL || *text < '0' || *text > '9') {
-		return -1;
-	}
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (errno != 0 || *end != '\0' || v > TIMEOUT_MAX) {
-		return -1;
-	}
-	*out = v;
-	return 0;
+	return text != NULL && ent_parse_dec(&text, TIMEOUT_MAX, out) == 0
+			&& *text == '\0' ? 0 : -1;
 }
 
 /* Fills c from argv; -1 after one error line */
