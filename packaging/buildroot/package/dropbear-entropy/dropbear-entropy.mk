@@ -160,7 +160,9 @@ endef
 # name of dropbear's multi binary (Buildroot builds dropbear with
 # MULTI=1 and installs it as /usr/sbin/dropbear), and its boot and
 # shutdown script or unit; the unit waits for the seed directory's
-# mount. Off: nothing of it is built or installed.
+# mount. Without the seed source the unit has no seed directory to
+# wait for, make or save to: those lines go. Off: nothing of it is built
+# or installed.
 ifeq ($(BR2_PACKAGE_DROPBEAR_ENTROPY_PROGRAM),y)
 DROPBEAR_ENTROPY_PROGRAMS = dropbear-entropy
 define DROPBEAR_ENTROPY_INSTALL_PROGRAM
@@ -168,7 +170,9 @@ define DROPBEAR_ENTROPY_INSTALL_PROGRAM
 	$(if $(BR2_INIT_SYSTEMD), \
 		$(INSTALL) -D -m 644 $(BR2_EXTERNAL_DROPBEAR_ENTROPY_PATH)/package/dropbear-entropy/dropbear-entropy.service \
 			$(TARGET_DIR)/usr/lib/systemd/system/dropbear-entropy.service && \
-		$(SED) 's|^RequiresMountsFor=.*|RequiresMountsFor=$(DROPBEAR_ENTROPY_SEED_DIR)|' \
+		$(SED) $(if $(DROPBEAR_ENTROPY_SEED_DIR), \
+			's|^RequiresMountsFor=.*|RequiresMountsFor=$(DROPBEAR_ENTROPY_SEED_DIR)|', \
+			'/^RequiresMountsFor=/d; /^ExecStartPre=/d; /^ExecStop=/d') \
 			$(TARGET_DIR)/usr/lib/systemd/system/dropbear-entropy.service)
 	$(if $(BR2_INIT_SYSV)$(BR2_INIT_BUSYBOX)$(BR2_INIT_OPENRC), \
 		$(INSTALL) -D -m 755 $(BR2_EXTERNAL_DROPBEAR_ENTROPY_PATH)/package/dropbear-entropy/S02dropbear-entropy \
