@@ -51,6 +51,7 @@
 #include "ent_file.h"
 #include "ent_internal.h"
 #include "ent_sys.h"
+#include "ent_text.h"
 
 #define SPENT_NAME	"spent"
 #define SPENT_TMP	"spent.new"
@@ -67,26 +68,6 @@ void ent_boot_id(const struct ent_ops *ops, char *id, size_t len)
 	n = strspn(text, "0123456789abcdef-");
 	text[n] = '\0';
 	(void)snprintf(id, len, "%s", n > 0 ? text : "unknown");
-}
-
-int ent_parse_dec(const char **p, unsigned long max, unsigned long *v)
-{
-	const char *s = *p;
-	unsigned long x = 0, d;
-
-	if (*s < '0' || *s > '9') {
-		return -1;
-	}
-	for (; *s >= '0' && *s <= '9'; s++) {
-		d = (unsigned long)(*s - '0');
-		if (x > (max - d) / 10) {
-			return -1;
-		}
-		x = x * 10 + d;
-	}
-	*p = s;
-	*v = x;
-	return 0;
 }
 
 int ent_run_dir_check(int fd, int reader, char *why, size_t len)

@@ -72,8 +72,5 @@ void ent_boot_note_collector_silent(const struct ent_ops *ops);
 /* The kernel's boot id (ENT_PATH_BOOT_ID), "unknown" when unreadable: it
  * tells this boot's records from stale ones where /run is not a tmpfs */
 void ent_boot_id(const struct ent_ops *ops, char *id, size_t len);
-/* Decimal digits at *p, at most max, into *v; *p moves past them. -1 when
- * there are none (a sign or a space is none) or the value is above max */
-int ent_parse_dec(const char **p, unsigned long max, unsigned long *v);
 
 #endif /* DROPBEAR_ENT_BOOT_H */

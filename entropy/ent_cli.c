@@ -31,13 +31,13 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
-#include "ent_boot.h"
 #include "ent_internal.h"
 #include "ent_probe.h"
 #include "ent_progress.h"
 #include "ent_seed.h"
 #include "ent_status.h"
 #include "ent_sys.h"
+#include "ent_text.h"
 #include "entropy.h"
 
 #define PROG			"dropbear-entropy"

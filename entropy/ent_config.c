@@ -12,9 +12,9 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "ent_boot.h"
 #include "ent_config.h"
 #include "ent_internal.h"
+#include "ent_text.h"
 #include "entropy.h"
 
 #define FORM_KEYS	"off, stim=, gateway=, blockdev=, kmsg, max-packets=, max-seconds=, " \

@@ -10,9 +10,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "ent_boot.h"
 #include "ent_probe.h"
 #include "ent_sys.h"
+#include "ent_text.h"
 
 #ifndef GRND_NONBLOCK
 #define GRND_NONBLOCK 0x0001
