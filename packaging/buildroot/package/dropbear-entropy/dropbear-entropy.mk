@@ -147,10 +147,20 @@ endef
 # The start script and unit of this package replace dropbear's: they
 # pass the options above and create the seed directory. They are
 # installed by dropbear's own install step, after its init files.
+# Without the seed source the units lose the lines of the seed directory:
+# systemd gives "${DROPBEAR_SEED_DIR}" empty to mkdir as one empty
+# argument (an error at each start), and "dropbear-entropy save" exits 1
+# in such a build, which would leave the unit failed at each shutdown.
+DROPBEAR_ENTROPY_UNIT_EDIT = $(if $(DROPBEAR_ENTROPY_SEED_DIR), \
+	's|^RequiresMountsFor=.*|RequiresMountsFor=$(DROPBEAR_ENTROPY_SEED_DIR)|', \
+	'/^RequiresMountsFor=/d;/^ExecStartPre=/d;/^ExecStop=/d')
 define DROPBEAR_ENTROPY_INSTALL_INIT
 	$(if $(BR2_INIT_SYSTEMD), \
 		$(INSTALL) -D -m 644 $(BR2_EXTERNAL_DROPBEAR_ENTROPY_PATH)/package/dropbear-entropy/dropbear.service \
-			$(TARGET_DIR)/usr/lib/systemd/system/dropbear.service)
+			$(TARGET_DIR)/usr/lib/systemd/system/dropbear.service \
+		$(if $(DROPBEAR_ENTROPY_SEED_DIR),, && \
+			$(SED) '/^ExecStartPre=-\/bin\/mkdir /d' \
+				$(TARGET_DIR)/usr/lib/systemd/system/dropbear.service))
 	$(if $(BR2_INIT_SYSV)$(BR2_INIT_BUSYBOX)$(BR2_INIT_OPENRC), \
 		$(INSTALL) -D -m 755 $(BR2_EXTERNAL_DROPBEAR_ENTROPY_PATH)/package/dropbear-entropy/S50dropbear \
 			$(TARGET_DIR)/etc/init.d/S50dropbear)
@@ -170,9 +180,7 @@ define DROPBEAR_ENTROPY_INSTALL_PROGRAM
 	$(if $(BR2_INIT_SYSTEMD), \
 		$(INSTALL) -D -m 644 $(BR2_EXTERNAL_DROPBEAR_ENTROPY_PATH)/package/dropbear-entropy/dropbear-entropy.service \
 			$(TARGET_DIR)/usr/lib/systemd/system/dropbear-entropy.service && \
-		$(SED) $(if $(DROPBEAR_ENTROPY_SEED_DIR), \
-			's|^RequiresMountsFor=.*|RequiresMountsFor=$(DROPBEAR_ENTROPY_SEED_DIR)|', \
-			'/^RequiresMountsFor=/d; /^ExecStartPre=/d; /^ExecStop=/d') \
+		$(SED) $(DROPBEAR_ENTROPY_UNIT_EDIT) \
 			$(TARGET_DIR)/usr/lib/systemd/system/dropbear-entropy.service)
 	$(if $(BR2_INIT_SYSV)$(BR2_INIT_BUSYBOX)$(BR2_INIT_OPENRC), \
 		$(INSTALL) -D -m 755 $(BR2_EXTERNAL_DROPBEAR_ENTROPY_PATH)/package/dropbear-entropy/S02dropbear-entropy \
