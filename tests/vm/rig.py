@@ -331,6 +331,7 @@ def make_initramfs(work, args, bindir, modules):
         "RIG_GW": SLIRP_GW,
         "RIG_BLOG": "1" if args.blog else "0",
         "RIG_PINGPONG": "1" if getattr(args, "pingpong", False) else "0",
+        "RIG_PINGPONG_WINDOW": str(getattr(args, "pingpong_window", None) or 1),
         "RIG_PEERS": " ".join(args.peers),
         "RIG_COMPANION": "1" if getattr(args, "companion", False) else "0",
         "RIG_HOSTILE": "1" if getattr(args, "hostile_rundir", False) else "0",
@@ -632,6 +633,8 @@ def boot_once(args, kernel, initrd, key, boot_no):
         res["mac"] = mac
     if args.disk:
         res["disk_serial"] = serial
+    if getattr(args, "pingpong", False):
+        res["pingpong_window"] = getattr(args, "pingpong_window", None) or 1
     with open(logpath, "w") as logf:
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
@@ -700,6 +703,17 @@ def boot_once(args, kernel, initrd, key, boot_no):
     return res
 
 
+def pingpong_window(text):
+    """--pingpong-window: rig-pingpong's bound on requests in flight."""
+    try:
+        w = int(text)
+    except ValueError:
+        w = 0
+    if not 1 <= w <= 16:
+        raise argparse.ArgumentTypeError("W must be 1..16, not %r" % text)
+    return w
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -711,6 +725,9 @@ def main():
     ap.add_argument("--pingpong", action="store_true",
                     help="before the server, ping the gateway one request in flight (the next on "
                          "each reply, TTL 1) until getrandom(GRND_NONBLOCK) succeeds (rig-pingpong.c)")
+    ap.add_argument("--pingpong-window", type=pingpong_window, metavar="W",
+                    help="--pingpong with W requests in flight (1..16; 1 is --pingpong): does "
+                         "more in flight make the kernel ready sooner (issue 25)")
     ap.add_argument("--peer", dest="peers", action="append", default=[],
                     choices=sorted(PEER_PACKAGES))
     ap.add_argument("--net", choices=["static", "noroute", "onlink", "none", "nonic"], default="static")
@@ -737,6 +754,8 @@ def main():
     ap.add_argument("--stream", action="store_true", help="echo the console")
     ap.add_argument("--keep", action="store_true", help="keep the staged initramfs")
     args = ap.parse_args()
+    if args.pingpong_window is not None:
+        args.pingpong = True
     for r in boot(args):
         print(json.dumps(r, sort_keys=True), flush=True)
 
