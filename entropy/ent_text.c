@@ -3,9 +3,11 @@
 /*
  * dropbear-entropy: decimal numbers in text.
  *
- * Every number the module reads from text (kernel files, its own /run
- * records, -X values, the companion's options) goes through here, so one
- * overflow check guards them all.
+ * The decimal numbers of the kernel's small files (entropy_avail,
+ * osrelease), of our /run records, of -X values and of the companion's
+ * --timeout go through here, with one overflow check. (/proc/interrupts,
+ * /proc/net/route's hex fields and the status command's record fields
+ * still use the strto*() calls the server links already.)
  */
 #include "ent_text.h"
 

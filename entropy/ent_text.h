@@ -5,8 +5,8 @@
 #define DROPBEAR_ENT_TEXT_H
 
 /* ---- decimal numbers (ent_text.c) ----
- * The kernel's files (entropy_avail, osrelease), our /run records, -X
- * values and the companion's --timeout are read with this one parser:
+ * The kernel's small files (entropy_avail, osrelease), our /run records,
+ * -X values and the companion's --timeout are read with this parser:
  * strtoul() would take a sign and spaces, and sscanf()/strtod() bring
  * about 10 KB of musl into a static server (issue 21). */
 /* Decimal digits at *p, at most max, into *v; *p moves past them. -1 when
